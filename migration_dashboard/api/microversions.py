@@ -1,0 +1,82 @@
+"""The Nova microversions the plugin asks for, in one place.
+
+Each constant names the newest microversion a group of calls needs; when the
+cloud is older, :func:`negotiate` lowers the request to what the cloud serves
+and the caller falls back to the older shape of the API (see api/nova.py).
+python-novaclient 18.x speaks up to 2.96, so nothing here goes above it.
+"""
+import threading
+import time
+
+from novaclient import api_versions
+
+# Client ceiling: python-novaclient 18.x knows no microversion above this.
+CLIENT_MAX = "2.96"
+
+# GET /os-services: 2.11 adds forced_down, 2.53 adds UUID ids and the
+# PUT /os-services/{uuid} update.
+SERVICES = "2.53"
+SERVICES_FORCED_DOWN = "2.11"
+
+# GET /os-hypervisors/detail: 2.87 is the last one that still carries
+# vcpus/memory_mb/local_gb, their used values and cpu_info (2.88 drops them),
+# so one call gives the capacity of every host.
+HYPERVISORS = "2.87"
+
+# GET /servers/detail: 2.47 embeds the flavor with its extra specs, 2.16 adds
+# host_status; 2.96 adds pinned_availability_zone.  2.98 would add image
+# properties but novaclient cannot ask for it.
+SERVERS = "2.96"
+
+# GET /os-migrations: 2.59 paging and uuid, 2.66 changes-before,
+# 2.80 user_id/project_id.
+MIGRATIONS = "2.80"
+
+_CACHE_SECONDS = 600
+_server_max = {}
+_lock = threading.Lock()
+
+
+def _parse(version):
+    return api_versions.APIVersion(version)
+
+
+def server_max_version(client):
+    """The newest microversion the compute endpoint serves.
+
+    Asked once per endpoint and remembered for ten minutes so that a page
+    does not pay a version-discovery call on every load.
+    """
+    endpoint = getattr(client.client, "endpoint_override", None) or "default"
+    now = time.monotonic()
+    with _lock:
+        cached = _server_max.get(endpoint)
+        if cached and now - cached[1] < _CACHE_SECONDS:
+            return cached[0]
+    _min, max_version = api_versions._get_server_version_range(client)
+    if max_version.is_null():
+        # Legacy v2.0 endpoint without microversions.
+        max_version = _parse("2.0")
+    with _lock:
+        _server_max[endpoint] = (max_version, now)
+    return max_version
+
+
+def negotiate(client, wanted):
+    """The microversion to use: ``wanted`` or the cloud's maximum if lower."""
+    wanted_v = _parse(wanted)
+    ceiling = min(server_max_version(client), _parse(CLIENT_MAX))
+    return wanted_v if wanted_v <= ceiling else ceiling
+
+
+def at_least(version, minimum):
+    """True when ``version`` (APIVersion or str) is >= ``minimum``."""
+    if isinstance(version, str):
+        version = _parse(version)
+    return version >= _parse(minimum)
+
+
+def forget():
+    """Drop the cached server versions (tests, or after an upgrade)."""
+    with _lock:
+        _server_max.clear()

@@ -1,0 +1,431 @@
+"""Nova calls, through Horizon's Keystone session for the logged-in user.
+
+Lists are fetched whole (following Nova's ``*_links`` pages, so one call per
+page of up to ``osapi_max_limit`` items, never one call per row) and returned
+as small wrapper objects over the JSON Nova sent.  Errors from novaclient are
+raised unchanged: views turn them into messages.
+"""
+from urllib import parse
+
+from novaclient import api_versions
+from horizon import exceptions as horizon_exceptions
+from novaclient import exceptions as nova_exceptions
+from openstack_dashboard.api import _nova
+from openstack_dashboard.contrib.developer.profiler import api as profiler
+
+from migration_dashboard.api import microversions as mv
+
+
+class NotSupported(horizon_exceptions.HorizonException):
+    """The cloud's Nova is too old for the operation asked for."""
+
+
+# ---------------------------------------------------------------- wrappers
+
+class _Record:
+    """Attribute access over the dict Nova returned, keeping the raw data."""
+
+    def __init__(self, data):
+        self._data = data
+
+    def to_dict(self):
+        return dict(self._data)
+
+    def __repr__(self):
+        return "<%s %s>" % (type(self).__name__, self.id)
+
+
+class Service(_Record):
+    """A nova-compute service: the host's maintenance state lives here."""
+
+    @property
+    def id(self):
+        return self._data.get("id")
+
+    @property
+    def host(self):
+        return self._data.get("host")
+
+    @property
+    def binary(self):
+        return self._data.get("binary")
+
+    @property
+    def zone(self):
+        return self._data.get("zone")
+
+    @property
+    def status(self):
+        return self._data.get("status")  # enabled | disabled
+
+    @property
+    def state(self):
+        return self._data.get("state")  # up | down
+
+    @property
+    def forced_down(self):
+        return bool(self._data.get("forced_down"))
+
+    @property
+    def disabled_reason(self):
+        return self._data.get("disabled_reason") or ""
+
+    @property
+    def updated_at(self):
+        return self._data.get("updated_at")
+
+
+class Hypervisor(_Record):
+    """A compute node as GET /os-hypervisors/detail at 2.87 describes it."""
+
+    @property
+    def id(self):
+        return self._data.get("id")
+
+    @property
+    def hostname(self):
+        return self._data.get("hypervisor_hostname")
+
+    @property
+    def host(self):
+        service = self._data.get("service") or {}
+        return service.get("host") or self._data.get("hypervisor_hostname")
+
+    @property
+    def hypervisor_type(self):
+        return self._data.get("hypervisor_type")
+
+    @property
+    def hypervisor_version(self):
+        return self._data.get("hypervisor_version")
+
+    def _int(self, key):
+        value = self._data.get(key)
+        return int(value) if value is not None else None
+
+    @property
+    def vcpus(self):
+        return self._int("vcpus")
+
+    @property
+    def vcpus_used(self):
+        return self._int("vcpus_used")
+
+    @property
+    def memory_mb(self):
+        return self._int("memory_mb")
+
+    @property
+    def memory_mb_used(self):
+        return self._int("memory_mb_used")
+
+    @property
+    def local_gb(self):
+        return self._int("local_gb")
+
+    @property
+    def local_gb_used(self):
+        return self._int("local_gb_used")
+
+    @property
+    def running_vms(self):
+        return self._int("running_vms")
+
+    @property
+    def cpu_info(self):
+        """cpu_info as a dict ({} when Nova hides it or it is not JSON)."""
+        import json
+
+        info = self._data.get("cpu_info")
+        if isinstance(info, dict):
+            return info
+        if not info:
+            return {}
+        try:
+            parsed = json.loads(info)
+        except (TypeError, ValueError):
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+
+
+class Instance(_Record):
+    """A server as GET /servers/detail (all projects, 2.47+) returns it."""
+
+    @property
+    def id(self):
+        return self._data.get("id")
+
+    @property
+    def name(self):
+        return self._data.get("name")
+
+    @property
+    def status(self):
+        return self._data.get("status")
+
+    @property
+    def task_state(self):
+        return self._data.get("OS-EXT-STS:task_state")
+
+    @property
+    def vm_state(self):
+        return self._data.get("OS-EXT-STS:vm_state")
+
+    @property
+    def power_state(self):
+        return self._data.get("OS-EXT-STS:power_state")
+
+    @property
+    def host(self):
+        return self._data.get("OS-EXT-SRV-ATTR:host")
+
+    @property
+    def node(self):
+        return self._data.get("OS-EXT-SRV-ATTR:hypervisor_hostname")
+
+    @property
+    def project_id(self):
+        return self._data.get("tenant_id")
+
+    @property
+    def flavor(self):
+        """The embedded flavor (2.47+): name, vcpus, ram, disk, extra_specs."""
+        return self._data.get("flavor") or {}
+
+    @property
+    def flavor_name(self):
+        return self.flavor.get("original_name") or self.flavor.get("id")
+
+    @property
+    def extra_specs(self):
+        return self.flavor.get("extra_specs") or {}
+
+    @property
+    def image_id(self):
+        image = self._data.get("image")
+        return image.get("id") if isinstance(image, dict) else None
+
+    @property
+    def volume_backed(self):
+        # Nova reports an empty image for servers booted from a volume.
+        return not self.image_id
+
+    @property
+    def volumes(self):
+        return [v.get("id") for v in
+                self._data.get("os-extended-volumes:volumes_attached") or []]
+
+    @property
+    def config_drive(self):
+        value = self._data.get("config_drive")
+        return value in (True, "True", "true", "1", 1)
+
+    @property
+    def host_status(self):
+        return self._data.get("host_status")
+
+    @property
+    def fault(self):
+        return (self._data.get("fault") or {}).get("message")
+
+
+class Migration(_Record):
+    """A record of GET /os-migrations (2.80)."""
+
+    @property
+    def id(self):
+        return self._data.get("id")
+
+    @property
+    def uuid(self):
+        return self._data.get("uuid")
+
+    @property
+    def instance_id(self):
+        return self._data.get("instance_uuid")
+
+    @property
+    def status(self):
+        return self._data.get("status")
+
+    @property
+    def migration_type(self):
+        return self._data.get("migration_type")
+
+    @property
+    def source_compute(self):
+        return self._data.get("source_compute")
+
+    @property
+    def dest_compute(self):
+        return self._data.get("dest_compute")
+
+    @property
+    def project_id(self):
+        return self._data.get("project_id")
+
+    @property
+    def created_at(self):
+        return self._data.get("created_at")
+
+    @property
+    def updated_at(self):
+        return self._data.get("updated_at")
+
+
+# ------------------------------------------------------------- the client
+
+def novaclient(request, wanted):
+    """A novaclient for this user at ``wanted`` or the cloud's maximum."""
+    base = _nova.novaclient(request)
+    version = mv.negotiate(base, wanted)
+    return _nova.novaclient(request, version=version)
+
+
+def _get_all(client, path, key, params=None):
+    """GET every page of a Nova collection, following its ``next`` links."""
+    items = []
+    query = dict(params or {})
+    url = path + ("?" + parse.urlencode(query, doseq=True) if query else "")
+    while url:
+        _resp, body = client.client.get(url)
+        items.extend(body.get(key, []))
+        url = None
+        for link in body.get(key + "_links", []) or []:
+            if link.get("rel") == "next":
+                # The link is absolute and points at the public endpoint;
+                # keep only its path and query so the session's endpoint
+                # (and Horizon's endpoint_override) is used.
+                parts = parse.urlsplit(link["href"])
+                marker_query = parse.parse_qs(parts.query)
+                query.update({k: v for k, v in marker_query.items()})
+                url = path + "?" + parse.urlencode(query, doseq=True)
+    return items
+
+
+# ---------------------------------------------------------------- services
+
+@profiler.trace
+def service_list(request, host=None):
+    """Every nova-compute service (one call)."""
+    client = novaclient(request, mv.SERVICES)
+    params = {"binary": "nova-compute"}
+    if host:
+        params["host"] = host
+    _resp, body = client.client.get(
+        "/os-services?" + parse.urlencode(params))
+    return [Service(s) for s in body.get("services", [])]
+
+
+def _service_put(client, service, body):
+    """Update one service: by UUID at 2.53+, by host/binary before."""
+    if client.api_version >= api_versions.APIVersion("2.53"):
+        _resp, result = client.client.put(
+            "/os-services/%s" % service.id, body=body)
+        return Service(result.get("service", {}))
+    legacy = {"host": service.host, "binary": service.binary}
+    if "forced_down" in body:
+        if client.api_version < api_versions.APIVersion("2.11"):
+            raise NotSupported("Forcing a service down needs Nova "
+                               "microversion 2.11 or later.")
+        legacy["forced_down"] = body["forced_down"]
+        action = "force-down"
+    elif body.get("status") == "enabled":
+        action = "enable"
+    elif body.get("disabled_reason"):
+        legacy["disabled_reason"] = body["disabled_reason"]
+        action = "disable-log-reason"
+    else:
+        action = "disable"
+    _resp, result = client.client.put("/os-services/%s" % action,
+                                      body=legacy)
+    data = dict(service.to_dict())
+    data.update(result.get("service", {}))
+    return Service(data)
+
+
+def _compute_service(client, host):
+    """The nova-compute service of ``host`` (404 when there is none)."""
+    _resp, body = client.client.get(
+        "/os-services?" + parse.urlencode({"binary": "nova-compute",
+                                           "host": host}))
+    for data in body.get("services", []):
+        if data.get("host") == host:
+            return Service(data)
+    raise nova_exceptions.NotFound(
+        404, message="No nova-compute service on host %s" % host)
+
+
+@profiler.trace
+def service_disable(request, host, reason):
+    client = novaclient(request, mv.SERVICES)
+    service = _compute_service(client, host)
+    return _service_put(client, service,
+                        {"status": "disabled", "disabled_reason": reason})
+
+
+@profiler.trace
+def service_enable(request, host):
+    client = novaclient(request, mv.SERVICES)
+    service = _compute_service(client, host)
+    return _service_put(client, service, {"status": "enabled"})
+
+
+@profiler.trace
+def service_force_down(request, host, forced_down):
+    client = novaclient(request, mv.SERVICES)
+    service = _compute_service(client, host)
+    return _service_put(client, service, {"forced_down": bool(forced_down)})
+
+
+# ------------------------------------------------------------- hypervisors
+
+@profiler.trace
+def hypervisor_list(request):
+    """Every compute node with its capacity and cpu_info (2.87, one call)."""
+    client = novaclient(request, mv.HYPERVISORS)
+    return [Hypervisor(h)
+            for h in _get_all(client, "/os-hypervisors/detail",
+                              "hypervisors")]
+
+
+# ----------------------------------------------------------------- servers
+
+@profiler.trace
+def instance_list(request, host=None):
+    """Every instance in every project, optionally on one host."""
+    client = novaclient(request, mv.SERVERS)
+    params = {"all_tenants": "True"}
+    if host:
+        params["host"] = host
+    return [Instance(s)
+            for s in _get_all(client, "/servers/detail", "servers", params)]
+
+
+# -------------------------------------------------------------- migrations
+
+@profiler.trace
+def migration_list(request, host=None, status=None, instance_id=None,
+                   migration_type=None, limit=None):
+    """Migrations newest first (one call per page of Nova's results)."""
+    client = novaclient(request, mv.MIGRATIONS)
+    params = {}
+    if host:
+        params["host"] = host
+    if status:
+        params["status"] = status
+    if instance_id:
+        params["instance_uuid"] = instance_id
+    if migration_type:
+        params["migration_type"] = migration_type
+    if limit:
+        params["limit"] = int(limit)
+        _resp, body = client.client.get(
+            "/os-migrations?" + parse.urlencode(params))
+        items = body.get("migrations", [])
+    else:
+        items = _get_all(client, "/os-migrations", "migrations", params)
+    migrations = [Migration(m) for m in items]
+    migrations.sort(key=lambda m: (m.created_at or "", m.id or 0),
+                    reverse=True)
+    return migrations

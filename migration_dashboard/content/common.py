@@ -1,0 +1,96 @@
+"""Helpers shared by the plugin's panels (Django side)."""
+from django.utils.translation import gettext_lazy as _
+
+from horizon import exceptions
+from horizon import messages
+
+# Flavor extra specs that change what a migration may do; shown on the
+# host's Instances tab so the operator sees them before choosing a move.
+MIGRATION_SPEC_PREFIXES = (
+    "hw:cpu_policy", "hw:cpu_thread_policy", "hw:numa_", "hw:mem_page_size",
+    "hw:emulator_threads_policy", "hw:tpm_", "hw:mem_encryption", "hw:pmem",
+    "hw:machine_type", "pci_passthrough:", "resources:VGPU", "resources:PGPU",
+    "accel:", "trait:", "hw:vif_multiqueue", "hw:cpu_mode",
+)
+
+
+def migration_relevant_specs(extra_specs):
+    """Sorted (key, value) pairs of the specs that matter for migration."""
+    return sorted((k, v) for k, v in (extra_specs or {}).items()
+                  if k.startswith(MIGRATION_SPEC_PREFIXES))
+
+
+def error_reason(exc):
+    """Nova's (or Keystone's) own words for a failure, for a message."""
+    for attr in ("message", "details"):
+        value = getattr(exc, attr, None)
+        if value and isinstance(value, str):
+            return value
+    return str(exc) or type(exc).__name__
+
+
+def handle_error(request, message, exc=None, redirect=None, escalate=False):
+    """Show ``message`` and the service's reason; never a 500 for a
+    recognised API error (401 still logs the user out, as Horizon does)."""
+    return exceptions.handle(request, message, redirect=redirect,
+                             escalate=escalate)
+
+
+def batch_handle_with_reasons(action, table, request, obj_ids):
+    """Run a BatchAction row by row, reporting each failure with the
+    service's reason instead of Horizon's aggregate "Unable to ..."."""
+    done = []
+    for obj_id in obj_ids:
+        datum = table.get_object_by_id(obj_id)
+        display = table.get_object_display(datum) or obj_id
+        if not table._filter_action(action, request, datum):
+            messages.error(request, _("You are not allowed to %(action)s "
+                                      "%(obj)s.") % {
+                "action": action._get_action_name().lower(),
+                "obj": display})
+            continue
+        try:
+            action.action(request, obj_id)
+        except Exception as exc:
+            exceptions.handle(
+                request,
+                _("Unable to %(action)s %(obj)s: %(reason)s") % {
+                    "action": action._get_action_name().lower(),
+                    "obj": display, "reason": error_reason(exc)},
+                details="")
+            continue
+        done.append(display)
+        action.success_ids.append(obj_id)
+    if done:
+        messages.success(request, _("%(action)s: %(objs)s") % {
+            "action": action._get_action_name(done, past=True),
+            "objs": ", ".join(done)})
+    return _redirect(table, request)
+
+
+def _redirect(table, request):
+    from django import shortcuts
+    return shortcuts.redirect(table.get_full_url())
+
+
+def filter_rows(rows, fields, value):
+    """Rows where any of ``fields`` contains ``value`` (case-insensitive)."""
+    value = (value or "").strip().lower()
+    if not value:
+        return list(rows)
+    return [row for row in rows
+            if any(value in str(getattr(row, f, "") or "").lower()
+                   for f in fields)]
+
+
+def project_names(request):
+    """{project id: name} from one Keystone call; {} if it fails (the page
+    then shows project ids, and says why)."""
+    from openstack_dashboard import api as horizon_api
+    try:
+        projects, _more = horizon_api.keystone.tenant_list(request)
+    except Exception as exc:
+        exceptions.handle(request, _("Unable to list projects: %s") %
+                          error_reason(exc), details="")
+        return {}
+    return {p.id: p.name for p in projects}

@@ -1,0 +1,207 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from horizon import exceptions
+from horizon import forms
+from horizon import messages
+
+from migration_dashboard import api
+from migration_dashboard.content import common
+from migration_dashboard.core import maintenance
+
+INDEX_URL = "horizon:admin:hosts:index"
+
+
+def _readonly():
+    return forms.TextInput(attrs={"readonly": "readonly"})
+
+
+def _reason_field(required=True):
+    return forms.CharField(
+        label=_("Reason"), required=required,
+        max_length=maintenance.MAX_REASON_LENGTH,
+        widget=forms.TextInput(attrs={
+            "placeholder": _("e.g. kernel upgrade, ticket OPS-1234")}),
+        help_text=_("Shown to every administrator in the host list and "
+                    "stored by Nova with the service (255 characters at "
+                    "most)."))
+
+
+class DisableHostForm(forms.SelfHandlingForm):
+    host = forms.CharField(label=_("Host"), widget=_readonly())
+    reason = _reason_field()
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("A reason is required."))
+        return reason
+
+    def handle(self, request, data):
+        host = data["host"]
+        try:
+            api.nova.service_disable(request, host, data["reason"])
+        except Exception as exc:
+            exceptions.handle(
+                request,
+                _("Unable to disable host %(host)s: %(reason)s") % {
+                    "host": host, "reason": common.error_reason(exc)},
+                redirect=reverse(INDEX_URL), details="")
+            return False
+        messages.success(request, _("Disabled host %(host)s: the "
+                                    "scheduler will place no new instances "
+                                    "there.") % {"host": host})
+        return True
+
+
+class DisableHostsForm(forms.SelfHandlingForm):
+    hosts = forms.MultipleChoiceField(
+        label=_("Hosts"), widget=forms.CheckboxSelectMultiple(),
+        help_text=_("The enabled compute hosts to take out of scheduling."))
+    reason = _reason_field()
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        choices = kwargs.get("initial", {}).get("host_choices", [])
+        self.fields["hosts"].choices = [(h, h) for h in choices]
+
+    clean_reason = DisableHostForm.clean_reason
+
+    def handle(self, request, data):
+        done, failed = [], []
+        for host in data["hosts"]:
+            try:
+                api.nova.service_disable(request, host, data["reason"])
+                done.append(host)
+            except Exception as exc:
+                failed.append(host)
+                exceptions.handle(
+                    request,
+                    _("Unable to disable host %(host)s: %(reason)s") % {
+                        "host": host, "reason": common.error_reason(exc)},
+                    details="")
+        if done:
+            messages.success(request, _("Disabled hosts: %s") %
+                             ", ".join(done))
+        return not failed
+
+
+class ForceDownForm(forms.SelfHandlingForm):
+    host = forms.CharField(label=_("Host"), widget=_readonly())
+    fenced = forms.BooleanField(
+        label=_("The host is powered off or isolated (fenced)"),
+        required=True,
+        help_text=_("Forcing a running host down lets Nova evacuate its "
+                    "instances while they still run there: two copies "
+                    "writing one disk corrupt it."))
+
+    def handle(self, request, data):
+        host = data["host"]
+        try:
+            api.nova.service_force_down(request, host, True)
+        except Exception as exc:
+            exceptions.handle(
+                request,
+                _("Unable to force down host %(host)s: %(reason)s") % {
+                    "host": host, "reason": common.error_reason(exc)},
+                redirect=reverse(INDEX_URL), details="")
+            return False
+        messages.success(request, _("Host %(host)s is forced down: its "
+                                    "instances can now be evacuated.") %
+                         {"host": host})
+        return True
+
+
+class PrepareDestinationForm(forms.SelfHandlingForm):
+    host = forms.CharField(label=_("Destination host"), widget=_readonly())
+    source = forms.ThemableChoiceField(
+        label=_("Source host"),
+        help_text=_("The host whose pinned/NUMA/DPDK instances will move "
+                    "here. Complete Maintenance on the source re-enables "
+                    "this host too."))
+    accept_others = forms.BooleanField(
+        label=_("Proceed although other instances run on the destination"),
+        required=False)
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        initial = kwargs.get("initial", {})
+        host = initial.get("host")
+        self.others = initial.get("others", [])
+        self.fields["source"].choices = [
+            (h, h) for h in initial.get("sources", []) if h != host]
+        if not self.others:
+            del self.fields["accept_others"]
+
+    def clean(self):
+        data = super().clean()
+        if self.others and not data.get("accept_others"):
+            raise forms.ValidationError(_(
+                "%(count)d other instance(s) run on this host. Pinned and "
+                "DPDK instances need an empty destination with the same "
+                "NUMA layout: move them away first, or confirm to "
+                "proceed.") % {"count": len(self.others)})
+        return data
+
+    def handle(self, request, data):
+        host, source = data["host"], data["source"]
+        try:
+            api.nova.service_disable(
+                request, host, maintenance.destination_reason(source))
+        except Exception as exc:
+            exceptions.handle(
+                request,
+                _("Unable to prepare host %(host)s: %(reason)s") % {
+                    "host": host, "reason": common.error_reason(exc)},
+                redirect=reverse(INDEX_URL), details="")
+            return False
+        messages.success(request, _(
+            "Host %(host)s is disabled and reserved as the destination for "
+            "instances from %(source)s.") % {"host": host, "source": source})
+        return True
+
+
+class CompleteMaintenanceForm(forms.SelfHandlingForm):
+    host = forms.CharField(label=_("Host"), widget=_readonly())
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.to_enable = kwargs.get("initial", {}).get("to_enable", [])
+
+    def handle(self, request, data):
+        source = data["host"]
+        # Read the hosts again at submit time: the page may be stale.
+        try:
+            rows = maintenance.summarize(api.nova.service_list(request), [])
+        except Exception as exc:
+            exceptions.handle(
+                request,
+                _("Unable to read the compute services: %s") %
+                common.error_reason(exc),
+                redirect=reverse(INDEX_URL), details="")
+            return False
+        targets = maintenance.maintenance_hosts_to_enable(source, rows)
+        if not targets:
+            messages.info(request, _("Host %s and its destinations are "
+                                     "already enabled.") % source)
+            return True
+        done, failed = [], []
+        for row in targets:
+            try:
+                api.nova.service_enable(request, row.host)
+                done.append(row.host)
+            except Exception as exc:
+                failed.append(row.host)
+                exceptions.handle(
+                    request,
+                    _("Unable to enable host %(host)s: %(reason)s") % {
+                        "host": row.host,
+                        "reason": common.error_reason(exc)},
+                    details="")
+        if done:
+            messages.success(request, _("Maintenance complete; enabled: "
+                                        "%s") % ", ".join(done))
+        if failed:
+            messages.warning(request, _("Still disabled: %s") %
+                             ", ".join(failed))
+        return not failed

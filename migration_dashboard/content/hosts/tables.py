@@ -1,0 +1,301 @@
+from django.template import defaultfilters as filters
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from horizon import tables
+from horizon.utils import filters as utils_filters
+
+from migration_dashboard import api
+from migration_dashboard.content import common
+
+SERVICE_UPDATE = (("compute", "os_compute_api:os-services:update"),)
+
+
+class DisableHost(tables.LinkAction):
+    name = "disable"
+    verbose_name = _("Disable")
+    url = "horizon:admin:hosts:disable"
+    classes = ("ajax-modal",)
+    icon = "pause"
+    policy_rules = SERVICE_UPDATE
+
+    def allowed(self, request, host=None):
+        return host is None or host.status == "enabled"
+
+
+class DisableHosts(DisableHost):
+    """Table action: disable several hosts with one reason."""
+    name = "disable_many"
+    verbose_name = _("Disable Hosts")
+    url = "horizon:admin:hosts:disable_many"
+
+
+class ReasonedBatchAction(tables.BatchAction):
+    """A BatchAction whose failures carry the service's own reason."""
+
+    def handle(self, table, request, obj_ids):
+        # BatchAction.handle only says "Unable to <action>: <names>"; Nova's
+        # reason (e.g. evacuations still 'done' when forcing up) is what the
+        # operator needs to act on.
+        return common.batch_handle_with_reasons(self, table, request,
+                                                obj_ids)
+
+
+class EnableHost(ReasonedBatchAction):
+    name = "enable"
+    icon = "play"
+    policy_rules = SERVICE_UPDATE
+    help_text = _("The scheduler will place new instances on the host "
+                  "again.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Enable Host", "Enable Hosts", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Enabled Host", "Enabled Hosts", count)
+
+    def allowed(self, request, host=None):
+        return host is None or host.status == "disabled"
+
+    def action(self, request, obj_id):
+        api.nova.service_enable(request, obj_id)
+
+
+class ForceDownHost(tables.LinkAction):
+    name = "force_down"
+    verbose_name = _("Force Down")
+    url = "horizon:admin:hosts:force_down"
+    classes = ("ajax-modal", "btn-danger")
+    policy_rules = SERVICE_UPDATE
+
+    def allowed(self, request, host=None):
+        return host is None or not host.forced_down
+
+
+class ForceUpHost(ReasonedBatchAction):
+    name = "force_up"
+    policy_rules = SERVICE_UPDATE
+    action_type = "danger"
+    help_text = _("Only force a host up once its compute service runs "
+                  "again. Nova refuses while evacuation records of the host "
+                  "are still 'done': restart the compute service first.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Force Up Host", "Force Up Hosts", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Forced Up Host", "Forced Up Hosts", count)
+
+    def allowed(self, request, host=None):
+        return host is None or host.forced_down
+
+    def action(self, request, obj_id):
+        api.nova.service_force_down(request, obj_id, False)
+
+
+class PrepareDestination(tables.LinkAction):
+    name = "prepare_destination"
+    verbose_name = _("Prepare as Destination")
+    url = "horizon:admin:hosts:prepare_destination"
+    classes = ("ajax-modal",)
+    policy_rules = SERVICE_UPDATE
+
+    def allowed(self, request, host=None):
+        return host is None or (host.state == "up" and not host.forced_down)
+
+
+class CompleteMaintenance(tables.LinkAction):
+    name = "complete_maintenance"
+    verbose_name = _("Complete Maintenance")
+    url = "horizon:admin:hosts:complete_maintenance"
+    classes = ("ajax-modal",)
+    policy_rules = SERVICE_UPDATE
+
+    def allowed(self, request, host=None):
+        # A prepared destination is re-enabled with its source, not alone.
+        return (host is None or
+                (host.status == "disabled" and not host.prepared_for))
+
+
+class HostFilterAction(tables.FilterAction):
+    """Matches host, zone, status, state and disabled reason."""
+
+    def filter(self, table, hosts, filter_string):
+        return common.filter_rows(
+            hosts, ("host", "zone", "status", "state", "disabled_reason"),
+            filter_string)
+
+
+def _status(host):
+    return host.status
+
+
+def _capacity(used_attr, total_attr, unit=""):
+    def render(host):
+        used = getattr(host, used_attr)
+        total = getattr(host, total_attr)
+        if used is None or total is None:
+            return "-"
+        return "%s / %s%s" % (used, total, unit)
+    return render
+
+
+def _reason(host):
+    return host.disabled_reason or "-"
+
+
+def _hypervisor(host):
+    if not host.hypervisor_type:
+        return "-"
+    if host.hypervisor_version is None:
+        return host.hypervisor_type
+    return "%s %s" % (host.hypervisor_type, host.hypervisor_version)
+
+
+def _migrations(host):
+    if not host.migrations_in_progress:
+        return "0"
+    return _("%(out)s out, %(in)s in") % {"out": host.migrations_from,
+                                           "in": host.migrations_to}
+
+
+def _instances(host):
+    return "-" if host.instances is None else host.instances
+
+
+class MaintenanceRow(tables.Row):
+    """Rows of hosts in maintenance (disabled) or down stand out."""
+
+    def load_cells(self, datum=None):
+        super().load_cells(datum)
+        datum = datum or self.datum
+        if datum is not None:
+            if datum.is_down:
+                self.classes.append("danger")
+            elif datum.in_maintenance:
+                self.classes.append("warning")
+
+
+class HostsTable(tables.DataTable):
+    STATUS_CHOICES = (
+        ("enabled", True), ("disabled", True),
+        ("up", True), ("down", False),
+    )
+    host = tables.WrappingColumn(
+        "host", verbose_name=_("Host"),
+        link="horizon:admin:hosts:detail")
+    zone = tables.Column("zone", verbose_name=_("Zone"))
+    status = tables.Column(_status, verbose_name=_("Status"),
+                           sortable=True)
+    disabled_reason = tables.WrappingColumn(
+        _reason, verbose_name=_("Disabled Reason"))
+    state = tables.Column("state", verbose_name=_("State"), status=True,
+                          status_choices=STATUS_CHOICES)
+    forced_down = tables.Column(
+        "forced_down", verbose_name=_("Forced Down"),
+        filters=(filters.yesno, filters.capfirst))
+    hypervisor = tables.Column(_hypervisor, verbose_name=_("Hypervisor"))
+    vcpus = tables.Column(_capacity("vcpus_used", "vcpus"),
+                          verbose_name=_("vCPUs (used / total)"))
+    memory = tables.Column(_capacity("memory_mb_used", "memory_mb", " MiB"),
+                           verbose_name=_("RAM (used / total)"))
+    disk = tables.Column(_capacity("local_gb_used", "local_gb", " GiB"),
+                         verbose_name=_("Disk (used / total)"))
+    instances = tables.Column(_instances, verbose_name=_("Instances"))
+    migrations = tables.Column(_migrations,
+                               verbose_name=_("Migrations in progress"))
+    updated_at = tables.Column(
+        "updated_at", verbose_name=_("Last report"),
+        filters=(utils_filters.parse_isotime, filters.timesince))
+
+    def get_object_id(self, datum):
+        return datum.host
+
+    def get_object_display(self, datum):
+        return datum.host
+
+    class Meta(object):
+        name = "hosts"
+        verbose_name = _("Compute Hosts")
+        row_class = MaintenanceRow
+        status_columns = ["state"]
+        table_actions = (HostFilterAction, DisableHosts, EnableHost)
+        row_actions = (DisableHost, EnableHost, PrepareDestination,
+                       CompleteMaintenance, ForceDownHost, ForceUpHost)
+
+
+# ----------------------------------------------------------- detail tables
+
+def _instance_link(instance):
+    try:
+        return reverse("horizon:admin:instances:detail", args=[instance.id])
+    except Exception:
+        return None
+
+
+def _project(instance):
+    return getattr(instance, "project_name", None) or instance.project_id
+
+
+def _boot_source(instance):
+    if instance.volume_backed:
+        return _("Volume")
+    return _("Image (local disk)")
+
+
+def _migration_specs(instance):
+    specs = common.migration_relevant_specs(instance.extra_specs)
+    if not specs:
+        return "-"
+    return ", ".join("%s=%s" % item for item in specs)
+
+
+class InstancesTable(tables.DataTable):
+    name = tables.WrappingColumn("name", verbose_name=_("Name"),
+                                 link=_instance_link)
+    id = tables.Column("id", verbose_name=_("ID"))
+    project = tables.Column(_project, verbose_name=_("Project"))
+    status = tables.Column("status", verbose_name=_("Status"))
+    task_state = tables.Column("task_state", verbose_name=_("Task"),
+                               empty_value="-")
+    flavor = tables.Column("flavor_name", verbose_name=_("Flavor"))
+    specs = tables.WrappingColumn(_migration_specs,
+                                  verbose_name=_("Migration-relevant specs"))
+    boot = tables.Column(_boot_source, verbose_name=_("Boot source"))
+    config_drive = tables.Column(
+        "config_drive", verbose_name=_("Config drive"),
+        filters=(filters.yesno, filters.capfirst))
+
+    def get_object_display(self, datum):
+        return datum.name
+
+    class Meta(object):
+        name = "instances"
+        verbose_name = _("Instances")
+        multi_select = False
+
+
+class MigrationsTable(tables.DataTable):
+    id = tables.Column("id", verbose_name=_("ID"))
+    instance = tables.Column(
+        lambda m: getattr(m, "instance_name", None) or m.instance_id,
+        verbose_name=_("Instance"))
+    migration_type = tables.Column("migration_type", verbose_name=_("Type"))
+    source = tables.Column("source_compute", verbose_name=_("Source"))
+    dest = tables.Column("dest_compute", verbose_name=_("Destination"))
+    status = tables.Column("status", verbose_name=_("Status"))
+    created = tables.Column("created_at", verbose_name=_("Started"),
+                            filters=(utils_filters.parse_isotime,))
+    updated = tables.Column("updated_at", verbose_name=_("Updated"),
+                            filters=(utils_filters.parse_isotime,))
+
+    class Meta(object):
+        name = "migrations"
+        verbose_name = _("Migrations")
+        multi_select = False
+

@@ -1,0 +1,23 @@
+from django.urls import re_path
+
+from migration_dashboard.content.hosts import views
+
+# Host names are Nova's service host strings: anything but a slash.
+HOST = r"(?P<host>[^/]+)"
+
+urlpatterns = [
+    re_path(r"^$", views.IndexView.as_view(), name="index"),
+    re_path(r"^disable/$", views.DisableManyView.as_view(),
+            name="disable_many"),
+    re_path(r"^%s/$" % HOST, views.DetailView.as_view(), name="detail"),
+    re_path(r"^%s/disable/$" % HOST, views.DisableView.as_view(),
+            name="disable"),
+    re_path(r"^%s/force_down/$" % HOST, views.ForceDownView.as_view(),
+            name="force_down"),
+    re_path(r"^%s/prepare_destination/$" % HOST,
+            views.PrepareDestinationView.as_view(),
+            name="prepare_destination"),
+    re_path(r"^%s/complete_maintenance/$" % HOST,
+            views.CompleteMaintenanceView.as_view(),
+            name="complete_maintenance"),
+]

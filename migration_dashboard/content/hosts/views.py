@@ -1,0 +1,241 @@
+from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from horizon import exceptions
+from horizon import forms
+from horizon import tables
+from horizon import tabs
+from horizon.utils import memoized
+
+from migration_dashboard import api
+from migration_dashboard.content import common
+from migration_dashboard.content.hosts import forms as host_forms
+from migration_dashboard.content.hosts import tables as host_tables
+from migration_dashboard.content.hosts import tabs as host_tabs
+from migration_dashboard.core import maintenance
+
+INDEX_URL = reverse_lazy("horizon:admin:hosts:index")
+
+# The overview counts in-progress migrations among the newest records only:
+# one call, whatever the size of the migration history.
+RECENT_MIGRATIONS = 1000
+
+
+def load_hosts(request, with_migrations=True):
+    """Every compute host as a HostSummary: three list calls in all.
+
+    A failing list leaves its columns empty and says so; the page renders.
+    """
+    services, hypervisors, migrations = [], [], []
+    try:
+        services = api.nova.service_list(request)
+    except Exception as exc:
+        exceptions.handle(request, _("Unable to list compute services: %s")
+                          % common.error_reason(exc), details="")
+        return []
+    try:
+        hypervisors = api.nova.hypervisor_list(request)
+    except Exception as exc:
+        exceptions.handle(request, _("Unable to read host capacity "
+                                     "(hypervisors): %s")
+                          % common.error_reason(exc), details="")
+    if with_migrations:
+        try:
+            migrations = api.nova.migration_list(request,
+                                                 limit=RECENT_MIGRATIONS)
+        except Exception as exc:
+            exceptions.handle(request, _("Unable to list migrations: %s")
+                              % common.error_reason(exc), details="")
+    return maintenance.summarize(services, hypervisors, migrations)
+
+
+def load_host(request, host, with_migrations=False):
+    """One host's summary, or a redirect to the index with a message."""
+    for row in load_hosts(request, with_migrations=with_migrations):
+        if row.host == host:
+            return row
+    exceptions.handle(request, _("Compute host %s was not found.") % host,
+                      redirect=INDEX_URL)
+
+
+class IndexView(tables.DataTableView):
+    table_class = host_tables.HostsTable
+    template_name = "admin/hosts/index.html"
+    page_title = _("Compute Hosts")
+
+    def get_data(self):
+        return load_hosts(self.request)
+
+
+class DetailView(tabs.TabbedTableView):
+    tab_group_class = host_tabs.HostDetailTabs
+    template_name = "horizon/common/_detail.html"
+    page_title = _("Compute Host: {{ host.host }}")
+
+    @memoized.memoized_method
+    def get_host(self):
+        return load_host(self.request, self.kwargs["host"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["host"] = self.get_host()
+        context["url"] = reverse("horizon:admin:hosts:index")
+        table = host_tables.HostsTable(self.request)
+        context["actions"] = table.render_row_actions(self.get_host())
+        return context
+
+    def get_tabs(self, request, *args, **kwargs):
+        return self.tab_group_class(request, host=self.get_host(), **kwargs)
+
+
+class _HostFormView(forms.ModalFormView):
+    success_url = INDEX_URL
+    cancel_url = INDEX_URL
+    template_name = "admin/hosts/host_form.html"
+    #: extra text rendered above the form (escaped)
+    description = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["submit_url"] = reverse(self.submit_url_name,
+                                        args=[self.kwargs["host"]])
+        context["host_name"] = self.kwargs["host"]
+        context["description"] = self.description
+        return context
+
+    def get_initial(self):
+        return {"host": self.kwargs["host"]}
+
+
+class DisableView(_HostFormView):
+    form_class = host_forms.DisableHostForm
+    form_id = "disable_host_form"
+    modal_header = _("Disable Compute Host")
+    submit_label = _("Disable Host")
+    submit_url_name = "horizon:admin:hosts:disable"
+    page_title = _("Disable Compute Host")
+    description = _("The scheduler stops placing new instances on a "
+                    "disabled host. Instances already there keep running "
+                    "until you migrate them.")
+
+
+class DisableManyView(forms.ModalFormView):
+    form_class = host_forms.DisableHostsForm
+    form_id = "disable_hosts_form"
+    template_name = "admin/hosts/host_form.html"
+    modal_header = _("Disable Compute Hosts")
+    submit_label = _("Disable Hosts")
+    submit_url = reverse_lazy("horizon:admin:hosts:disable_many")
+    success_url = INDEX_URL
+    cancel_url = INDEX_URL
+    page_title = _("Disable Compute Hosts")
+
+    def get_initial(self):
+        try:
+            services = api.nova.service_list(self.request)
+        except Exception as exc:
+            exceptions.handle(self.request,
+                              _("Unable to list compute services: %s")
+                              % common.error_reason(exc),
+                              redirect=INDEX_URL, details="")
+        return {"host_choices": sorted(s.host for s in services
+                                       if s.status == "enabled")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["description"] = DisableView.description
+        return context
+
+
+class ForceDownView(_HostFormView):
+    form_class = host_forms.ForceDownForm
+    form_id = "force_down_form"
+    modal_header = _("Force Down Compute Host")
+    submit_label = _("Force Down")
+    submit_url_name = "horizon:admin:hosts:force_down"
+    page_title = _("Force Down Compute Host")
+    description = _("Forcing a host down tells Nova the host is dead "
+                    "without waiting for its service to miss its reports, "
+                    "so its instances can be evacuated at once. Do this "
+                    "only after the host is fenced (powered off or cut from "
+                    "storage and network): evacuating instances of a host "
+                    "that still runs them corrupts their disks. Force it up "
+                    "again once the repaired compute service runs.")
+
+
+class PrepareDestinationView(_HostFormView):
+    form_class = host_forms.PrepareDestinationForm
+    form_id = "prepare_destination_form"
+    modal_header = _("Prepare Destination for Pinned/NUMA/DPDK Instances")
+    submit_label = _("Disable and Reserve")
+    submit_url_name = "horizon:admin:hosts:prepare_destination"
+    template_name = "admin/hosts/prepare_destination.html"
+    page_title = _("Prepare Destination")
+
+    @memoized.memoized_method
+    def _facts(self):
+        host = self.kwargs["host"]
+        rows = load_hosts(self.request, with_migrations=False)
+        this = next((r for r in rows if r.host == host), None)
+        if this is None:
+            exceptions.handle(self.request,
+                              _("Compute host %s was not found.") % host,
+                              redirect=INDEX_URL)
+        instances, migrations = [], []
+        try:
+            instances = api.nova.instance_list(self.request, host=host)
+            migrations = api.nova.migration_list(self.request, host=host,
+                                                 limit=RECENT_MIGRATIONS)
+        except Exception as exc:
+            exceptions.handle(self.request,
+                              _("Unable to list the instances on %(host)s: "
+                                "%(reason)s") % {
+                                  "host": host,
+                                  "reason": common.error_reason(exc)},
+                              redirect=INDEX_URL, details="")
+        return this, rows, instances, migrations
+
+    def _others(self, source=None):
+        this, _rows, instances, migrations = self._facts()
+        arrived = {m.instance_id for m in migrations
+                   if m.dest_compute == this.host and
+                   (source is None or m.source_compute == source)}
+        return [i for i in instances if i.id not in arrived]
+
+    def get_initial(self):
+        this, rows, _i, _m = self._facts()
+        source = self.request.POST.get("source") or None
+        return {"host": this.host,
+                "sources": [r.host for r in rows],
+                "others": self._others(source)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        this, _rows, _i, _m = self._facts()
+        context["target"] = this
+        context["others"] = self._others(
+            self.request.POST.get("source") or None)
+        return context
+
+
+class CompleteMaintenanceView(_HostFormView):
+    form_class = host_forms.CompleteMaintenanceForm
+    form_id = "complete_maintenance_form"
+    modal_header = _("Complete Maintenance")
+    submit_label = _("Enable Hosts")
+    submit_url_name = "horizon:admin:hosts:complete_maintenance"
+    template_name = "admin/hosts/complete_maintenance.html"
+    page_title = _("Complete Maintenance")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        rows = load_hosts(self.request, with_migrations=False)
+        initial["to_enable"] = maintenance.maintenance_hosts_to_enable(
+            self.kwargs["host"], rows)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["to_enable"] = context["form"].to_enable
+        return context
