@@ -80,3 +80,21 @@ def forget():
     """Drop the cached server versions (tests, or after an upgrade)."""
     with _lock:
         _server_max.clear()
+
+
+# ------------------------------------------------ migration status (issue 5)
+# GET /servers/{id}/migrations[/{mid}]: 2.23 (in-progress live migrations
+# with memory_*/disk_* bytes), 2.59 uuid, 2.80 user_id/project_id.
+SERVER_MIGRATIONS = "2.80"
+SERVER_MIGRATIONS_MIN = "2.23"
+# POST /servers/{id}/migrations/{mid}/action {"force_complete": null}.
+MIGRATION_FORCE_COMPLETE = "2.22"
+# DELETE /servers/{id}/migrations/{mid}: 2.24 running; 2.65 also queued and
+# preparing (which end "cancelled").
+MIGRATION_ABORT = "2.65"
+MIGRATION_ABORT_MIN = "2.24"
+# GET /os-migrations paging (limit, marker = uuid) and changes-since.
+MIGRATIONS_PAGING = "2.59"
+# GET /servers/{id}/os-instance-actions[/{request_id}]: 2.51 events for
+# admins, 2.62 event host, 2.84 event details (the failure reason).
+INSTANCE_ACTIONS = "2.84"

@@ -7,12 +7,14 @@ raised unchanged: views turn them into messages.
 """
 from urllib import parse
 
-from novaclient import api_versions
 from horizon import exceptions as horizon_exceptions
+from horizon.utils import memoized
+from novaclient import api_versions
+from novaclient import client as nova_client
 from novaclient import exceptions as nova_exceptions
-from openstack_dashboard.api import _nova
 from openstack_dashboard.contrib.developer.profiler import api as profiler
 
+from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
 
 
@@ -275,11 +277,19 @@ class Migration(_Record):
 
 # ------------------------------------------------------------- the client
 
+@memoized.memoized
+def _client(request, version):
+    # One client per request and version (memoized on a weak reference to
+    # the request, as Horizon does).
+    return nova_client.Client(
+        version, session=base.token_session(request, "compute"),
+        endpoint_override=base.endpoint(request, "compute"))
+
+
 def novaclient(request, wanted):
     """A novaclient for this user at ``wanted`` or the cloud's maximum."""
-    base = _nova.novaclient(request)
-    version = mv.negotiate(base, wanted)
-    return _nova.novaclient(request, version=version)
+    version = mv.negotiate(_client(request, "2.1"), wanted)
+    return _client(request, version.get_string())
 
 
 def _get_all(client, path, key, params=None):
@@ -406,10 +416,19 @@ def instance_list(request, host=None):
 
 @profiler.trace
 def migration_list(request, host=None, status=None, instance_id=None,
-                   migration_type=None, limit=None):
-    """Migrations newest first (one call per page of Nova's results)."""
+                   migration_type=None, limit=None, marker=None,
+                   changes_since=None):
+    """Migrations newest first (one call per page of Nova's results).
+
+    ``marker`` (a migration uuid) and ``changes_since`` (ISO 8601) need
+    microversion 2.59; Nova ignores them before.
+    """
     client = novaclient(request, mv.MIGRATIONS)
     params = {}
+    if marker:
+        params["marker"] = marker
+    if changes_since:
+        params["changes-since"] = changes_since
     if host:
         params["host"] = host
     if status:
@@ -429,3 +448,158 @@ def migration_list(request, host=None, status=None, instance_id=None,
     migrations.sort(key=lambda m: (m.created_at or "", m.id or 0),
                     reverse=True)
     return migrations
+
+
+# ------------------------------------------- migration status (issue 5)
+
+class ServerMigration(Migration):
+    """An in-progress live migration as GET /servers/{id}/migrations[/{mid}]
+    (2.23+) returns it, with the bytes Nova's monitor saved."""
+
+    @property
+    def instance_id(self):
+        return (self._data.get("server_uuid") or
+                self._data.get("instance_uuid"))
+
+    @property
+    def migration_type(self):
+        return self._data.get("migration_type") or "live-migration"
+
+    def _bytes(self, key):
+        value = self._data.get(key + "_bytes", self._data.get(key))
+        return int(value) if value is not None else None
+
+    @property
+    def memory_total(self):
+        return self._bytes("memory_total")
+
+    @property
+    def memory_processed(self):
+        return self._bytes("memory_processed")
+
+    @property
+    def memory_remaining(self):
+        return self._bytes("memory_remaining")
+
+    @property
+    def disk_total(self):
+        return self._bytes("disk_total")
+
+    @property
+    def disk_processed(self):
+        return self._bytes("disk_processed")
+
+    @property
+    def disk_remaining(self):
+        return self._bytes("disk_remaining")
+
+
+class InstanceAction(_Record):
+    """An instance action (os-instance-actions); ``events`` at 2.51+ for
+    admins, each with ``details`` at 2.84 (Nova's reason for a failure)."""
+
+    @property
+    def id(self):
+        return self._data.get("request_id")
+
+    @property
+    def request_id(self):
+        return self._data.get("request_id")
+
+    @property
+    def action(self):
+        return self._data.get("action")
+
+    @property
+    def message(self):
+        return self._data.get("message")
+
+    @property
+    def start_time(self):
+        return self._data.get("start_time")
+
+    @property
+    def updated_at(self):
+        return self._data.get("updated_at")
+
+    @property
+    def events(self):
+        return list(self._data.get("events") or [])
+
+
+def _quote(value):
+    return parse.quote(str(value), safe="")
+
+
+def _require(client, minimum, what):
+    if not mv.at_least(client.api_version, minimum):
+        raise NotSupported("%s needs Nova microversion %s or later (the "
+                           "cloud serves %s)." % (
+                               what, minimum,
+                               client.api_version.get_string()))
+
+
+@profiler.trace
+def compute_microversion(request):
+    """The newest microversion both the cloud and the client speak ("2.NN"):
+    what decides whether abort of queued migrations (2.65) is offered."""
+    return novaclient(request, mv.CLIENT_MAX).api_version.get_string()
+
+
+@profiler.trace
+def server_migration_list(request, instance_id):
+    """The instance's in-progress live migrations with their bytes."""
+    client = novaclient(request, mv.SERVER_MIGRATIONS)
+    _require(client, mv.SERVER_MIGRATIONS_MIN, "Listing server migrations")
+    _resp, body = client.client.get(
+        "/servers/%s/migrations" % _quote(instance_id))
+    return [ServerMigration(m) for m in body.get("migrations", [])]
+
+
+@profiler.trace
+def server_migration_get(request, instance_id, migration_id):
+    """One in-progress live migration (404 once it is no longer one)."""
+    client = novaclient(request, mv.SERVER_MIGRATIONS)
+    _require(client, mv.SERVER_MIGRATIONS_MIN, "Showing a server migration")
+    _resp, body = client.client.get("/servers/%s/migrations/%s" % (
+        _quote(instance_id), _quote(migration_id)))
+    return ServerMigration(body.get("migration", {}))
+
+
+@profiler.trace
+def migration_abort(request, instance_id, migration_id):
+    """Abort a live migration: running (2.24), queued/preparing (2.65)."""
+    client = novaclient(request, mv.MIGRATION_ABORT)
+    _require(client, mv.MIGRATION_ABORT_MIN, "Aborting a live migration")
+    client.client.delete("/servers/%s/migrations/%s" % (
+        _quote(instance_id), _quote(migration_id)))
+
+
+@profiler.trace
+def migration_force_complete(request, instance_id, migration_id):
+    """Force a running live migration to complete (2.22): Nova pauses the
+    instance so that the last memory pages can be copied."""
+    client = novaclient(request, mv.MIGRATION_FORCE_COMPLETE)
+    _require(client, mv.MIGRATION_FORCE_COMPLETE,
+             "Forcing a live migration to complete")
+    client.client.post("/servers/%s/migrations/%s/action" % (
+        _quote(instance_id), _quote(migration_id)),
+        body={"force_complete": None})
+
+
+@profiler.trace
+def instance_action_list(request, instance_id):
+    """The instance's actions, newest first (one call)."""
+    client = novaclient(request, mv.INSTANCE_ACTIONS)
+    _resp, body = client.client.get(
+        "/servers/%s/os-instance-actions" % _quote(instance_id))
+    return [InstanceAction(a) for a in body.get("instanceActions", [])]
+
+
+@profiler.trace
+def instance_action_get(request, instance_id, request_id):
+    """One action with its events (and their details at 2.84)."""
+    client = novaclient(request, mv.INSTANCE_ACTIONS)
+    _resp, body = client.client.get("/servers/%s/os-instance-actions/%s" % (
+        _quote(instance_id), _quote(request_id)))
+    return InstanceAction(body.get("instanceAction", {}))

@@ -4,29 +4,19 @@ The hosts overview never calls Placement: capacity for every host comes from
 one /os-hypervisors/detail call.  The detail page reads the provider's
 inventories (with allocation ratios and reserved amounts) and usages.
 """
-from django.conf import settings
 from keystoneauth1 import adapter
-from keystoneauth1 import session
-from keystoneauth1 import token_endpoint
-from openstack_dashboard.api import base
 from openstack_dashboard.contrib.developer.profiler import api as profiler
+
+from migration_dashboard.api import base
 
 # 1.14 is enough for inventories/usages and is what Horizon itself asks for.
 PLACEMENT_VERSION = "placement 1.14"
 
 
 def _adapter(request):
-    # Authenticate with the user's token directly against the catalog's
-    # placement endpoint: no re-authentication round trip to Keystone.
-    endpoint = base.url_for(request, "placement")
-    verify = True
-    if getattr(settings, "OPENSTACK_SSL_NO_VERIFY", False):
-        verify = False
-    elif getattr(settings, "OPENSTACK_SSL_CACERT", None):
-        verify = settings.OPENSTACK_SSL_CACERT
-    auth = token_endpoint.Token(endpoint, request.user.token.id)
-    return adapter.Adapter(session.Session(auth=auth, verify=verify),
-                           endpoint_override=endpoint,
+    return adapter.Adapter(base.token_session(request, "placement"),
+                           endpoint_override=base.endpoint(request,
+                                                           "placement"),
                            headers={"OpenStack-API-Version":
                                     PLACEMENT_VERSION},
                            raise_exc=True)

@@ -103,3 +103,192 @@ def _row_html(content, host):
     marker = 'id="hosts__row__%s"' % host
     start = content.rfind("<tr", 0, content.index(marker))
     return content[start:content.index(">", start)]
+
+
+def _nova_error(cls, code, message):
+    return cls(code, message)
+
+
+class HostActionTests(test.BaseAdminViewTests):
+
+    def _services(self):
+        return [f.service("cmp1"),
+                f.service("cmp2", status="disabled", reason="repair"),
+                f.service("cmp3", state="down", forced_down=True)]
+
+    @test.create_mocks({api.nova: ["service_disable"]})
+    def test_disable_with_reason(self):
+        res = self.client.post(
+            reverse("horizon:admin:hosts:disable", args=["cmp1"]),
+            {"host": "cmp1", "reason": "firmware update"})
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_service_disable.assert_called_once_with(
+            test.IsHttpRequest(), "cmp1", "firmware update")
+        self.assertMessageCount(success=1)
+
+    @test.create_mocks({api.nova: ["service_disable"]})
+    def test_disable_requires_a_reason_of_at_most_255_chars(self):
+        url = reverse("horizon:admin:hosts:disable", args=["cmp1"])
+        res = self.client.post(url, {"host": "cmp1", "reason": "   "})
+        self.assertFormErrors(res, 1)
+        res = self.client.post(url, {"host": "cmp1", "reason": "x" * 256})
+        self.assertFormErrors(res, 1)
+        self.mock_service_disable.assert_not_called()
+
+    @test.create_mocks({api.nova: ["service_disable"]})
+    def test_disable_host_gone_or_conflict_names_the_host(self):
+        url = reverse("horizon:admin:hosts:disable", args=["cmp1"])
+        for exc in (nova_exceptions.NotFound(404, "No nova-compute service "
+                                                  "on host cmp1"),
+                    nova_exceptions.Conflict(409, "Service is busy")):
+            self.mock_service_disable.side_effect = exc
+            res = self.client.post(url, {"host": "cmp1", "reason": "r"})
+            self.assertRedirectsNoFollow(res, INDEX_URL)
+            messages = [str(m) for m in res.wsgi_request._messages]
+            self.assertTrue(any("cmp1" in m and exc.message in m
+                                for m in messages), messages)
+
+    @test.create_mocks({api.nova: ["service_list", "service_disable"]})
+    def test_disable_many_hosts_reports_each_failure(self):
+        self.mock_service_list.return_value = self._services()
+        url = reverse("horizon:admin:hosts:disable_many")
+        res = self.client.get(url)
+        self.assertContains(res, 'value="cmp1"')
+        self.assertNotContains(res, 'value="cmp2"')  # already disabled
+        self.mock_service_disable.side_effect = [
+            None, nova_exceptions.ClientException(500, "DB down")]
+        self.mock_service_list.return_value = [f.service("cmp1"),
+                                               f.service("cmp4")]
+        res = self.client.post(url, {"hosts": ["cmp1", "cmp4"],
+                                     "reason": "rack move"})
+        messages = [str(m) for m in res.wsgi_request._messages]
+        self.assertTrue(any("cmp4" in m and "DB down" in m
+                            for m in messages), messages)
+        self.assertTrue(any("Disabled hosts: cmp1" in m for m in messages))
+
+    @test.create_mocks({api.nova: ["service_force_down"]})
+    def test_force_down_needs_fencing_acknowledgement(self):
+        url = reverse("horizon:admin:hosts:force_down", args=["cmp1"])
+        res = self.client.get(url)
+        self.assertContains(res, "fenced")
+        res = self.client.post(url, {"host": "cmp1"})
+        self.assertFormErrors(res, 1)
+        self.mock_service_force_down.assert_not_called()
+        res = self.client.post(url, {"host": "cmp1", "fenced": "on"})
+        self.assertNoFormErrors(res)
+        self.mock_service_force_down.assert_called_once_with(
+            test.IsHttpRequest(), "cmp1", True)
+
+    @test.create_mocks({api.nova: ["service_list", "hypervisor_list",
+                                   "migration_list", "service_force_down"]})
+    def test_force_up_refused_shows_novas_reason(self):
+        self.mock_service_list.return_value = self._services()
+        self.mock_hypervisor_list.return_value = []
+        self.mock_migration_list.return_value = []
+        reason = ("Unable to reset the forced_down flag on cmp3: there are "
+                  "evacuation records in state 'done'")
+        self.mock_service_force_down.side_effect = \
+            nova_exceptions.BadRequest(400, reason)
+        res = self.client.post(INDEX_URL,
+                               {"action": "hosts__force_up__cmp3"})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        messages = [str(m) for m in res.wsgi_request._messages]
+        self.assertTrue(any(reason in m and "cmp3" in m for m in messages),
+                        messages)
+
+    @test.create_mocks({api.nova: ["service_list", "hypervisor_list",
+                                   "migration_list", "service_enable"]})
+    def test_enable_batch(self):
+        self.mock_service_list.return_value = [
+            f.service("cmp1", status="disabled", reason="a"),
+            f.service("cmp2", status="disabled", reason="b")]
+        self.mock_hypervisor_list.return_value = []
+        self.mock_migration_list.return_value = []
+        res = self.client.post(INDEX_URL, {"action": "hosts__enable",
+                                           "object_ids": ["cmp1", "cmp2"]})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.assertEqual(2, self.mock_service_enable.call_count)
+
+    @test.create_mocks({api.nova: ["service_list", "hypervisor_list",
+                                   "instance_list", "migration_list",
+                                   "service_disable"]})
+    def test_prepare_destination_lists_other_instances_and_capacity(self):
+        self.mock_service_list.return_value = self._services()
+        self.mock_hypervisor_list.return_value = [
+            f.hypervisor("cmp1", memory_mb=16384, memory_mb_used=6144)]
+        self.mock_instance_list.return_value = [
+            f.instance("moved-in", "cmp1"), f.instance("<i>other</i>",
+                                                       "cmp1")]
+        self.mock_migration_list.return_value = [
+            f.migration(7, "inst-moved-in", "cmp2", "cmp1",
+                        status="completed")]
+        url = reverse("horizon:admin:hosts:prepare_destination",
+                      args=["cmp1"])
+        res = self.client.get(url)
+        self.assertContains(res, "10240 MiB")  # free RAM
+        self.assertContains(res, "&lt;i&gt;other&lt;/i&gt;")
+        self.assertNotContains(res, "moved-in (")
+        # Another instance is there: the operator must acknowledge it.
+        res = self.client.post(url, {"host": "cmp1", "source": "cmp2"})
+        self.assertFormErrors(res, 1)
+        self.mock_service_disable.assert_not_called()
+        res = self.client.post(url, {"host": "cmp1", "source": "cmp2",
+                                     "accept_others": "on"})
+        self.assertNoFormErrors(res)
+        args = self.mock_service_disable.call_args[0]
+        self.assertEqual("cmp1", args[1])
+        self.assertIn("from cmp2", args[2])
+
+    @test.create_mocks({api.nova: ["service_list", "hypervisor_list",
+                                   "service_enable"]})
+    def test_complete_maintenance_enables_source_and_its_destinations(self):
+        from migration_dashboard.core import maintenance
+        services = [
+            f.service("cmp1", status="disabled", reason="maintenance"),
+            f.service("cmp2", status="disabled",
+                      reason=maintenance.destination_reason("cmp1")),
+            f.service("cmp3", status="disabled", reason="unrelated")]
+        self.mock_service_list.return_value = services
+        self.mock_hypervisor_list.return_value = []
+        url = reverse("horizon:admin:hosts:complete_maintenance",
+                      args=["cmp1"])
+        res = self.client.get(url)
+        self.assertContains(res, "cmp2")
+        self.assertNotContains(res, "unrelated")
+        self.mock_service_enable.side_effect = [
+            None, nova_exceptions.ClientException(503, "unavailable")]
+        res = self.client.post(url, {"host": "cmp1"})
+        enabled = [c[0][1] for c in self.mock_service_enable.call_args_list]
+        self.assertEqual(["cmp1", "cmp2"], enabled)
+        messages = [str(m) for m in res.wsgi_request._messages]
+        self.assertTrue(any("Still disabled: cmp2" in m for m in messages),
+                        messages)
+
+
+class HostDetailTests(test.BaseAdminViewTests):
+
+    @test.create_mocks({api.nova: ["service_list", "hypervisor_list",
+                                   "instance_list", "migration_list"],
+                        api.placement: ["provider_capacity"]})
+    def test_detail_overview_shows_cpu_and_placement_capacity(self):
+        self.mock_service_list.return_value = [f.service("cmp1")]
+        self.mock_hypervisor_list.return_value = [f.hypervisor("cmp1")]
+        self.mock_provider_capacity.return_value = {
+            "MEMORY_MB": {"total": 16384, "reserved": 512,
+                          "allocation_ratio": 1.5, "capacity": 23808,
+                          "used": 4096, "free": 19712}}
+        res = self.client.get(detail_url("cmp1"))
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, "Skylake")
+        self.assertContains(res, "19712")
+        # The Instances and Migrations tabs load on demand only.
+        self.mock_instance_list.assert_not_called()
+        self.mock_migration_list.assert_not_called()
+
+    @test.create_mocks({api.nova: ["service_list", "hypervisor_list"]})
+    def test_unknown_host_redirects_with_message(self):
+        self.mock_service_list.return_value = [f.service("cmp1")]
+        self.mock_hypervisor_list.return_value = []
+        res = self.client.get(detail_url("cmp9"))
+        self.assertRedirectsNoFollow(res, INDEX_URL)

@@ -27,7 +27,7 @@ class OverviewTab(tabs.Tab):
     template_name = "admin/hosts/_detail_overview.html"
 
     def get_context_data(self, request):
-        host = self.tab_group.kwargs["host"]
+        host = self.tab_group.kwargs["summary"]
         capacity = None
         if host.node_ids and _is_uuid(host.node_ids[0]):
             # Placement's view: allocation ratios and reserved amounts,
@@ -57,7 +57,7 @@ class InstancesTab(tabs.TableTab):
 
     def get_instances_data(self):
         request = self.request
-        host = self.tab_group.kwargs["host"].host
+        host = self.tab_group.kwargs["summary"].host
         try:
             instances = api.nova.instance_list(request, host=host)
         except Exception as exc:
@@ -83,7 +83,7 @@ class MigrationsTab(tabs.TableTab):
 
     def get_migrations_data(self):
         request = self.request
-        host = self.tab_group.kwargs["host"].host
+        host = self.tab_group.kwargs["summary"].host
         try:
             return api.nova.migration_list(request, host=host,
                                            limit=HOST_MIGRATIONS)

@@ -86,7 +86,7 @@ class DetailView(tabs.TabbedTableView):
         return context
 
     def get_tabs(self, request, *args, **kwargs):
-        return self.tab_group_class(request, host=self.get_host(), **kwargs)
+        return self.tab_group_class(request, summary=self.get_host(), **kwargs)
 
 
 class _HostFormView(forms.ModalFormView):

@@ -1,0 +1,74 @@
+"""The Compute Hosts panel's api layer against the real demo cloud."""
+import pytest
+
+from migration_dashboard import api
+from migration_dashboard.core import maintenance
+from tests import democloud
+
+pytestmark = pytest.mark.integration
+
+
+def _service(nova_admin, host):
+    return next(s for s in nova_admin.services.list(binary="nova-compute")
+                if s.host == host)
+
+
+def test_lists_the_three_compute_hosts_with_capacity(admin_request):
+    services = api.nova.service_list(admin_request)
+    hypervisors = api.nova.hypervisor_list(admin_request)
+    rows = maintenance.summarize(services, hypervisors)
+    assert [r.host for r in rows] == list(democloud.COMPUTES)
+    for row in rows:
+        assert row.state == "up"
+        assert row.vcpus and row.memory_mb and row.local_gb
+        assert row.hypervisor_type
+    # The seeded instances are spread over the hosts.
+    assert sum(r.instances or 0 for r in rows) >= 12
+
+
+def test_disable_with_reason_then_enable_reads_back_from_nova(
+        admin_request, nova_admin):
+    reason = 'kernel upgrade <script>alert("x")</script> ünïcode'
+    try:
+        api.nova.service_disable(admin_request, "cmp3", reason)
+        service = _service(nova_admin, "cmp3")
+        assert service.status == "disabled"
+        assert service.disabled_reason == reason
+    finally:
+        api.nova.service_enable(admin_request, "cmp3")
+    service = _service(nova_admin, "cmp3")
+    assert service.status == "enabled"
+    assert not service.disabled_reason
+
+
+def test_force_down_then_force_up(admin_request, nova_admin):
+    try:
+        api.nova.service_force_down(admin_request, "cmp3", True)
+        service = _service(nova_admin, "cmp3")
+        assert service.forced_down is True
+        assert service.state == "down"
+    finally:
+        api.nova.service_force_down(admin_request, "cmp3", False)
+    service = _service(nova_admin, "cmp3")
+    assert service.forced_down is False
+    democloud.wait_for(lambda: _service(nova_admin, "cmp3").state == "up",
+                       timeout=60, what="cmp3 to report up again")
+
+
+def test_unknown_host_is_a_not_found_error(admin_request):
+    from novaclient import exceptions as nova_exceptions
+    with pytest.raises(nova_exceptions.NotFound):
+        api.nova.service_disable(admin_request, "no-such-host", "x")
+
+
+def test_instances_and_migrations_of_a_host(admin_request, nova_admin):
+    instances = api.nova.instance_list(admin_request, host="cmp1")
+    assert instances, "the demo cloud seeds instances on cmp1"
+    assert all(i.host == "cmp1" for i in instances)
+    # Embedded flavor (2.47+) carries the extra specs the panel shows.
+    assert all("extra_specs" in i.flavor for i in instances)
+    projects = {i.project_id for i in api.nova.instance_list(admin_request)}
+    assert len(projects) >= 2, "instances of every project are listed"
+    # The migrations list answers (possibly empty) at microversion 2.80.
+    assert isinstance(api.nova.migration_list(admin_request, host="cmp1",
+                                              limit=10), list)
