@@ -603,3 +603,11 @@ def instance_action_get(request, instance_id, request_id):
     _resp, body = client.client.get("/servers/%s/os-instance-actions/%s" % (
         _quote(instance_id), _quote(request_id)))
     return InstanceAction(body.get("instanceAction", {}))
+
+
+@profiler.trace
+def instance_get(request, instance_id):
+    """One instance (any project), e.g. for its name and fault."""
+    client = novaclient(request, mv.SERVERS)
+    _resp, body = client.client.get("/servers/%s" % _quote(instance_id))
+    return Instance(body.get("server", {}))

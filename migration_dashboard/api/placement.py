@@ -17,9 +17,12 @@ def _adapter(request):
     return adapter.Adapter(base.token_session(request, "placement"),
                            endpoint_override=base.endpoint(request,
                                                            "placement"),
-                           headers={"OpenStack-API-Version":
-                                    PLACEMENT_VERSION},
                            raise_exc=True)
+
+
+def _get(api, path):
+    return api.get(path, headers={"OpenStack-API-Version":
+                                  PLACEMENT_VERSION}).json()
 
 
 @profiler.trace
@@ -27,12 +30,10 @@ def provider_capacity(request, provider_uuid):
     """{resource class: {total, reserved, allocation_ratio, used,
     capacity, free}} for one resource provider (two calls)."""
     api = _adapter(request)
-    inventories = api.get(
-        "/resource_providers/%s/inventories" % provider_uuid
-    ).json().get("inventories", {})
-    usages = api.get(
-        "/resource_providers/%s/usages" % provider_uuid
-    ).json().get("usages", {})
+    inventories = _get(api, "/resource_providers/%s/inventories"
+                       % provider_uuid).get("inventories", {})
+    usages = _get(api, "/resource_providers/%s/usages"
+                  % provider_uuid).get("usages", {})
     result = {}
     for rc, inv in inventories.items():
         total = inv.get("total", 0)

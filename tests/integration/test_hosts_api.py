@@ -72,3 +72,16 @@ def test_instances_and_migrations_of_a_host(admin_request, nova_admin):
     # The migrations list answers (possibly empty) at microversion 2.80.
     assert isinstance(api.nova.migration_list(admin_request, host="cmp1",
                                               limit=10), list)
+
+
+def test_placement_capacity_of_a_host(admin_request):
+    rows = maintenance.summarize(api.nova.service_list(admin_request),
+                                 api.nova.hypervisor_list(admin_request))
+    cmp1 = next(r for r in rows if r.host == "cmp1")
+    capacity = api.placement.provider_capacity(admin_request,
+                                               cmp1.node_ids[0])
+    assert {"VCPU", "MEMORY_MB", "DISK_GB"} <= set(capacity)
+    for inv in capacity.values():
+        assert inv["capacity"] == int((inv["total"] - inv["reserved"])
+                                      * inv["allocation_ratio"])
+        assert inv["free"] == inv["capacity"] - inv["used"]

@@ -8,6 +8,7 @@ from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
 from migration_dashboard.content import common
+from migration_dashboard.content.migrations import links as migration_links
 
 SERVICE_UPDATE = (("compute", "os_compute_api:os-services:update"),)
 
@@ -186,7 +187,7 @@ class HostsTable(tables.DataTable):
         ("enabled", True), ("disabled", True),
         ("up", True), ("down", False),
     )
-    host = tables.WrappingColumn(
+    host = tables.Column(
         "host", verbose_name=_("Host"),
         link="horizon:admin:hosts:detail")
     zone = tables.Column("zone", verbose_name=_("Zone"))
@@ -281,7 +282,8 @@ class InstancesTable(tables.DataTable):
 
 
 class MigrationsTable(tables.DataTable):
-    id = tables.Column("id", verbose_name=_("ID"))
+    id = tables.Column("id", verbose_name=_("ID"),
+                       link=migration_links.detail_url)
     instance = tables.Column(
         lambda m: getattr(m, "instance_name", None) or m.instance_id,
         verbose_name=_("Instance"))
