@@ -236,6 +236,12 @@ class HostActionTests(test.BaseAdminViewTests):
         res = self.client.post(url, {"host": "cmp1", "source": "cmp2",
                                      "accept_others": "on"})
         self.assertNoFormErrors(res)
+        # By default the destination stays enabled: the scheduler skips
+        # disabled hosts, so a disabled one could not receive them.
+        self.mock_service_disable.assert_not_called()
+        res = self.client.post(url, {"host": "cmp1", "source": "cmp2",
+                                     "accept_others": "on", "disable": "on"})
+        self.assertNoFormErrors(res)
         args = self.mock_service_disable.call_args[0]
         self.assertEqual("cmp1", args[1])
         self.assertIn("from cmp2", args[2])

@@ -117,11 +117,19 @@ class PrepareDestinationForm(forms.SelfHandlingForm):
     source = forms.ThemableChoiceField(
         label=_("Source host"),
         help_text=_("The host whose pinned/NUMA/DPDK instances will move "
-                    "here. Complete Maintenance on the source re-enables "
-                    "this host too."))
+                    "here."))
     accept_others = forms.BooleanField(
         label=_("Proceed although other instances run on the destination"),
         required=False)
+    disable = forms.BooleanField(
+        label=_("Also disable the destination (guide section 5.4)"),
+        required=False,
+        help_text=_("Keeps new instances off it. But Nova (API 2.68 and "
+                    "later) sends every migration through the scheduler, "
+                    "which skips disabled hosts: while it is disabled, "
+                    "migrations onto it are refused with 'No valid host'. "
+                    "Leave this off if you migrate onto it now; Complete "
+                    "Maintenance on the source re-enables it either way."))
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -145,6 +153,13 @@ class PrepareDestinationForm(forms.SelfHandlingForm):
 
     def handle(self, request, data):
         host, source = data["host"], data["source"]
+        if not data.get("disable"):
+            messages.success(request, _(
+                "Host %(host)s is ready to receive the pinned/NUMA/DPDK "
+                "instances of %(source)s; it stays enabled so the scheduler "
+                "accepts migrations onto it.") % {"host": host,
+                                                  "source": source})
+            return True
         try:
             api.nova.service_disable(
                 request, host, maintenance.destination_reason(source))
@@ -157,7 +172,8 @@ class PrepareDestinationForm(forms.SelfHandlingForm):
             return False
         messages.success(request, _(
             "Host %(host)s is disabled and reserved as the destination for "
-            "instances from %(source)s.") % {"host": host, "source": source})
+            "instances from %(source)s. Migrations onto it are refused "
+            "until it is enabled again.") % {"host": host, "source": source})
         return True
 
 

@@ -168,7 +168,7 @@ class PrepareDestinationView(_HostFormView):
     form_class = host_forms.PrepareDestinationForm
     form_id = "prepare_destination_form"
     modal_header = _("Prepare Destination for Pinned/NUMA/DPDK Instances")
-    submit_label = _("Disable and Reserve")
+    submit_label = _("Prepare")
     submit_url_name = "horizon:admin:hosts:prepare_destination"
     template_name = "admin/hosts/prepare_destination.html"
     page_title = _("Prepare Destination")
