@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from horizon import exceptions
 from horizon import messages
+from openstack_dashboard import policy
 
 # Flavor extra specs that change what a migration may do; shown on the
 # host's Instances tab so the operator sees them before choosing a move.
@@ -94,3 +95,21 @@ def project_names(request):
                           error_reason(exc), details="")
         return {}
     return {p.id: p.name for p in projects}
+
+
+class PolicyRequiredMixin:
+    """Checks the view's Nova policy rules before anything else runs.
+
+    Table actions hide themselves through ``policy_rules``; this makes a
+    direct GET or POST to the action's URL refuse in the same way, so the
+    policy file, not the button, is what protects the action.
+    """
+    policy_rules = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.policy_rules and not policy.check(self.policy_rules,
+                                                  request):
+            raise exceptions.NotAuthorized(
+                _("You are not allowed to do this (policy %s).")
+                % ", ".join(rule for _svc, rule in self.policy_rules))
+        return super().dispatch(request, *args, **kwargs)

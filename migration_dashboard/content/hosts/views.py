@@ -89,12 +89,13 @@ class DetailView(tabs.TabbedTableView):
         return self.tab_group_class(request, summary=self.get_host(), **kwargs)
 
 
-class _HostFormView(forms.ModalFormView):
+class _HostFormView(common.PolicyRequiredMixin, forms.ModalFormView):
     success_url = INDEX_URL
     cancel_url = INDEX_URL
     template_name = "admin/hosts/host_form.html"
     #: extra text rendered above the form (escaped)
     description = ""
+    policy_rules = host_tables.SERVICE_UPDATE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -120,7 +121,7 @@ class DisableView(_HostFormView):
                     "until you migrate them.")
 
 
-class DisableManyView(forms.ModalFormView):
+class DisableManyView(common.PolicyRequiredMixin, forms.ModalFormView):
     form_class = host_forms.DisableHostsForm
     form_id = "disable_hosts_form"
     template_name = "admin/hosts/host_form.html"
@@ -130,6 +131,7 @@ class DisableManyView(forms.ModalFormView):
     success_url = INDEX_URL
     cancel_url = INDEX_URL
     page_title = _("Disable Compute Hosts")
+    policy_rules = host_tables.SERVICE_UPDATE
 
     def get_initial(self):
         try:
