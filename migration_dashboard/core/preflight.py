@@ -1499,6 +1499,23 @@ def rule_block_migration(c):
                 ),
             )
         return
+    if shared is None and block is True:
+        # Never pass silently: if the storage turns out to be shared, Nova
+        # refuses block migration.
+        c.add(
+            WARNING,
+            "block-migration-storage-unknown",
+            "Block migration was requested for %s, but it is unknown whether"
+            " %s shares storage with %s; if it does, Nova refuses: 'Block"
+            " migration can not be used with shared storage.'"
+            % (label, c.src.name, where),
+            (
+                "Use block migration 'auto' so Nova decides."
+                if auto_ok
+                else "Confirm the storage is not shared."
+            ),
+        )
+        return
     if shared is False:
         c.add(
             NOTE,
@@ -2268,6 +2285,7 @@ def rule_traits(c):
 
 # Every code a rule can emit, for UIs that map codes to icons or help text.
 FINDING_CODES = frozenset("""
+block-migration-storage-unknown
     state-unknown verify-resize task-in-progress state-not-allowed
     host-mismatch source-state-unknown source-still-up source-down
     block-auto-unsupported force-unsupported force-needs-destination

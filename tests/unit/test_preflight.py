@@ -1426,3 +1426,19 @@ def test_candidate_hosts_all_unusable_when_the_instance_cannot_move(src):
         inst, src, [make_host("cmp2"), make_host("cmp3")], live()
     )
     assert candidates and not any(c.usable for c in candidates)
+
+
+def test_block_migration_requested_with_unknown_shared_storage_warns():
+    inst = pf.Instance(id="i1", name="web-1", host="cmp1",
+                       volume_backed=False, config_drive=False,
+                       server_groups=[], vnic_types=[], shares=False,
+                       image_properties={})
+    src = pf.Host(name="cmp1", shared_storage=None)
+    dst = pf.Host(name="cmp2", shared_storage=None, free_vcpus=8,
+                  free_ram_mb=8192, free_disk_gb=100)
+    findings = pf.check(inst, src, dst,
+                        pf.Request(pf.Kind.LIVE, block_migration=True))
+    codes = {f.code: f for f in findings}
+    assert "block-migration-storage-unknown" in codes
+    assert codes["block-migration-storage-unknown"].severity == pf.WARNING
+    assert "cmp1" in codes["block-migration-storage-unknown"].message
