@@ -98,3 +98,34 @@ MIGRATIONS_PAGING = "2.59"
 # GET /servers/{id}/os-instance-actions[/{request_id}]: 2.51 events for
 # admins, 2.62 event host, 2.84 event details (the failure reason).
 INSTANCE_ACTIONS = "2.84"
+
+
+# ------------------------------------------ instance moves (issue 4)
+# POST /servers/{id}/action os-migrateLive: 2.25 block_migration "auto"
+# (and no disk_over_commit), 2.30 force, 2.34 async pre-checks, 2.68 force
+# removed.  The plugin never forces, so it asks for 2.68.
+LIVE_MIGRATE = "2.68"
+LIVE_MIGRATE_AUTO = "2.25"
+# POST /servers/{id}/action migrate {"host": ...}: the host needs 2.56.
+COLD_MIGRATE = "2.56"
+COLD_MIGRATE_HOST = "2.56"
+# GET /os-server-groups?all_projects=True: 2.64 "policy" + "rules"
+# (max_server_per_host) instead of the "policies" list.
+SERVER_GROUPS = "2.64"
+# Placement GET /allocation_candidates: 1.12 provider_summaries with
+# capacity and used per resource class, 1.17 adds each provider's traits.
+PLACEMENT_ALLOCATION_CANDIDATES = "1.17"
+
+
+# ------------------------------------------------------ evacuation (issue 6)
+# POST /servers/{id}/action {"evacuate": {host, adminPass}}
+# (nova/api/openstack/compute/evacuate.py): below 2.14 onSharedStorage is
+# required and the answer carries adminPass when [api]
+# enable_instance_password is set; from 2.14 the answer is empty (a password
+# Nova generates itself is never told); 2.29-2.67 accept force (never sent);
+# 2.95 offers no parameter for the final state: the instance always lands
+# SHUTOFF (every nova-compute must be at service version 62).  Asking for
+# 2.94 keeps the state it had (an ACTIVE instance is started again).
+EVACUATE = "2.95"
+EVACUATE_KEEP_STATE = "2.94"
+EVACUATE_NO_SHARED_STORAGE = "2.14"

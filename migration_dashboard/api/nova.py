@@ -611,3 +611,144 @@ def instance_get(request, instance_id):
     client = novaclient(request, mv.SERVERS)
     _resp, body = client.client.get("/servers/%s" % _quote(instance_id))
     return Instance(body.get("server", {}))
+
+
+# ------------------------------------------ instance moves (issue 4)
+
+class ServerGroup(_Record):
+    """A server group of GET /os-server-groups (2.64: policy + rules)."""
+
+    @property
+    def id(self):
+        return self._data.get("id")
+
+    @property
+    def name(self):
+        return self._data.get("name") or ""
+
+    @property
+    def policy(self):
+        policy = self._data.get("policy")
+        if not policy:  # before 2.64: a list with one policy
+            policies = self._data.get("policies") or []
+            policy = policies[0] if policies else ""
+        return policy
+
+    @property
+    def members(self):
+        return list(self._data.get("members") or [])
+
+    @property
+    def max_server_per_host(self):
+        rules = self._data.get("rules") or {}
+        try:
+            return int(rules.get("max_server_per_host", 1))
+        except (TypeError, ValueError):
+            return 1
+
+    @property
+    def project_id(self):
+        return self._data.get("project_id")
+
+
+@profiler.trace
+def server_group_list(request):
+    """Every server group of every project (one call)."""
+    client = novaclient(request, mv.SERVER_GROUPS)
+    _resp, body = client.client.get("/os-server-groups?all_projects=True")
+    return [ServerGroup(g) for g in body.get("server_groups", [])]
+
+
+def _server_action(client, instance_id, body):
+    client.client.post("/servers/%s/action" % _quote(instance_id), body=body)
+
+
+@profiler.trace
+def server_live_migrate(request, instance_id, host=None,
+                        block_migration="auto"):
+    """os-migrateLive without ``force``: the scheduler checks a chosen host
+    too (2.68).  ``block_migration`` is True, False or "auto" (2.25+)."""
+    client = novaclient(request, mv.LIVE_MIGRATE)
+    body = {"host": host or None}
+    if mv.at_least(client.api_version, mv.LIVE_MIGRATE_AUTO):
+        body["block_migration"] = block_migration
+    else:
+        if block_migration == "auto":
+            raise NotSupported(
+                "Block migration 'auto' needs Nova microversion %s or later "
+                "(the cloud serves %s)." % (mv.LIVE_MIGRATE_AUTO,
+                                            client.api_version.get_string()))
+        body["block_migration"] = bool(block_migration)
+        body["disk_over_commit"] = False
+    _server_action(client, instance_id, {"os-migrateLive": body})
+
+
+@profiler.trace
+def server_migrate(request, instance_id, host=None):
+    """Cold migration; a chosen ``host`` needs 2.56 (scheduler-checked)."""
+    client = novaclient(request, mv.COLD_MIGRATE)
+    if host:
+        _require(client, mv.COLD_MIGRATE_HOST,
+                 "Cold migration to a chosen host")
+        body = {"migrate": {"host": host}}
+    else:
+        body = {"migrate": None}
+    _server_action(client, instance_id, body)
+
+
+@profiler.trace
+def server_confirm_resize(request, instance_id):
+    """Confirm a cold migration (or resize) waiting in VERIFY_RESIZE."""
+    client = novaclient(request, mv.SERVERS)
+    _server_action(client, instance_id, {"confirmResize": None})
+
+
+@profiler.trace
+def server_revert_resize(request, instance_id):
+    """Revert a cold migration (or resize): back to the source host."""
+    client = novaclient(request, mv.SERVERS)
+    _server_action(client, instance_id, {"revertResize": None})
+
+
+@profiler.trace
+def server_start(request, instance_id):
+    client = novaclient(request, mv.SERVERS)
+    _server_action(client, instance_id, {"os-start": None})
+
+
+# ------------------------------------------------------ evacuation (issue 6)
+
+def evacuate_microversion(request, keep_state=False):
+    """The microversion instance_evacuate will use ("2.NN"): 2.95 (lands
+    SHUTOFF) or, with ``keep_state``, 2.94; lower on an older cloud."""
+    wanted = mv.EVACUATE_KEEP_STATE if keep_state else mv.EVACUATE
+    return novaclient(request, wanted).api_version.get_string()
+
+
+@profiler.trace
+def instance_evacuate(request, instance_id, host=None, password=None,
+                      keep_state=False):
+    """Rebuild ``instance_id`` of a failed host on ``host`` (None: the
+    scheduler chooses; a chosen host is checked by the scheduler too, the
+    plugin never forces).  ``password`` becomes the instance's admin
+    password; ``keep_state`` asks for 2.94, where an evacuated instance
+    keeps its state, instead of 2.95, where it always lands SHUTOFF.
+
+    Returns the admin password Nova sent back: only below microversion 2.14
+    and when Nova's [api] enable_instance_password is set; None otherwise.
+    """
+    wanted = mv.EVACUATE_KEEP_STATE if keep_state else mv.EVACUATE
+    client = novaclient(request, wanted)
+    body = {}
+    if host:
+        body["host"] = host
+    if password is not None:
+        body["adminPass"] = password
+    if not mv.at_least(client.api_version, mv.EVACUATE_NO_SHARED_STORAGE):
+        # Required before 2.14; False: the disk is rebuilt from the image.
+        body["onSharedStorage"] = False
+    _resp, result = client.client.post(
+        "/servers/%s/action" % _quote(instance_id), body={"evacuate": body})
+    if isinstance(result, dict):
+        return result.get("adminPass")
+    return None

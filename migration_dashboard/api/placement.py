@@ -50,3 +50,40 @@ def provider_capacity(request, provider_uuid):
             "free": capacity - used,
         }
     return result
+
+
+# ------------------------------------------ instance moves (issue 4)
+
+@profiler.trace
+def allocation_candidates(request, resources):
+    """What Placement says about every provider that can take ``resources``
+    ({resource class: amount}), in ONE call whatever the number of hosts.
+
+    Returns {provider uuid: {"resources": {rc: {"capacity", "used",
+    "free"}}, "traits": frozenset or None}}.  Capacity honours allocation
+    ratios and reserved amounts ((total - reserved) * ratio).  A provider
+    absent from the answer cannot take ``resources``.
+    """
+    from migration_dashboard.api import microversions as mv
+
+    api = _adapter(request)
+    query = ",".join("%s:%d" % (rc, int(amount))
+                     for rc, amount in sorted(resources.items())
+                     if amount and int(amount) > 0)
+    body = api.get("/allocation_candidates?resources=%s" % query,
+                   headers={"OpenStack-API-Version": "placement %s"
+                            % mv.PLACEMENT_ALLOCATION_CANDIDATES}).json()
+    result = {}
+    for uuid, summary in (body.get("provider_summaries") or {}).items():
+        resources_out = {}
+        for rc, res in (summary.get("resources") or {}).items():
+            capacity = int(res.get("capacity", 0))
+            used = int(res.get("used", 0))
+            resources_out[rc] = {"capacity": capacity, "used": used,
+                                 "free": capacity - used}
+        traits = summary.get("traits")
+        result[uuid] = {
+            "resources": resources_out,
+            "traits": frozenset(traits) if traits is not None else None,
+        }
+    return result

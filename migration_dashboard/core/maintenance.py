@@ -10,7 +10,11 @@ import dataclasses
 import re
 
 # Migration statuses that mean "not finished yet", by kind of migration.
-LIVE_IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
+# Nova's API records a live migration as "accepted" before the scheduler
+# picks a destination (no dest_compute yet), then "queued" on the source
+# compute; guide section 5.7 starts at "queued".
+LIVE_IN_PROGRESS = ("accepted", "queued", "preparing", "running",
+                    "post-migrating")
 COLD_IN_PROGRESS = ("pre-migrating", "migrating", "post-migrating",
                     "finished", "confirming", "reverting")
 EVACUATION_IN_PROGRESS = ("accepted", "pre-migrating", "done")

@@ -124,3 +124,29 @@ class CsrfTests(test.BaseAdminViewTests):
                           {"host": "cmp1", "reason": "x"})
         self.assertEqual(403, res.status_code)
         self.mock_service_disable.assert_not_called()
+
+
+class ModalTemplateTests(test.BaseAdminViewTests):
+    """Every modal form of the plugin has both templates Horizon needs: the
+    full page (direct link) and the modal fragment (ajax-modal)."""
+
+    def test_every_modal_form_has_page_and_ajax_templates(self):
+        import os
+
+        from django.template import loader
+        from horizon import forms as horizon_forms
+
+        checked = []
+        for name, url in plugin_urls():
+            match = get_resolver().resolve(url)
+            view = getattr(match.func, "view_class", None)
+            if not view or not issubclass(view, horizon_forms.ModalFormView):
+                continue
+            ajax = getattr(view, "ajax_template_name", None)
+            if not ajax:
+                head, tail = os.path.split(view.template_name)
+                ajax = os.path.join(head, "_" + tail)
+            for template in (view.template_name, ajax):
+                loader.get_template(template)  # raises if it is missing
+            checked.append(name)
+        self.assertIn("horizon:admin:hosts:disable", checked)

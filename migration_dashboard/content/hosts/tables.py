@@ -1,5 +1,4 @@
 from django.template import defaultfilters as filters
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -8,6 +7,8 @@ from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
 from migration_dashboard.content import common
+from migration_dashboard.content.hosts.evacuation import data as evac_data
+from migration_dashboard.content.hosts.evacuation import tables as evac_tables
 from migration_dashboard.content.migrations import links as migration_links
 
 SERVICE_UPDATE = (("compute", "os_compute_api:os-services:update"),)
@@ -96,7 +97,10 @@ class ForceUpHost(ReasonedBatchAction):
         return host is None or host.forced_down
 
     def action(self, request, obj_id):
-        api.nova.service_force_down(request, obj_id, False)
+        try:
+            api.nova.service_force_down(request, obj_id, False)
+        except Exception as exc:
+            raise evac_data.explain_force_up(exc, obj_id)
 
 
 class PrepareDestination(tables.LinkAction):
@@ -227,59 +231,11 @@ class HostsTable(tables.DataTable):
         status_columns = ["state"]
         table_actions = (HostFilterAction, DisableHosts, EnableHost)
         row_actions = (DisableHost, EnableHost, PrepareDestination,
-                       CompleteMaintenance, ForceDownHost, ForceUpHost)
+                       CompleteMaintenance, ForceDownHost, ForceUpHost,
+                       evac_tables.EvacuateHost)
 
 
 # ----------------------------------------------------------- detail tables
-
-def _instance_link(instance):
-    try:
-        return reverse("horizon:admin:instances:detail", args=[instance.id])
-    except Exception:
-        return None
-
-
-def _project(instance):
-    return getattr(instance, "project_name", None) or instance.project_id
-
-
-def _boot_source(instance):
-    if instance.volume_backed:
-        return _("Volume")
-    return _("Image (local disk)")
-
-
-def _migration_specs(instance):
-    specs = common.migration_relevant_specs(instance.extra_specs)
-    if not specs:
-        return "-"
-    return ", ".join("%s=%s" % item for item in specs)
-
-
-class InstancesTable(tables.DataTable):
-    name = tables.WrappingColumn("name", verbose_name=_("Name"),
-                                 link=_instance_link)
-    id = tables.Column("id", verbose_name=_("ID"))
-    project = tables.Column(_project, verbose_name=_("Project"))
-    status = tables.Column("status", verbose_name=_("Status"))
-    task_state = tables.Column("task_state", verbose_name=_("Task"),
-                               empty_value="-")
-    flavor = tables.Column("flavor_name", verbose_name=_("Flavor"))
-    specs = tables.WrappingColumn(_migration_specs,
-                                  verbose_name=_("Migration-relevant specs"))
-    boot = tables.Column(_boot_source, verbose_name=_("Boot source"))
-    config_drive = tables.Column(
-        "config_drive", verbose_name=_("Config drive"),
-        filters=(filters.yesno, filters.capfirst))
-
-    def get_object_display(self, datum):
-        return datum.name
-
-    class Meta(object):
-        name = "instances"
-        verbose_name = _("Instances")
-        multi_select = False
-
 
 class MigrationsTable(tables.DataTable):
     id = tables.Column("id", verbose_name=_("ID"),

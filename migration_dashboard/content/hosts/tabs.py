@@ -6,6 +6,8 @@ from horizon import tabs
 from migration_dashboard import api
 from migration_dashboard.content import common
 from migration_dashboard.content.hosts import tables as host_tables
+from migration_dashboard.content.hosts.instances import \
+    tables as instance_tables
 from migration_dashboard.core import maintenance
 
 # How many of the host's most recent migrations the Migrations tab shows.
@@ -51,7 +53,7 @@ class OverviewTab(tabs.Tab):
 class InstancesTab(tabs.TableTab):
     name = _("Instances")
     slug = "instances"
-    table_classes = (host_tables.InstancesTable,)
+    table_classes = (instance_tables.InstancesTable,)
     template_name = "horizon/common/_detail_table.html"
     preload = False
 

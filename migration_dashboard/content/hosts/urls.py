@@ -1,3 +1,4 @@
+from django.urls import include
 from django.urls import re_path
 
 from migration_dashboard.content.hosts import views
@@ -9,7 +10,10 @@ urlpatterns = [
     re_path(r"^$", views.IndexView.as_view(), name="index"),
     re_path(r"^disable/$", views.DisableManyView.as_view(),
             name="disable_many"),
+    re_path(r"^",
+            include("migration_dashboard.content.hosts.evacuation.urls")),
     re_path(r"^%s/$" % HOST, views.DetailView.as_view(), name="detail"),
+    re_path(r"^", include("migration_dashboard.content.hosts.instances.urls")),
     re_path(r"^%s/disable/$" % HOST, views.DisableView.as_view(),
             name="disable"),
     re_path(r"^%s/force_down/$" % HOST, views.ForceDownView.as_view(),

@@ -1,0 +1,365 @@
+"""What the pre-flight engine needs, gathered from the clouds' APIs.
+
+One place converts the api wrappers (Nova services, hypervisors, instances,
+server groups; Neutron ports; Placement allocation candidates) into the
+plain dataclasses of :mod:`migration_dashboard.core.preflight`, so that the
+instance move forms, evacuation and host drain all see the same facts.
+
+The calls cost the same whatever the number of hosts or instances:
+
+* compute services, hypervisors: one list each;
+* the instances to move: one list (the source host's instances);
+* server groups: one list (all projects);
+* ports: one Neutron list for all the instances in question;
+* capacity: ONE Placement ``GET /allocation_candidates`` for the smallest
+  amounts any of the instances needs; its provider summaries give capacity
+  (allocation ratios and reserved amounts applied) and usage of every host
+  that can take that much, and a host absent from the answer cannot take
+  any of the instances;
+* every instance of the cloud (one list, paged) only when a rule needs to
+  know who runs where: server groups with other members, or pinned /
+  huge-page instances that want an empty destination.
+
+Data that cannot be read becomes "unknown" (None) in the dataclasses, so
+the engine says "could not check" instead of passing silently; the reason
+is kept in :attr:`Facts.notes`.
+"""
+import dataclasses
+
+from django.utils.translation import gettext_lazy as _
+
+from migration_dashboard import api
+from migration_dashboard.api import neutron  # noqa: F401 (api.neutron)
+from migration_dashboard.content import common
+from migration_dashboard.core import maintenance
+from migration_dashboard.core import preflight
+
+# Codes of the findings this module adds to the engine's.
+NO_ROOM = "placement-no-room"
+CAPACITY_SOURCE = "capacity-from-hypervisors"
+_UNKNOWN_CAPACITY = ("ram-unknown", "vcpu-unknown", "pcpu-unknown",
+                     "disk-unknown")
+
+
+# ------------------------------------------------------------ conversion
+
+def to_server_group(group):
+    """An api ServerGroup as a preflight.ServerGroup."""
+    return preflight.ServerGroup(
+        id=group.id, policy=group.policy, members=tuple(group.members),
+        name=group.name, max_server_per_host=group.max_server_per_host)
+
+
+def groups_by_member(groups):
+    """{instance id: [preflight.ServerGroup]} over every group's members."""
+    result = {}
+    for group in groups:
+        converted = to_server_group(group)
+        for member in group.members:
+            result.setdefault(member, []).append(converted)
+    return result
+
+
+def to_instance(instance, groups=None, vnic_types=None):
+    """An api Instance as a preflight.Instance.
+
+    ``groups`` is {instance id: [ServerGroup]} (None: groups unknown);
+    ``vnic_types`` is {instance id: [vnic type]} (None: ports unknown).
+    """
+    flavor = instance.flavor
+    if flavor:
+        pf_flavor = preflight.Flavor.from_nova(flavor)
+    else:
+        pf_flavor = preflight.Flavor(extra_specs=None)
+    raw = instance.to_dict()
+    config_drive = raw.get("config_drive")
+    return preflight.Instance(
+        id=instance.id,
+        name=instance.name or "",
+        status=instance.status,
+        task_state=instance.task_state,
+        host=instance.host,
+        flavor=pf_flavor,
+        # Nova shows image properties only at 2.98, above what the client
+        # speaks: unknown, and the engine says so.
+        image_properties=None,
+        volume_backed=instance.volume_backed,
+        config_drive=(instance.config_drive
+                      if config_drive is not None else None),
+        server_groups=(None if groups is None
+                       else list(groups.get(instance.id, []))),
+        vnic_types=(None if vnic_types is None
+                    else list(vnic_types.get(instance.id, []))),
+        pinned_availability_zone=raw.get("pinned_availability_zone"),
+    )
+
+
+def capacity_from_placement(summaries, node_ids):
+    """Free VCPU/PCPU/MEMORY_MB/DISK_GB of a host from allocation candidate
+    provider summaries, summed over its compute nodes; None when none of
+    its nodes is in the answer."""
+    found = [summaries[n] for n in node_ids if n in summaries]
+    if not found:
+        return None
+    free = {}
+    for summary in found:
+        for rc, res in summary["resources"].items():
+            free[rc] = free.get(rc, 0) + res["free"]
+    traits = None
+    for summary in found:
+        if summary.get("traits") is not None:
+            traits = (traits or frozenset()) | summary["traits"]
+    return {"VCPU": free.get("VCPU"), "PCPU": free.get("PCPU"),
+            "MEMORY_MB": free.get("MEMORY_MB"),
+            "DISK_GB": free.get("DISK_GB"), "traits": traits}
+
+
+def capacity_from_hypervisor(summary):
+    """Free RAM and disk from the hypervisor record (no allocation ratios,
+    no reserved amounts): the fallback when Placement cannot be read.  vCPUs
+    are left unknown, since their allocation ratio is usually far above 1
+    and raw numbers would refuse hosts the scheduler accepts."""
+    return {"VCPU": None, "PCPU": None,
+            "MEMORY_MB": summary.free_memory_mb,
+            "DISK_GB": summary.free_disk_gb, "traits": None}
+
+
+def to_host(summary, capacity=None, instance_ids=None):
+    """A maintenance.HostSummary (service + hypervisor) as preflight.Host;
+    ``capacity`` as capacity_from_placement/_hypervisor return it."""
+    capacity = capacity or {}
+    return preflight.Host(
+        name=summary.host,
+        status=summary.status or None,
+        state=summary.state or None,
+        forced_down=summary.forced_down,
+        disabled_reason=summary.disabled_reason or None,
+        hypervisor_type=summary.hypervisor_type,
+        hypervisor_version=(int(summary.hypervisor_version)
+                            if summary.hypervisor_version is not None
+                            else None),
+        cpu_info=preflight.CpuInfo.from_nova(summary.cpu_info),
+        traits=capacity.get("traits"),
+        free_vcpus=capacity.get("VCPU"),
+        free_pcpus=capacity.get("PCPU"),
+        free_ram_mb=capacity.get("MEMORY_MB"),
+        free_disk_gb=capacity.get("DISK_GB"),
+        instance_ids=(frozenset(instance_ids)
+                      if instance_ids is not None else None),
+        zone=summary.zone or None,
+    )
+
+
+def smallest_request(instances):
+    """{resource class: amount}: the least any of ``instances`` (preflight
+    Instances) asks of Placement, so one allocation-candidates call answers
+    for all of them: a provider that cannot take this takes none."""
+    ram, vcpu, disk = [], [], []
+    for inst in instances:
+        fl = inst.flavor
+        ram.append(int(fl.ram_mb or 0))
+        policy = str((fl.extra_specs or {}).get("hw:cpu_policy", "")).lower()
+        vcpu.append(0 if policy in ("dedicated", "mixed")
+                    else int(fl.vcpus or 0))
+        root = 0 if inst.volume_backed else int(fl.disk_gb or 0)
+        swap_gb = -(-int(fl.swap_mb or 0) // 1024)
+        disk.append(root + int(fl.ephemeral_gb or 0) + swap_gb)
+    wanted = {"MEMORY_MB": min(ram, default=0),
+              "VCPU": min(vcpu, default=0),
+              "DISK_GB": min(disk, default=0)}
+    wanted = {rc: n for rc, n in wanted.items() if n > 0}
+    return wanted or {"MEMORY_MB": 1}
+
+
+def _needs_placement_of_everyone(instances):
+    """True when a rule needs every host's instance ids: an instance in a
+    server group with other members, or one that wants an empty host."""
+    for inst in instances:
+        for group in inst.server_groups or ():
+            if set(group.members) - {inst.id}:
+                return True
+        specs = inst.flavor.extra_specs or {}
+        policy = str(specs.get("hw:cpu_policy", "")).lower()
+        page = str(specs.get("hw:mem_page_size", "")).lower()
+        if (policy in ("dedicated", "mixed") or
+                page not in ("", "small", "any") or
+                str(specs.get("aggregate_instance_extra_specs:pinned",
+                              "")).lower() == "true"):
+            return True
+    return False
+
+
+# ----------------------------------------------------------------- facts
+
+@dataclasses.dataclass
+class Facts:
+    """Everything known about moving some instances off one host."""
+    source: preflight.Host
+    hosts: dict  # host name -> preflight.Host, every compute host
+    instances: list  # preflight.Instance, in the order asked for
+    api_instances: dict  # instance id -> api Instance
+    microversion: str
+    # Hosts Placement says cannot take the smallest of the instances.
+    no_room: dict = dataclasses.field(default_factory=dict)
+    # Where the data came from or why it is missing (plain text).
+    notes: list = dataclasses.field(default_factory=list)
+    placement_request: dict = dataclasses.field(default_factory=dict)
+
+    def request(self, kind, block_migration=None):
+        return preflight.Request(kind=kind, block_migration=block_migration,
+                                 microversion=self.microversion)
+
+    def destinations(self):
+        """Every host but the source, by name."""
+        return [h for name, h in sorted(self.hosts.items())
+                if name != self.source.name]
+
+    def extra_findings(self, destination):
+        """Findings the engine cannot make itself, for one destination."""
+        out = []
+        if destination is None:
+            return out
+        if destination.name in self.no_room:
+            out.append(preflight.Finding(
+                preflight.BLOCKER, NO_ROOM, self.no_room[destination.name],
+                _("Choose another host, or free capacity on %s first.")
+                % destination.name))
+        return out
+
+    def _merge(self, findings, destination):
+        extra = self.extra_findings(destination)
+        if not extra:
+            return findings
+        if any(f.code == NO_ROOM for f in extra):
+            findings = [f for f in findings if f.code not in
+                        _UNKNOWN_CAPACITY]
+        return preflight.sort_findings(list(findings) + extra)
+
+    def check(self, kind, destination_name=None, block_migration=None):
+        """{instance id: findings} for moving every instance to one
+        destination (None: the scheduler), capacity counted together."""
+        request = self.request(kind, block_migration)
+        dst = self.hosts.get(destination_name) if destination_name else None
+        if destination_name and dst is None:
+            dst = preflight.Host(name=destination_name, status=None,
+                                 state=None, forced_down=None)
+        results = preflight.check_many(self.instances, self.source, dst,
+                                       request)
+        return {iid: self._merge(findings, dst)
+                for iid, findings in results.items()}
+
+    def candidates(self, kind, block_migration=None):
+        """[(host, usable, reasons)] for a destination picker: a host is
+        usable when no instance has a blocker moving there (together)."""
+        out = []
+        for host in self.destinations():
+            results = self.check(kind, host.name, block_migration)
+            reasons = []
+            for inst in self.instances:
+                for f in results[inst.id]:
+                    if f.severity is preflight.BLOCKER and \
+                            f.message not in reasons:
+                        reasons.append(f.message)
+            out.append((host, not reasons, reasons))
+        out.sort(key=lambda c: (not c[1], c[0].name))
+        return out
+
+
+def gather(request, source_host, instance_ids=None):
+    """Facts for moving ``instance_ids`` (default: every instance) off
+    ``source_host``.  Raises when the compute services or the instances
+    cannot be listed (nothing useful can be said then); anything else that
+    fails becomes unknown data and a note."""
+    services = api.nova.service_list(request)
+    hypervisors, hv_error = [], None
+    try:
+        hypervisors = api.nova.hypervisor_list(request)
+    except Exception as exc:
+        hv_error = exc
+    summaries = {s.host: s
+                 for s in maintenance.summarize(services, hypervisors)}
+    on_source = api.nova.instance_list(request, host=source_host)
+    by_id = {i.id: i for i in on_source}
+    if instance_ids is None:
+        wanted = [i.id for i in on_source]
+    else:
+        wanted = [i for i in instance_ids if i in by_id]
+    api_instances = {i: by_id[i] for i in wanted}
+    microversion = api.nova.compute_microversion(request)
+
+    notes = []
+    if hv_error is not None:
+        notes.append(_("Could not read the hypervisors (types, versions, "
+                       "CPUs): %s") % common.error_reason(hv_error))
+
+    groups = None
+    try:
+        groups = groups_by_member(api.nova.server_group_list(request))
+    except Exception as exc:
+        notes.append(_("Could not read the server groups: %s")
+                     % common.error_reason(exc))
+
+    vnics = None
+    try:
+        vnics = api.neutron.port_vnic_types(request, wanted)
+    except Exception as exc:
+        notes.append(_("Could not read the ports from Neutron: %s")
+                     % common.error_reason(exc))
+
+    instances = [to_instance(api_instances[i], groups, vnics)
+                 for i in wanted]
+
+    # Capacity: one Placement call for every host.
+    wanted_resources = smallest_request(instances)
+    placement, no_room = None, {}
+    try:
+        placement = api.placement.allocation_candidates(request,
+                                                        wanted_resources)
+    except Exception as exc:
+        notes.append(_("Could not read capacity from Placement (%s); free "
+                       "RAM and disk come from the hypervisor records, "
+                       "without allocation ratios or reserved amounts, and "
+                       "free vCPUs are unknown.")
+                     % common.error_reason(exc))
+
+    everyone = None
+    if _needs_placement_of_everyone(instances):
+        try:
+            everyone = {}
+            for inst in api.nova.instance_list(request):
+                everyone.setdefault(inst.host, set()).add(inst.id)
+        except Exception as exc:
+            everyone = None
+            notes.append(_("Could not list the instances of every host: %s")
+                         % common.error_reason(exc))
+
+    asked = ", ".join("%s %s" % (n, rc)
+                      for rc, n in sorted(wanted_resources.items()))
+    hosts = {}
+    for name, summary in summaries.items():
+        if placement is not None:
+            capacity = capacity_from_placement(placement, summary.node_ids)
+            if capacity is None and name != source_host:
+                no_room[name] = _(
+                    "Placement has no room on %(host)s for %(asked)s "
+                    "(allocation candidates, with allocation ratios and "
+                    "reserved amounts applied); the scheduler will not "
+                    "pick it.") % {"host": name, "asked": asked}
+        else:
+            capacity = capacity_from_hypervisor(summary)
+        ids = None
+        if everyone is not None:
+            ids = everyone.get(name, set())
+        elif name == source_host:
+            ids = set(by_id)
+        hosts[name] = to_host(summary, capacity, ids)
+
+    source = hosts.get(source_host)
+    if source is None:
+        source = preflight.Host(name=source_host, status=None, state=None,
+                                forced_down=None)
+        hosts[source_host] = source
+    return Facts(source=source, hosts=hosts, instances=instances,
+                 api_instances=api_instances, microversion=microversion,
+                 no_room=no_room, notes=notes,
+                 placement_request=wanted_resources)

@@ -1,0 +1,419 @@
+"""What the evacuation pages know, read from Nova (the source of truth).
+
+Facts for the pre-flight engine come from :mod:`content.facts` (services,
+hypervisors, instances, server groups, ports, ONE Placement
+allocation-candidates call).  This module adds what is particular to
+evacuation: the guard on the source's compute service, the microversion
+that decides the final state, the destination picker, the "what will
+happen" summary, the password, the bounded submission and the rows of the
+result / status table.
+"""
+import dataclasses
+import re
+import secrets
+
+from django.utils.translation import gettext_lazy as _
+
+from migration_dashboard import api
+from migration_dashboard.api import microversions as mv
+from migration_dashboard.content import common
+from migration_dashboard.content import facts as facts_mod
+from migration_dashboard.content.hosts.instances import submit
+from migration_dashboard.core import preflight
+
+EVACUATE = preflight.Kind.EVACUATE
+POLICY = (("compute", "os_compute_api:os-evacuate"),)
+
+# Evacuation migration statuses (nova/objects/migration.py, compute/api.py
+# and compute/manager.py): accepted -> pre-migrating -> done, then
+# completed once the source compute restarts; failed or error otherwise.
+IN_FLIGHT = ("accepted", "pre-migrating")
+REBUILT = ("done", "completed")
+FAILED = ("failed", "error")
+
+# Outcome of the request for one instance.
+ACCEPTED = "accepted"
+REFUSED = "refused"
+NOT_SENT = "not sent"
+NOT_MOVED = "not moved"  # status page: still on the failed host
+
+KEEP_STATE = "keep"
+STOPPED = "stopped"
+
+PASSWORD_NONE = "none"
+PASSWORD_GENERATE = "generate"
+PASSWORD_SET = "set"
+PASSWORD_LENGTH = 16
+# As nova.utils.generate_password: no look-alike characters.
+_SYMBOL_GROUPS = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ",
+                  "abcdefghijkmnopqrstuvwxyz")
+
+_CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
+        preflight.NOTE: "info"}
+
+# Findings the "what will happen" summary counts, by code.
+_DATA_LOST = ("evacuate-local-data-lost",)
+_DISK_KEPT = ("evacuate-disk-kept",)
+_CANNOT = ("vtpm-evacuate", "shares", "state-not-allowed", "verify-resize",
+           "task-in-progress", "accel-device-profile", "port-accelerator")
+
+
+def generate_password(length=PASSWORD_LENGTH):
+    """A random password with a digit, an upper- and a lower-case letter.
+
+    From microversion 2.14 Nova never returns the password it sets on an
+    evacuated instance, so the plugin generates one, sends it as adminPass
+    and shows it once.
+    """
+    rand = secrets.SystemRandom()
+    chars = [rand.choice(group) for group in _SYMBOL_GROUPS]
+    everything = "".join(_SYMBOL_GROUPS)
+    chars += [rand.choice(everything) for _i in range(length - len(chars))]
+    rand.shuffle(chars)
+    return "".join(chars)
+
+
+def password_ok(password):
+    """Nova takes any string; refuse what would surprise (spaces around it,
+    control characters) and what is too short to be a password."""
+    if not password or len(password) < 8:
+        return _("At least 8 characters.")
+    if password != password.strip():
+        return _("No spaces at the start or the end.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        return _("No control characters.")
+    from horizon.utils import validators
+    if not re.match(validators.password_validator(), password):
+        return validators.password_validator_msg()
+    return None
+
+
+# --------------------------------------------------------------- guard
+
+def source_down(source):
+    """True when Nova would evacuate from ``source`` (a preflight.Host):
+    its compute service is down or forced down; None when unknown."""
+    return source.is_down
+
+
+def guard_text(host):
+    return _(
+        "The compute service of %(host)s is up. Nova evacuates only from a "
+        "host whose compute service is down or forced down (it answers "
+        "\"Compute service of %(host)s is still in use\"). Fence the host "
+        "first: power it off or cut it from its storage and network, then "
+        "force its service down.") % {"host": host}
+
+
+FENCE_WARNING = _(
+    "Force a host down only when it is really off. Evacuation rebuilds its "
+    "instances elsewhere: if they still run on the old host, two copies "
+    "write to the same volumes and corrupt them.")
+
+
+# --------------------------------------------------------------- facts
+
+def call_microversion(cloud_version, keep_state=False):
+    """The microversion instance_evacuate uses: 2.95 (or 2.94 to keep the
+    state), or the cloud's maximum when lower."""
+    wanted = mv.EVACUATE_KEEP_STATE if keep_state else mv.EVACUATE
+    cloud = cloud_version or wanted
+    if preflight.parse_microversion(cloud) < \
+            preflight.parse_microversion(wanted):
+        return cloud
+    return wanted
+
+
+def offers_final_state(cloud_version):
+    """Whether the cloud lets the operator pick the final state: only by
+    the microversion (2.95 lands SHUTOFF, 2.94 keeps the state); 2.95 has
+    no parameter for it."""
+    return mv.at_least(cloud_version or "2.1", mv.EVACUATE)
+
+
+def gather(request, host, instance_ids=None):
+    """content.facts.gather for ``host`` (raises if Nova cannot be read)."""
+    return facts_mod.gather(request, host, instance_ids)
+
+
+def with_microversion(facts, version):
+    """The same facts, checked as a call at ``version`` would be."""
+    return dataclasses.replace(facts, microversion=version)
+
+
+def check(facts, destination=None):
+    """{instance id: findings} for evacuating every instance of ``facts``
+    to ``destination`` (None: the scheduler), capacity counted together."""
+    return facts.check(EVACUATE, destination or None)
+
+
+def findings_rows(facts, results):
+    """Per instance: label, id, boot source, findings (dicts for templates)."""
+    rows = []
+    for inst in facts.instances:
+        api_inst = facts.api_instances.get(inst.id)
+        items = [{"severity": f.severity.label, "css": _CSS[f.severity],
+                  "code": f.code, "message": f.message, "remedy": f.remedy}
+                 for f in results.get(inst.id, [])]
+        rows.append({
+            "id": inst.id, "label": inst.label, "status": inst.status,
+            "volume_backed": inst.volume_backed,
+            "flavor": getattr(api_inst, "flavor_name", None),
+            "blocked": any(i["severity"] == "blocker" for i in items),
+            "findings": items})
+    return rows
+
+
+def outcome_summary(facts, results, microversion):
+    """What will happen, in numbers, from the engine's findings."""
+    lost, kept, blocked = [], [], []
+    for inst in facts.instances:
+        codes = {f.code for f in results.get(inst.id, [])}
+        if codes & set(_CANNOT) or preflight.has_blockers(
+                results.get(inst.id, [])):
+            blocked.append(inst.label)
+        if codes & set(_DATA_LOST):
+            lost.append(inst.label)
+        elif codes & set(_DISK_KEPT):
+            kept.append(inst.label)
+    return {
+        "total": len(facts.instances),
+        "data_lost": lost, "disk_kept": kept, "blocked": blocked,
+        "lands_shutoff": mv.at_least(microversion, mv.EVACUATE),
+        "microversion": microversion,
+    }
+
+
+@dataclasses.dataclass
+class Destination:
+    name: str
+    usable: bool
+    reasons: list
+    free_vcpus: object = None
+    free_ram_mb: object = None
+    free_disk_gb: object = None
+    fits: int = 0  # instances with no blocker of their own there
+
+
+def destinations(facts, baseline=None):
+    """Every other host as a Destination: usable when its service is up
+    and enabled and Nova could place at least one of the instances there;
+    the reasons name the blockers the destination adds to the instances'
+    own (so a vTPM instance does not grey out every host)."""
+    if baseline is None:
+        baseline = check(facts, None)
+    out = []
+    for host in facts.destinations():
+        reasons = []
+        if host.is_down is not False:
+            reasons.append(_("its compute service is %s") % (
+                _("forced down") if host.forced_down else
+                (host.state or _("in an unknown state"))))
+        if host.status != "enabled":
+            reasons.append(_("it is disabled (%s)") % (
+                host.disabled_reason or _("no reason given")))
+        fits = 0
+        if not reasons:
+            results = check(facts, host.name)
+            for inst in facts.instances:
+                own = {f.code for f in baseline.get(inst.id, [])
+                       if f.severity is preflight.BLOCKER}
+                extra = [f for f in results.get(inst.id, [])
+                         if f.severity is preflight.BLOCKER and
+                         f.code not in own]
+                if not own and not extra:
+                    fits += 1
+                for f in extra:
+                    if f.message not in reasons:
+                        reasons.append(f.message)
+            usable = fits > 0
+        else:
+            usable = False
+        out.append(Destination(
+            name=host.name, usable=usable, reasons=reasons,
+            free_vcpus=host.free_vcpus, free_ram_mb=host.free_ram_mb,
+            free_disk_gb=host.free_disk_gb, fits=fits))
+    out.sort(key=lambda d: (not d.usable, d.name))
+    return out
+
+
+def cli_commands(facts, ids, destination, microversion, password_mode):
+    """The `openstack` commands equivalent to what will be submitted."""
+    import shlex
+    lines = []
+    for inst in facts.instances:
+        if inst.id not in ids:
+            continue
+        parts = ["openstack", "--os-compute-api-version", microversion,
+                 "server", "evacuate"]
+        if destination:
+            parts += ["--host", destination]
+        if password_mode != PASSWORD_NONE:
+            parts += ["--password", "<password>"]
+        parts.append(inst.id)
+        lines.append(" ".join(shlex.quote(str(p)) for p in parts))
+    return "\n".join(lines)
+
+
+# -------------------------------------------------------------- submit
+
+def submit_all(request, ids, destination, passwords, keep_state):
+    """One evacuate call per instance in a bounded thread pool.
+
+    ``passwords`` is {instance id: password or None}.  Returns
+    {instance id: (exception or None, password Nova returned or None)}.
+    """
+    returned = {}
+
+    def call(instance_id):
+        returned[instance_id] = api.nova.instance_evacuate(
+            request, instance_id, host=destination or None,
+            password=passwords.get(instance_id), keep_state=keep_state)
+
+    # Build the client (and learn the cloud's versions) once, in this
+    # thread, before the pool shares it.
+    api.nova.evacuate_microversion(request, keep_state)
+    return {i: (exc, returned.get(i))
+            for i, exc in submit.run(ids, call)}
+
+
+def explain(exc):
+    """Nova's reason for a refused evacuation, plainly."""
+    return submit.explain(exc)
+
+
+# ---------------------------------------------------------------- rows
+
+@dataclasses.dataclass
+class Row:
+    """One instance in the result / status table."""
+    id: str
+    name: str = ""
+    outcome: str = ""
+    reason: str = ""
+    requested_host: str = None  # None: the scheduler
+    password: str = None  # shown once, on the result page only
+    status: str = None  # the instance's status now
+    host: str = None  # the instance's host now
+    migration_id: object = None
+    migration_status: str = None
+    migration_dest: str = None
+    created_at: str = None
+    fault: str = None
+
+    @property
+    def in_flight(self):
+        return (self.outcome == ACCEPTED and
+                (self.migration_status or "accepted") in IN_FLIGHT)
+
+    @property
+    def progress(self):
+        """in flight | rebuilt | failed | not moved (the status column)."""
+        if self.outcome in (REFUSED, NOT_SENT, NOT_MOVED):
+            return "not moved"
+        status = self.migration_status or ""
+        if status in FAILED:
+            return "failed"
+        if status in REBUILT:
+            return "rebuilt"
+        return "in flight"
+
+
+def newest_evacuations(migrations, source):
+    """{instance id: newest evacuation record from ``source``}."""
+    out = {}
+    for mig in migrations:  # newest first
+        if (mig.migration_type or "") != "evacuation":
+            continue
+        if mig.source_compute != source:
+            continue
+        out.setdefault(mig.instance_id, mig)
+    return out
+
+
+def apply_migration(row, mig):
+    if mig is None:
+        return row
+    row.migration_id = mig.id
+    row.migration_status = mig.status
+    row.migration_dest = mig.dest_compute
+    row.created_at = mig.created_at
+    return row
+
+
+def apply_instance(row, inst):
+    if inst is None:
+        return row
+    row.name = inst.name or row.name
+    row.status = inst.status
+    row.host = inst.host
+    row.fault = inst.fault
+    return row
+
+
+def status_rows(request, host, limit=200):
+    """The status page: every instance still on ``host`` and every instance
+    evacuated from it (newest record each), from two Nova lists and the
+    instance list."""
+    migrations = api.nova.migration_list(request, host=host,
+                                         migration_type="evacuation",
+                                         limit=limit)
+    records = newest_evacuations(migrations, host)
+    instances = {i.id: i for i in api.nova.instance_list(request)}
+    rows = []
+    for inst in instances.values():
+        if inst.host == host:
+            mig = records.get(inst.id)
+            if mig is not None and mig.status in IN_FLIGHT:
+                row = Row(id=inst.id, outcome=ACCEPTED)
+            else:
+                row = Row(id=inst.id, outcome=NOT_MOVED,
+                          reason=_("Still on %s.") % host)
+                mig = None
+            rows.append(apply_migration(apply_instance(row, inst), mig))
+    seen = {r.id for r in rows}
+    for instance_id, mig in records.items():
+        if instance_id in seen:
+            continue
+        row = Row(id=instance_id, outcome=ACCEPTED,
+                  requested_host=None)
+        inst = instances.get(instance_id)
+        if inst is None:
+            row.reason = _("The instance no longer exists.")
+        rows.append(apply_migration(apply_instance(row, inst), mig))
+    rows.sort(key=lambda r: (r.progress != "not moved",
+                             -(int(r.migration_id or 0)), r.name or r.id))
+    return rows
+
+
+def row_update(request, host, instance_id, outcome=ACCEPTED,
+               requested_host=None):
+    """One row again (ajax refresh): the instance and its newest evacuation
+    record from ``host`` (two calls)."""
+    row = Row(id=instance_id, outcome=outcome, requested_host=requested_host)
+    try:
+        apply_instance(row, api.nova.instance_get(request, instance_id))
+    except Exception as exc:
+        row.reason = common.error_reason(exc)
+    migrations = api.nova.migration_list(request, instance_id=instance_id,
+                                         migration_type="evacuation")
+    apply_migration(row, newest_evacuations(migrations, host).get(
+        instance_id))
+    return row
+
+
+# ------------------------------------------------------------ force up
+
+def explain_force_up(exc, host):
+    """Nova's refusal to force ``host`` up while `done` evacuation records
+    remain, with what to do.  Returns ``exc`` (its message extended) so
+    that the caller re-raises it unchanged otherwise."""
+    reason = common.error_reason(exc)
+    if "evacuation" not in reason.lower():
+        return exc
+    exc.message = "%s %s" % (reason, _(
+        "The instances of %(host)s were evacuated: start its nova-compute "
+        "service first. On start it cleans up the evacuated instances and "
+        "marks the evacuation records 'completed'; then force it up, then "
+        "Enable it.") % {"host": host})
+    return exc

@@ -1,0 +1,292 @@
+"""Evacuate one instance, or every instance of a failed host.
+
+The facts are read again on every request and the engine runs again in
+``clean()``: a POST for a host whose compute service is up is refused
+whatever the page showed.  The plugin never sends ``force``: a chosen
+destination is checked by the scheduler.
+"""
+from django import forms as django_forms
+from django.utils.translation import gettext_lazy as _
+
+from horizon import forms
+
+from migration_dashboard import api
+from migration_dashboard.content.hosts.evacuation import data
+from migration_dashboard.core import preflight
+
+SCHEDULER = ""  # destination value: let the scheduler choose
+_OPTION_REASON = 110
+
+FINAL_STATE_CHOICES = (
+    (data.STOPPED, _("Leave it SHUTOFF on the new host (microversion 2.95; "
+                     "start it once checked)")),
+    (data.KEEP_STATE, _("Keep the state it had: an ACTIVE instance is "
+                        "started on the new host (microversion 2.94)")),
+)
+PASSWORD_CHOICES = (
+    (data.PASSWORD_NONE, _("Do not set one (Nova sets a random password "
+                           "that nobody is told)")),
+    (data.PASSWORD_GENERATE, _("Generate one and show it to me once")),
+    (data.PASSWORD_SET, _("Set this password")),
+)
+
+
+class HostSelect(django_forms.Select):
+    """A <select> whose unusable hosts are disabled options (greyed) with
+    the reason in their label and title."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled_reasons = {}
+
+    def create_option(self, name, value, label, selected, index,
+                      subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index,
+                                       subindex=subindex, attrs=attrs)
+        reason = self.disabled_reasons.get(value)
+        if reason:
+            option["attrs"]["disabled"] = "disabled"
+            option["attrs"]["title"] = reason
+        return option
+
+
+def _short(text):
+    text = str(text)
+    return text if len(text) <= _OPTION_REASON else \
+        text[:_OPTION_REASON - 1] + "\u2026"
+
+
+class _EvacuateForm(forms.SelfHandlingForm):
+    host = forms.CharField(label=_("Failed host"), widget=forms.TextInput(
+        attrs={"readonly": "readonly"}))
+    destination = forms.ChoiceField(
+        label=_("Destination"), required=False, widget=HostSelect(),
+        help_text=_("Only hosts whose compute service is up and enabled. "
+                    "A chosen host is checked by the scheduler too."))
+    final_state = forms.ChoiceField(
+        label=_("Final state"), choices=FINAL_STATE_CHOICES,
+        initial=data.STOPPED, widget=forms.RadioSelect(), required=False,
+        help_text=_("Microversion 2.95 has no parameter for it: it always "
+                    "leaves the instance SHUTOFF. Only asking for 2.94 "
+                    "keeps the state, and then an instance of a host that "
+                    "is not really off runs twice."))
+    password_mode = forms.ChoiceField(
+        label=_("Admin password"), choices=PASSWORD_CHOICES,
+        initial=data.PASSWORD_NONE, widget=forms.RadioSelect(),
+        help_text=_("Applied only if the guest takes it (cloud-init from "
+                    "the metadata service or config drive)."))
+    password = forms.CharField(
+        label=_("Password"), required=False, strip=False,
+        widget=forms.PasswordInput(render_value=False))
+    confirm_password = forms.CharField(
+        label=_("Confirm password"), required=False, strip=False,
+        widget=forms.PasswordInput(render_value=False))
+    confirm = forms.BooleanField(
+        label=_("The host is fenced (really off), and I accept what is "
+                "listed here: image-backed disks are rebuilt from their "
+                "image and the data on them is lost"),
+        required=True)
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        initial = kwargs.get("initial", {})
+        self.facts = initial["facts"]
+        self.cloud_version = self.facts.microversion
+        self.results = None
+        self.result = None
+        if not data.offers_final_state(self.cloud_version):
+            del self.fields["final_state"]
+        self._init_destinations()
+
+    # -------------------------------------------------------- helpers
+    def keep_state(self, cleaned=None):
+        cleaned = cleaned if cleaned is not None else {}
+        return (data.offers_final_state(self.cloud_version) and
+                cleaned.get("final_state") == data.KEEP_STATE)
+
+    def call_version(self, cleaned=None):
+        return data.call_microversion(self.cloud_version,
+                                      self.keep_state(cleaned))
+
+    def checked_facts(self, cleaned=None):
+        return data.with_microversion(self.facts, self.call_version(cleaned))
+
+    def _init_destinations(self):
+        facts = self.checked_facts()
+        self.baseline = data.check(facts, None)
+        self.destination_rows = data.destinations(facts, self.baseline)
+        field = self.fields["destination"]
+        choices = [(SCHEDULER, _("Let the scheduler choose"))]
+        reasons = {}
+        for dest in self.destination_rows:
+            if dest.usable:
+                choices.append((dest.name, dest.name))
+            else:
+                why = dest.reasons or [_("cannot take them")]
+                choices.append((dest.name, "%s \u2014 %s" % (
+                    dest.name, _short(why[0]))))
+                reasons[dest.name] = " ".join(str(w) for w in why)
+        field.choices = choices
+        field.widget.disabled_reasons = reasons
+        self.usable_hosts = [d.name for d in self.destination_rows
+                             if d.usable]
+
+    @property
+    def source_is_down(self):
+        return data.source_down(self.facts.source)
+
+    # ---------------------------------------------------------- clean
+    def clean(self):
+        cleaned = super().clean()
+        host = self.facts.source.name
+        if self.source_is_down is False:
+            raise forms.ValidationError(data.guard_text(host))
+        destination = cleaned.get("destination") or None
+        if destination and destination not in self.usable_hosts:
+            raise forms.ValidationError(
+                _("%s cannot take the instance(s): choose a host whose "
+                  "compute service is up and enabled.") % destination)
+        mode = cleaned.get("password_mode") or data.PASSWORD_NONE
+        if mode == data.PASSWORD_SET:
+            password = cleaned.get("password") or ""
+            problem = data.password_ok(password)
+            if problem:
+                self.add_error("password", problem)
+            elif password != cleaned.get("confirm_password"):
+                self.add_error("confirm_password",
+                               _("The passwords do not match."))
+        if not self.facts.instances:
+            raise forms.ValidationError(
+                _("No instance to evacuate on %s.") % host)
+        self.results = data.check(self.checked_facts(cleaned), destination)
+        return cleaned
+
+    def passwords(self, cleaned, ids):
+        mode = cleaned.get("password_mode") or data.PASSWORD_NONE
+        if mode == data.PASSWORD_GENERATE:
+            return {i: data.generate_password() for i in ids}
+        if mode == data.PASSWORD_SET:
+            return {i: cleaned.get("password") for i in ids}
+        return {i: None for i in ids}
+
+
+class EvacuateInstanceForm(_EvacuateForm):
+    instance = forms.CharField(widget=forms.HiddenInput())
+
+    field_order = ["host", "instance", "destination", "final_state",
+                   "password_mode", "password", "confirm_password",
+                   "confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.results is None:
+            return cleaned
+        inst = self.facts.instances[0]
+        blockers = [f for f in self.results.get(inst.id, [])
+                    if f.severity is preflight.BLOCKER]
+        if blockers:
+            raise forms.ValidationError(
+                _("Not submitted: %(reasons)s") % {
+                    "reasons": " ".join(f.message for f in blockers)})
+        return cleaned
+
+    def handle(self, request, cleaned):
+        from horizon import exceptions
+        from django.urls import reverse
+
+        inst = self.facts.instances[0]
+        destination = cleaned.get("destination") or None
+        password = self.passwords(cleaned, [inst.id])[inst.id]
+        keep = self.keep_state(cleaned)
+        try:
+            returned = api.nova.instance_evacuate(
+                request, inst.id, host=destination, password=password,
+                keep_state=keep)
+        except Exception as exc:
+            exceptions.handle(
+                request,
+                _("Unable to evacuate %(name)s from %(host)s: %(reason)s") % {
+                    "name": inst.label, "host": self.facts.source.name,
+                    "reason": data.explain(exc)},
+                redirect=reverse("horizon:admin:hosts:detail",
+                                 args=[self.facts.source.name]) +
+                "?tab=host_details__instances", details="")
+            return False
+        generated = cleaned.get("password_mode") == data.PASSWORD_GENERATE
+        self.result = {
+            "instance": inst, "destination": destination,
+            # Shown once: the one the plugin generated, or the one Nova
+            # returned (below 2.14); never echo a password the operator
+            # typed.
+            "password": (password if generated else
+                         (returned if returned != password else None)),
+            "microversion": self.call_version(cleaned),
+            "lands_shutoff": not keep and data.offers_final_state(
+                self.cloud_version),
+        }
+        return True
+
+
+class EvacuateHostForm(_EvacuateForm):
+    field_order = ["host", "destination", "final_state", "password_mode",
+                   "password", "confirm_password", "confirm"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.results is None:
+            return cleaned
+        sendable = [i for i in self.facts.instances
+                    if not preflight.has_blockers(self.results[i.id])]
+        if not sendable:
+            raise forms.ValidationError(
+                _("Not submitted: every instance has a blocker (see the "
+                  "findings below)."))
+        return cleaned
+
+    def handle(self, request, cleaned):
+        destination = cleaned.get("destination") or None
+        keep = self.keep_state(cleaned)
+        rows, send = [], []
+        for inst in self.facts.instances:
+            findings = self.results.get(inst.id, [])
+            row = data.Row(id=inst.id, name=inst.name,
+                           requested_host=destination, status=inst.status,
+                           host=inst.host)
+            blockers = [f for f in findings
+                        if f.severity is preflight.BLOCKER]
+            if blockers:
+                row.outcome = data.NOT_SENT
+                row.reason = " ".join(f.message for f in blockers)
+            else:
+                send.append(inst.id)
+            rows.append(row)
+        passwords = self.passwords(cleaned, send)
+        outcome = data.submit_all(request, send, destination, passwords,
+                                  keep)
+        shown = []
+        for row in rows:
+            if row.id not in outcome:
+                continue
+            exc, returned = outcome[row.id]
+            if exc is None:
+                row.outcome = data.ACCEPTED
+                row.migration_status = "accepted"
+                password = returned or passwords.get(row.id)
+                if password and cleaned.get("password_mode") != \
+                        data.PASSWORD_SET:
+                    shown.append((row.name or row.id, password))
+            else:
+                row.outcome = data.REFUSED
+                row.reason = data.explain(exc)
+        # Not moved first: partial failures must not hide.
+        rows.sort(key=lambda r: (r.outcome == data.ACCEPTED,
+                                 (r.name or r.id).lower()))
+        self.result = {
+            "rows": rows, "passwords": shown, "destination": destination,
+            "microversion": self.call_version(cleaned),
+            "lands_shutoff": not keep and data.offers_final_state(
+                self.cloud_version),
+            "accepted": sum(r.outcome == data.ACCEPTED for r in rows),
+            "not_moved": sum(r.outcome != data.ACCEPTED for r in rows),
+        }
+        return True

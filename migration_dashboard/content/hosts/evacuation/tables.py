@@ -1,0 +1,180 @@
+"""Evacuation actions and the per-instance result / status table."""
+from urllib import parse
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from horizon import tables
+from horizon.utils import filters as utils_filters
+
+from migration_dashboard.content.hosts.evacuation import data
+from migration_dashboard.content.migrations import links as migration_links
+
+
+# ---------------------------------------------------------------- actions
+
+class EvacuateHost(tables.LinkAction):
+    """Hosts table row action.  Offered for every host: for a host whose
+    compute service is up the page explains that it must be fenced and
+    forced down first, and links to Force Down."""
+    name = "evacuate"
+    verbose_name = _("Evacuate Host")
+    url = "horizon:admin:hosts:evacuate_host"
+    classes = ("btn-danger",)
+    policy_rules = data.POLICY
+
+    def allowed(self, request, host=None):
+        return True
+
+
+class EvacuateInstance(tables.LinkAction):
+    """Instances tab row action (evacuate one instance)."""
+    name = "evacuate"
+    verbose_name = _("Evacuate")
+    url = "horizon:admin:hosts:evacuate_instance"
+    classes = ("ajax-modal", "btn-danger")
+    policy_rules = data.POLICY
+
+    def allowed(self, request, instance=None):
+        return instance is not None
+
+    def get_link_url(self, datum):
+        host = datum.host or self.table.kwargs.get("host")
+        return reverse(self.url, args=[host, datum.id])
+
+
+# ---------------------------------------------------------------- columns
+
+def _name(row):
+    return row.name or row.id
+
+
+def _instance_link(row):
+    try:
+        return reverse("horizon:admin:instances:detail", args=[row.id])
+    except Exception:
+        return None
+
+
+_OUTCOME_TEXT = {
+    data.ACCEPTED: _("Accepted"),
+    data.REFUSED: _("Refused by Nova"),
+    data.NOT_SENT: _("Not sent"),
+    data.NOT_MOVED: _("Not moved"),
+}
+
+
+def _outcome(row):
+    return _OUTCOME_TEXT.get(row.outcome, row.outcome or "-")
+
+
+def _requested(row):
+    if row.outcome in (data.NOT_MOVED,):
+        return "-"
+    return row.requested_host or _("scheduler")
+
+
+def _reason(row):
+    text = row.reason or ""
+    if row.fault and row.migration_status in data.FAILED:
+        text = ("%s %s" % (text, row.fault)).strip()
+    return text or "-"
+
+
+_PROGRESS_TEXT = {
+    "in flight": _("Rebuilding"),
+    "rebuilt": _("Rebuilt"),
+    "failed": _("Failed"),
+    "not moved": _("Not moved"),
+}
+
+
+def _progress(row):
+    return _PROGRESS_TEXT.get(row.progress, row.progress)
+
+
+def _migration(row):
+    if row.migration_status is None:
+        return "-"
+    url = migration_links.detail_url(_MigrationRef(row))
+    if url:
+        return format_html('<a href="{}">{} ({})</a>', url,
+                           row.migration_status, row.migration_id)
+    return "%s (%s)" % (row.migration_status, row.migration_id)
+
+
+class _MigrationRef:
+    def __init__(self, row):
+        self.id = row.migration_id
+        self.instance_id = row.id
+
+
+class EvacuationRow(tables.Row):
+    """Rows in flight refresh themselves (one instance read and one
+    migration list each time) until the rebuild is done or failed;
+    rows that were not moved stand out."""
+    # True for the class so that Horizon routes the row refresh here; each
+    # row turns it off once its rebuild is no longer in flight.
+    ajax = True
+
+    def load_cells(self, datum=None):
+        datum = datum or self.datum
+        self.ajax = bool(datum is not None and datum.in_flight)
+        super().load_cells(datum)
+        if datum is not None and datum.progress in ("not moved", "failed"):
+            self.classes.append("danger")
+
+    def get_ajax_update_url(self):
+        host = self.table.kwargs.get("host")
+        url = reverse("horizon:admin:hosts:evacuation_status", args=[host])
+        params = [("action", self.ajax_action_name),
+                  ("table", self.table.name),
+                  ("obj_id", self.table.get_object_id(self.datum))]
+        if self.datum.requested_host:
+            params.append(("requested", self.datum.requested_host))
+        return "%s?%s" % (url, parse.urlencode(params))
+
+    def get_data(self, request, obj_id):
+        host = self.table.kwargs.get("host")
+        return data.row_update(request, host, obj_id,
+                               requested_host=request.GET.get("requested"))
+
+
+class EvacuationTable(tables.DataTable):
+    PROGRESS_CHOICES = (
+        ("in flight", None), ("rebuilt", True), ("failed", False),
+        ("not moved", False),
+    )
+    name = tables.WrappingColumn(_name, verbose_name=_("Instance"),
+                                 link=_instance_link)
+    outcome = tables.Column(_outcome, verbose_name=_("Request"))
+    reason = tables.WrappingColumn(_reason,
+                                   verbose_name=_("Nova's reason / note"))
+    requested = tables.Column(_requested, verbose_name=_("Destination asked"))
+    progress = tables.Column(lambda r: r.progress, verbose_name=_("Progress"),
+                             status=True, status_choices=PROGRESS_CHOICES,
+                             display_choices=tuple(_PROGRESS_TEXT.items()))
+    migration = tables.Column(_migration,
+                              verbose_name=_("Evacuation record (status)"))
+    host = tables.Column("host", verbose_name=_("Host now"),
+                         empty_value="-")
+    status = tables.Column("status", verbose_name=_("Instance status"),
+                           empty_value="-")
+    started = tables.Column("created_at", verbose_name=_("Started"),
+                            empty_value="-",
+                            filters=(utils_filters.parse_isotime,))
+
+    def get_object_id(self, datum):
+        return datum.id
+
+    def get_object_display(self, datum):
+        return datum.name or datum.id
+
+    class Meta(object):
+        name = "evacuation"
+        verbose_name = _("Evacuation")
+        row_class = EvacuationRow
+        status_columns = ["progress"]
+        multi_select = False
+

@@ -1,0 +1,21 @@
+"""Included by content/hosts/urls.py without a namespace, so the names live
+in the hosts panel's (horizon:admin:hosts:...).  Each pattern spells out
+its whole path (``<host>/evacuation/...``) so that every pattern carries all
+its keyword arguments."""
+from django.urls import re_path
+
+from migration_dashboard.content.hosts.evacuation import views
+
+# Instance ids are Nova UUIDs: anything but a slash.
+INSTANCE = r"(?P<instance_id>[^/]+)"
+PREFIX = r"^(?P<host>[^/]+)/evacuation/"
+
+urlpatterns = [
+    re_path(PREFIX + r"$", views.EvacuateHostView.as_view(),
+            name="evacuate_host"),
+    re_path(PREFIX + r"status/$", views.StatusView.as_view(),
+            name="evacuation_status"),
+    re_path(PREFIX + r"instance/" + INSTANCE + r"/$",
+            views.EvacuateInstanceView.as_view(),
+            name="evacuate_instance"),
+]

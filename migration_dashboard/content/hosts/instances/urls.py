@@ -1,0 +1,27 @@
+"""Included by content/hosts/urls.py without a namespace, so the names live
+in the hosts panel's (horizon:admin:hosts:...).  Each pattern spells out
+its whole path (``<host>/instances/...``) so that every pattern carries all
+its keyword arguments."""
+from django.urls import re_path
+
+from migration_dashboard.content.hosts.instances import views
+
+# Instance ids are Nova UUIDs; anything but a slash is accepted and checked
+# against the host's instances.
+INSTANCE = r"(?P<instance_id>[^/]+)"
+PREFIX = r"^(?P<host>[^/]+)/instances/"
+
+urlpatterns = [
+    re_path(PREFIX + r"live_migrate/$", views.LiveMigrateView.as_view(),
+            name="instances_live_migrate"),
+    re_path(PREFIX + r"cold_migrate/$", views.ColdMigrateView.as_view(),
+            name="instances_cold_migrate"),
+    re_path(PREFIX + r"findings/$", views.FindingsView.as_view(),
+            name="instances_findings"),
+    re_path(PREFIX + INSTANCE + r"/live_migrate/$",
+            views.LiveMigrateView.as_view(),
+            name="instance_live_migrate"),
+    re_path(PREFIX + INSTANCE + r"/cold_migrate/$",
+            views.ColdMigrateView.as_view(),
+            name="instance_cold_migrate"),
+]

@@ -1,0 +1,204 @@
+"""Live / cold migration forms of a host's instances, and the findings
+fragment their page asks for when the operator changes a choice."""
+from django import http
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from horizon import exceptions
+from horizon import forms
+from horizon.utils import memoized
+from openstack_dashboard import policy
+
+from migration_dashboard.content import common
+from migration_dashboard.content import facts as facts_mod
+from migration_dashboard.content.hosts.instances import forms as move_forms
+from migration_dashboard.content.hosts.instances import tables as move_tables
+from migration_dashboard.core import preflight
+
+INSTANCES_TAB = "?tab=host_details__instances"
+
+
+def host_url(host):
+    return reverse("horizon:admin:hosts:detail", args=[host]) + INSTANCES_TAB
+
+
+def _ids_from(request, kwargs):
+    """Instance ids: from the URL (one), the form (hidden, comma-separated)
+    or the query string (repeated ``instance``)."""
+    if kwargs.get("instance_id"):
+        return [kwargs["instance_id"]]
+    ids = []
+    posted = request.POST.get("instances")
+    if posted:
+        ids = posted.split(",")
+    else:
+        ids = request.GET.getlist("instance")
+    seen, out = set(), []
+    for i in ids:
+        i = i.strip()
+        if i and i not in seen:
+            seen.add(i)
+            out.append(i)
+    return out
+
+
+def load_facts(request, host, ids):
+    """Facts for ``ids`` on ``host``, or a redirect with a message naming
+    the host and Nova's reason."""
+    if not ids:
+        exceptions.handle(request, _("No instance selected."),
+                          redirect=host_url(host))
+    try:
+        facts = facts_mod.gather(request, host, ids)
+    except Exception as exc:
+        exceptions.handle(
+            request,
+            _("Unable to read what a move off %(host)s needs to know: "
+              "%(reason)s") % {"host": host,
+                               "reason": common.error_reason(exc)},
+            redirect=host_url(host), details="")
+    missing = [i for i in ids if i not in facts.api_instances]
+    if not facts.instances:
+        exceptions.handle(
+            request,
+            _("None of the selected instances is on %(host)s any more: "
+              "%(ids)s") % {"host": host, "ids": ", ".join(missing)},
+            redirect=host_url(host))
+    if missing:
+        facts.notes.append(
+            _("Not on %(host)s any more, left out: %(ids)s")
+            % {"host": host, "ids": ", ".join(missing)})
+    return facts
+
+
+class _MoveView(common.PolicyRequiredMixin, forms.ModalFormView):
+    template_name = "admin/hosts/instances/migrate.html"
+    ajax_template_name = "admin/hosts/instances/_migrate.html"
+    kind = None
+    host_policy = None
+    url_one = None
+    url_many = None
+
+    def _host(self):
+        return self.kwargs["host"]
+
+    def _ids(self):
+        return _ids_from(self.request, self.kwargs)
+
+    @memoized.memoized_method
+    def facts(self):
+        return load_facts(self.request, self._host(), self._ids())
+
+    def get_success_url(self):
+        return host_url(self._host())
+
+    def get_cancel_url(self):
+        return host_url(self._host())
+
+    def get_initial(self):
+        facts = self.facts()
+        return {"host": self._host(),
+                "instances": ",".join(i.id for i in facts.instances),
+                "facts": facts,
+                "may_choose_host": policy.check(self.host_policy,
+                                                self.request)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        facts = self.facts()
+        host = self._host()
+        if self.kwargs.get("instance_id"):
+            context["submit_url"] = reverse(
+                self.url_one, args=[host, self.kwargs["instance_id"]])
+        else:
+            context["submit_url"] = reverse(self.url_many, args=[host])
+        context["findings_url"] = reverse(
+            "horizon:admin:hosts:instances_findings", args=[host])
+        context["host_name"] = host
+        context["facts"] = facts
+        context["kind"] = preflight.Kind(self.kind).value
+        if form.is_bound and form.results is not None:
+            destination = form.cleaned_data.get("destination") \
+                if hasattr(form, "cleaned_data") else None
+            context.update(move_forms.findings_context(
+                facts, self.kind, destination,
+                form.block(form.cleaned_data), form.results))
+        elif form.is_bound:
+            destination = form.data.get("destination") or None
+            block = form.block(form.data)
+            context.update(move_forms.findings_context(
+                facts, self.kind, destination, block))
+        else:
+            context.update(move_forms.findings_context(
+                facts, self.kind, None, form._default_block()))
+        context["two_steps"] = move_tables.TWO_STEPS
+        return context
+
+
+class LiveMigrateView(_MoveView):
+    form_class = move_forms.LiveMigrateForm
+    form_id = "live_migrate_form"
+    modal_id = "live_migrate_modal"
+    modal_header = _("Live Migrate")
+    page_title = _("Live Migrate")
+    submit_label = _("Live Migrate")
+    kind = preflight.Kind.LIVE
+    policy_rules = move_tables.LIVE
+    host_policy = move_forms.LiveMigrateForm.host_policy
+    url_one = "horizon:admin:hosts:instance_live_migrate"
+    url_many = "horizon:admin:hosts:instances_live_migrate"
+
+
+class ColdMigrateView(_MoveView):
+    form_class = move_forms.ColdMigrateForm
+    form_id = "cold_migrate_form"
+    modal_id = "cold_migrate_modal"
+    modal_header = _("Cold Migrate")
+    page_title = _("Cold Migrate")
+    submit_label = _("Cold Migrate")
+    kind = preflight.Kind.COLD
+    policy_rules = move_tables.COLD
+    host_policy = move_forms.ColdMigrateForm.host_policy
+    url_one = "horizon:admin:hosts:instance_cold_migrate"
+    url_many = "horizon:admin:hosts:instances_cold_migrate"
+
+
+class FindingsView(generic.View):
+    """The findings (and CLI) for one choice of destination and block
+    migration, as an HTML fragment for the form's page to swap in."""
+
+    def get(self, request, host):
+        try:
+            kind = preflight.Kind(request.GET.get("kind", "live"))
+        except ValueError:
+            return http.HttpResponseBadRequest("unknown kind")
+        if kind is preflight.Kind.EVACUATE:
+            return http.HttpResponseBadRequest("unknown kind")
+        rules = (move_tables.LIVE if kind is preflight.Kind.LIVE
+                 else move_tables.COLD)
+        if not policy.check(rules, request):
+            raise exceptions.NotAuthorized(
+                _("You are not allowed to do this (policy %s).")
+                % rules[0][1])
+        ids = _ids_from(request, {})
+        if not ids:
+            return http.HttpResponseBadRequest("no instance")
+        try:
+            facts = facts_mod.gather(request, host, ids)
+        except Exception as exc:
+            return http.HttpResponse(render_to_string(
+                "admin/hosts/instances/_findings_error.html",
+                {"host": host, "reason": common.error_reason(exc)},
+                request=request))
+        destination = request.GET.get("destination") or None
+        version = move_forms.call_microversion(facts, kind)
+        block = move_forms.block_value(
+            kind, request.GET.get("block_migration"), version)
+        context = move_forms.findings_context(facts, kind, destination,
+                                              block)
+        return http.HttpResponse(render_to_string(
+            "admin/hosts/instances/_findings.html", context,
+            request=request))

@@ -1,0 +1,327 @@
+"""Gathering what the Migrations panel shows: api calls joined with the
+progress arithmetic of core/progress.py.
+
+Cost of a list page: one GET /os-migrations (one page), one all-projects
+server list (names), one Keystone project list (names), and one
+GET /servers/{id}/migrations/{mid} per in-progress *live* migration on the
+page.  A row refresh: the instance's migrations (one call) and, while it is
+an in-progress live migration, its bytes (one call).
+"""
+import datetime
+import time
+import uuid as uuid_lib
+
+from django.conf import settings
+from django.utils import dateparse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from novaclient import exceptions as nova_exceptions
+
+from horizon import exceptions
+
+from migration_dashboard import api
+from migration_dashboard.content import common
+from migration_dashboard.core import progress as core
+
+# Settings (all optional): MIGRATION_DASHBOARD_PROGRESS = {
+#   "stuck_window": seconds over which memory remaining must fall,
+#   "time_budget": seconds after which a live migration is called stuck}
+DEFAULTS = {"stuck_window": 120.0, "time_budget": 1800.0}
+SESSION_KEY = "migration_dashboard_progress"
+SESSION_MAX_ENTRIES = 50
+SESSION_MAX_AGE = 3600.0
+
+TYPE_NAMES = {
+    core.LIVE: _("Live"), core.COLD: _("Cold"), core.RESIZE: _("Resize"),
+    core.EVACUATION: _("Evacuation"),
+}
+# What an operator may type in the filter -> Nova's migration_type.
+TYPE_ALIASES = {
+    "live": core.LIVE, "live-migration": core.LIVE, "cold": core.COLD,
+    "migration": core.COLD, "migrate": core.COLD, "resize": core.RESIZE,
+    "evacuation": core.EVACUATION, "evacuate": core.EVACUATION,
+}
+# Instance action names of each migration type (nova.compute.instance_actions)
+ACTION_NAMES = {
+    core.LIVE: ("live-migration", "live_migration"),
+    core.COLD: ("migrate",), core.RESIZE: ("resize",),
+    core.EVACUATION: ("evacuate",),
+}
+
+
+def option(name):
+    conf = getattr(settings, "MIGRATION_DASHBOARD_PROGRESS", {}) or {}
+    return conf.get(name, DEFAULTS[name])
+
+
+def parse_time(value):
+    """An aware UTC datetime from Nova's ISO strings (naive = UTC)."""
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dateparse.parse_datetime(str(value))
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
+
+
+def is_uuid(value):
+    try:
+        uuid_lib.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+class MigrationRow:
+    """A migration with what the panel joins to it."""
+
+    def __init__(self, migration, version=None, instance_name=None,
+                 project_name=None, progress=None, progress_error=None):
+        self.migration = migration
+        self.version = version
+        self.instance_name = instance_name
+        self.project_name = project_name
+        self.progress = progress
+        self.progress_error = progress_error
+
+    def __getattr__(self, name):
+        if name == "migration":
+            raise AttributeError(name)
+        return getattr(self.migration, name)
+
+    @property
+    def id(self):
+        return self.migration.id
+
+    @property
+    def display_name(self):
+        return self.instance_name or self.migration.instance_id
+
+    @property
+    def type_name(self):
+        kind = self.migration.migration_type
+        return TYPE_NAMES.get(kind, kind or _("Unknown"))
+
+    @property
+    def is_live(self):
+        return core.family(self.migration.migration_type) == "live"
+
+    @property
+    def in_progress(self):
+        return core.is_in_progress(self.migration.status,
+                                   self.migration.migration_type)
+
+    @property
+    def failed(self):
+        return core.is_failed(self.migration.status)
+
+    @property
+    def can_abort(self):
+        return core.can_abort(self.migration.status,
+                              self.migration.migration_type, self.version)
+
+    @property
+    def can_force_complete(self):
+        return core.can_force_complete(self.migration.status,
+                                       self.migration.migration_type,
+                                       self.version)
+
+    @property
+    def started(self):
+        return parse_time(self.migration.created_at)
+
+    @property
+    def updated(self):
+        return parse_time(self.migration.updated_at)
+
+    @property
+    def duration(self):
+        """Seconds from start to the last update (ended) or to now."""
+        end = timezone.now() if self.in_progress else self.updated
+        return core.duration(self.started, end)
+
+    @property
+    def progress_text(self):
+        """"1.2 GiB of 4.0 GiB left, 120.0 MiB/s, ETA 20s" (or less)."""
+        p = self.progress
+        if p is None:
+            return ""
+        parts = []
+        if p.memory_total:
+            parts.append(_("%(left)s of %(total)s memory left") % {
+                "left": core.human_bytes(p.memory_remaining),
+                "total": core.human_bytes(p.memory_total)})
+        if p.disk_total:
+            parts.append(_("%(left)s of %(total)s disk left") % {
+                "left": core.human_bytes(p.disk_remaining),
+                "total": core.human_bytes(p.disk_total)})
+        if p.rate is not None:
+            parts.append("%s/s" % core.human_bytes(p.rate))
+        if p.eta is not None:
+            parts.append(_("ETA %s") % core.human_seconds(p.eta))
+        return ", ".join(str(x) for x in parts)
+
+    @property
+    def steps(self):
+        return core.steps(self.migration.status,
+                          self.migration.migration_type)
+
+
+# ------------------------------------------------------------- progress
+
+def _progress_store(request):
+    session = getattr(request, "session", None)
+    if session is None:
+        return None, {}
+    return session, dict(session.get(SESSION_KEY) or {})
+
+
+def record_progress(request, row, server_migration, now=None):
+    """Add the bytes Nova reported to the migration's recent samples (kept
+    in the user's session, so any Horizon worker sees them) and compute
+    percent, rate, ETA and the stuck flag."""
+    now = time.time() if now is None else now
+    window = float(option("stuck_window"))
+    session, store = _progress_store(request)
+    key = str(row.migration.uuid or "%s:%s" % (row.migration.instance_id,
+                                               row.migration.id))
+    entry = store.get(key) or {}
+    samples = [core.Sample.from_list(v) for v in entry.get("s", [])]
+    samples.append(core.sample_of(server_migration, now))
+    samples = core.keep_window(samples, window)
+    started = row.started
+    elapsed = (now - started.timestamp()) if started else None
+    result = core.progress(samples, window=window,
+                           budget=float(option("time_budget")),
+                           elapsed=elapsed, shown=entry.get("p"))
+    if session is not None:
+        store[key] = {"s": [s.to_list() for s in samples],
+                      "p": result.percent, "t": now}
+        fresh = sorted(((k, v) for k, v in store.items()
+                        if now - (v.get("t") or 0) < SESSION_MAX_AGE),
+                       key=lambda kv: kv[1].get("t") or 0)
+        session[SESSION_KEY] = dict(fresh[-SESSION_MAX_ENTRIES:])
+    return result
+
+
+def attach_progress(request, row):
+    """Read the bytes of an in-progress live migration (one call); a
+    migration that just ended (404) simply has none."""
+    if not (row.is_live and row.in_progress):
+        return row
+    try:
+        server_migration = api.nova.server_migration_get(
+            request, row.migration.instance_id, row.migration.id)
+    except nova_exceptions.NotFound:
+        return row  # finished between the list and this call
+    except Exception as exc:
+        row.progress_error = common.error_reason(exc)
+        return row
+    row.progress = record_progress(request, row, server_migration)
+    return row
+
+
+# ------------------------------------------------------------------ lists
+
+def version(request):
+    """The compute microversion the actions will use ("2.NN" or None)."""
+    try:
+        return api.nova.compute_microversion(request)
+    except Exception as exc:
+        exceptions.handle(request, _("Unable to read the compute API "
+                                     "version: %s") % common.error_reason(exc),
+                          details="")
+        return None
+
+
+def instance_names(request):
+    """{instance id: (name, project id)} from one all-projects server list
+    ({} and a message if it fails: ids are shown instead)."""
+    try:
+        return {i.id: (i.name, i.project_id)
+                for i in api.nova.instance_list(request)}
+    except Exception as exc:
+        exceptions.handle(request, _("Unable to list instances (their names "
+                                     "are shown as IDs): %s")
+                          % common.error_reason(exc), details="")
+        return {}
+
+
+def load_rows(request, filters=None, marker=None, limit=None, names=None,
+              current_version=False):
+    """(rows, has_more) for one page of migrations, newest first."""
+    filters = dict(filters or {})
+    limit = int(limit) if limit else None
+    ask = limit + 1 if limit else None
+    migrations = api.nova.migration_list(request, limit=ask, marker=marker,
+                                         **filters)
+    has_more = bool(limit) and len(migrations) > limit
+    if limit:
+        migrations = migrations[:limit]
+    if names is None:
+        names = instance_names(request)
+    projects = common.project_names(request) if migrations else {}
+    current = (version(request) if current_version is False
+               else current_version)
+    rows = []
+    for m in migrations:
+        # The instance's project; a migration's own project_id (2.80) is
+        # the project of whoever asked for the move (usually admin).
+        name, project_id = names.get(m.instance_id) or (None, None)
+        project_id = project_id or m.project_id
+        rows.append(MigrationRow(m, version=current, instance_name=name,
+                                 project_name=projects.get(project_id,
+                                                           project_id)))
+    for row in rows:
+        attach_progress(request, row)
+    return rows, has_more
+
+
+def load_row(request, instance_id, migration_id, instance_name=None,
+             project_name=None):
+    """One migration, read again (row refresh, detail, actions)."""
+    for migration in api.nova.migration_list(request,
+                                             instance_id=instance_id):
+        if str(migration.id) == str(migration_id):
+            row = MigrationRow(migration, version=version(request),
+                               instance_name=instance_name,
+                               project_name=project_name)
+            return attach_progress(request, row)
+    raise nova_exceptions.NotFound(
+        404, message="Migration %s of instance %s was not found."
+        % (migration_id, instance_id))
+
+
+def failure_reasons(request, row):
+    """(action, events) explaining a failed migration, from the instance
+    action of the same kind nearest to its start; events that failed
+    first (their details are Nova's reason at 2.84)."""
+    names = ACTION_NAMES.get(row.migration.migration_type,
+                             sum(ACTION_NAMES.values(), ()))
+    actions = [a for a in api.nova.instance_action_list(
+        request, row.migration.instance_id) if a.action in names]
+    if not actions:
+        return None, []
+    started = row.started
+
+    def distance(action):
+        when = parse_time(action.start_time)
+        if when is None or started is None:
+            return float("inf")
+        return abs((when - started).total_seconds())
+
+    chosen = min(actions, key=distance)
+    action = api.nova.instance_action_get(
+        request, row.migration.instance_id, chosen.request_id)
+    events = action.events
+    failed = [e for e in events
+              if (e.get("result") or "").lower() in ("error", "failed")]
+    return action, failed or events

@@ -1,0 +1,204 @@
+from urllib import parse
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from horizon import exceptions
+from horizon import tables
+from horizon.utils import filters as utils_filters
+
+from migration_dashboard.content.migrations import data
+from migration_dashboard.content.migrations import links
+from migration_dashboard.core import progress as core
+
+ABORT_POLICY = (("compute", "os_compute_api:servers:migrations:delete"),)
+FORCE_COMPLETE_POLICY = (
+    ("compute", "os_compute_api:servers:migrations:force_complete"),)
+
+
+class AbortMigration(tables.LinkAction):
+    name = "abort"
+    verbose_name = _("Abort")
+    classes = ("ajax-modal", "btn-danger")
+    icon = "stop"
+    policy_rules = ABORT_POLICY
+
+    def get_link_url(self, datum):
+        return reverse("horizon:admin:migrations:abort",
+                       args=[datum.instance_id, datum.id])
+
+    def allowed(self, request, datum=None):
+        return datum is not None and datum.can_abort
+
+
+class ForceCompleteMigration(tables.LinkAction):
+    name = "force_complete"
+    verbose_name = _("Force Complete")
+    classes = ("ajax-modal", "btn-danger")
+    icon = "forward"
+    policy_rules = FORCE_COMPLETE_POLICY
+
+    def get_link_url(self, datum):
+        return reverse("horizon:admin:migrations:force_complete",
+                       args=[datum.instance_id, datum.id])
+
+    def allowed(self, request, datum=None):
+        return datum is not None and datum.can_force_complete
+
+
+class MigrationFilterAction(tables.FilterAction):
+    """Nova filters the list (one field at a time, as Horizon's own
+    admin Instances filter does)."""
+    filter_type = "server"
+    filter_choices = (
+        ("host", _("Host ="), True),
+        ("status", _("Status ="), True,
+         _("e.g. running, completed, failed, error, cancelled")),
+        ("migration_type", _("Type ="), True,
+         _("live, cold, resize or evacuation")),
+        ("instance", _("Instance ="), True, _("Instance ID or exact name")),
+        ("changes_since", _("Changed since ="), True,
+         _("Date and time in UTC, e.g. 2026-11-26T10:00")),
+    )
+
+
+class MigrationRow(tables.Row):
+    """Rows of migrations in progress refresh themselves (Horizon's
+    ajax-update rows) until the migration ends; the refresh reads this one
+    migration only.  A row that ends, or whose refresh fails, stops."""
+    ajax = True
+
+    def get_ajax_update_url(self):
+        url = super().get_ajax_update_url()
+        # What the refresh needs besides the migration id, so that it costs
+        # one call (two while the live migration is in progress).
+        extra = {"instance": self.datum.instance_id}
+        if self.datum.instance_name:
+            extra["instance_name"] = self.datum.instance_name
+        if self.datum.project_name:
+            extra["project_name"] = self.datum.project_name
+        return url + "&" + parse.urlencode(extra)
+
+    def get_data(self, request, obj_id):
+        instance_id = request.GET.get("instance")
+        if not instance_id:
+            raise exceptions.NotFound(_("No instance given."))
+        return data.load_row(request, instance_id, obj_id,
+                             request.GET.get("instance_name"),
+                             request.GET.get("project_name"))
+
+    def load_cells(self, datum=None):
+        super().load_cells(datum)
+        datum = datum or self.datum
+        if datum is None:
+            return
+        if not datum.in_progress and "ajax-update" in self.classes:
+            self.classes.remove("ajax-update")
+        if datum.failed:
+            self.classes.append("danger")
+        progress = datum.progress
+        if progress is not None and progress.percent is not None:
+            # Horizon's row refresh draws its bar from this attribute.
+            self.cells["status"].attrs["percent"] = "%d%%" % progress.percent
+
+
+def _instance_link(row):
+    try:
+        return reverse("horizon:admin:instances:detail",
+                       args=[row.instance_id])
+    except Exception:
+        return None
+
+
+def _project(row):
+    return row.project_name or row.project_id or "-"
+
+
+def _route(row):
+    return "%s \u2192 %s" % (row.source_compute or "?",
+                             row.dest_compute or "?")
+
+
+def _duration(row):
+    return core.human_seconds(row.duration)
+
+
+def _progress(row):
+    return render_to_string("admin/migrations/_progress_cell.html",
+                            {"row": row, "progress": row.progress})
+
+
+def _in_progress_statuses():
+    from migration_dashboard.core import maintenance
+    return tuple((status, None) for status in sorted(maintenance.IN_PROGRESS))
+
+
+STATUS_CHOICES = _in_progress_statuses() + (
+    ("completed", True), ("confirmed", True), ("reverted", True),
+    ("cancelled", True), ("failed", False), ("error", False),
+)
+
+
+class MigrationsTable(tables.DataTable):
+    id = tables.Column("id", verbose_name=_("ID"), link=links.detail_url)
+    instance = tables.WrappingColumn("display_name",
+                                     verbose_name=_("Instance"),
+                                     link=_instance_link)
+    project = tables.Column(_project, verbose_name=_("Project"))
+    migration_type = tables.Column("type_name", verbose_name=_("Type"))
+    route = tables.Column(_route, verbose_name=_("Source \u2192 Destination"))
+    status = tables.Column("status", verbose_name=_("Status"), status=True,
+                           status_choices=STATUS_CHOICES)
+    progress = tables.Column(_progress, verbose_name=_("Progress"))
+    created = tables.Column("created_at", verbose_name=_("Started"),
+                            filters=(utils_filters.parse_isotime,))
+    updated = tables.Column("updated_at", verbose_name=_("Updated"),
+                            filters=(utils_filters.parse_isotime,))
+    duration = tables.Column(_duration, verbose_name=_("Duration"))
+
+    def get_object_id(self, datum):
+        return str(datum.id)
+
+    def get_object_display(self, datum):
+        return "%s (%s)" % (datum.id, datum.display_name)
+
+    def get_marker(self):
+        # Nova pages by migration uuid (2.59+), not by id.
+        if not self.data:
+            return ""
+        return parse.quote_plus(str(self.data[-1].uuid or ""))
+
+    class Meta(object):
+        name = "migrations"
+        verbose_name = _("Migrations")
+        row_class = MigrationRow
+        status_columns = ["status"]
+        table_actions = (MigrationFilterAction,)
+        row_actions = (AbortMigration, ForceCompleteMigration)
+        multi_select = False
+
+
+class InstanceMigrationsTable(MigrationsTable):
+    """The migrations of one instance (no filter: the URL is the filter)."""
+
+    class Meta(object):
+        name = "instance_migrations"
+        verbose_name = _("Migrations of the instance")
+        row_class = MigrationRow
+        status_columns = ["status"]
+        row_actions = (AbortMigration, ForceCompleteMigration)
+        multi_select = False
+
+
+class MigrationStatusTable(MigrationsTable):
+    """The one-row live status on a migration's detail page."""
+
+    class Meta(object):
+        name = "migration_status"
+        verbose_name = _("Status")
+        row_class = MigrationRow
+        status_columns = ["status"]
+        row_actions = (AbortMigration, ForceCompleteMigration)
+        multi_select = False
+        columns = ("status", "progress", "updated", "duration")

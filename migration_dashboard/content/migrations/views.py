@@ -1,0 +1,294 @@
+from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils import dateparse
+from django.utils.translation import gettext_lazy as _
+from novaclient import exceptions as nova_exceptions
+
+from horizon import exceptions
+from horizon import forms
+from horizon import messages
+from horizon import tables
+from horizon.utils import functions as utils
+from horizon.utils import memoized
+
+from migration_dashboard import api
+from migration_dashboard.content import common
+from migration_dashboard.content.migrations import data
+from migration_dashboard.content.migrations import forms as mig_forms
+from migration_dashboard.content.migrations import tables as mig_tables
+from migration_dashboard.core import progress as core
+
+INDEX_URL = reverse_lazy("horizon:admin:migrations:index")
+PAGING_MIN = "2.59"  # limit/marker/changes-since on GET /os-migrations
+
+
+def _detail_url(instance_id, migration_id):
+    return reverse("horizon:admin:migrations:detail",
+                   args=[instance_id, migration_id])
+
+
+class _PagedView(tables.DataTableView):
+    """One page of migrations (limit/marker at 2.59+, else all of them)."""
+    _more = False
+
+    def has_more_data(self, table):
+        return self._more
+
+    def _page(self, filters, names):
+        request = self.request
+        version = data.version(request)
+        paging = core.version_at_least(version, PAGING_MIN)
+        limit = utils.get_page_size(request) if paging else None
+        marker = request.GET.get(
+            self.table_class._meta.pagination_param) if paging else None
+        try:
+            rows, self._more = data.load_rows(
+                request, filters=filters, marker=marker, limit=limit,
+                names=names, current_version=version)
+        except Exception as exc:
+            self._more = False
+            exceptions.handle(request, _("Unable to list migrations: %s")
+                              % common.error_reason(exc), details="")
+            return []
+        return rows
+
+
+class IndexView(_PagedView):
+    table_class = mig_tables.MigrationsTable
+    template_name = "admin/migrations/index.html"
+    page_title = _("Migrations")
+
+    def _api_filters(self, names):
+        """Nova's filters from the table's filter box, or None when the
+        filter cannot match anything (the reason is shown)."""
+        filters = {}
+        for field, value in self.get_filters().items():
+            value = value.strip()
+            if field in ("host", "status"):
+                filters[field] = value if field == "host" else value.lower()
+            elif field == "migration_type":
+                kind = data.TYPE_ALIASES.get(value.lower())
+                if kind is None:
+                    messages.warning(self.request, _(
+                        "Unknown migration type %s: use live, cold, resize "
+                        "or evacuation.") % value)
+                    return None
+                filters["migration_type"] = kind
+            elif field == "instance":
+                if data.is_uuid(value):
+                    filters["instance_id"] = value
+                    continue
+                ids = [i for i, (n, _p) in names.items()
+                       if (n or "").lower() == value.lower()]
+                if len(ids) != 1:
+                    messages.warning(self.request, _(
+                        "%(count)d instances are named %(name)s: filter by "
+                        "instance ID.") % {"count": len(ids), "name": value})
+                    return None
+                filters["instance_id"] = ids[0]
+            elif field == "changes_since":
+                when = (dateparse.parse_datetime(value) or
+                        _date(value))
+                if when is None:
+                    messages.warning(self.request, _(
+                        "Not a date and time: %s (use e.g. "
+                        "2026-11-26T10:00).") % value)
+                    return None
+                filters["changes_since"] = when.strftime("%Y-%m-%dT%H:%M:%S")
+        return filters
+
+    def get_data(self):
+        names = data.instance_names(self.request)
+        filters = self._api_filters(names)
+        if filters is None:
+            return []
+        return self._page(filters, names)
+
+
+def _date(value):
+    import datetime
+    parsed = dateparse.parse_date(value)
+    if parsed is None:
+        return None
+    return datetime.datetime(parsed.year, parsed.month, parsed.day)
+
+
+def _instance(request, instance_id):
+    """The instance (for its name and fault), or None if unreadable."""
+    try:
+        return api.nova.instance_get(request, instance_id)
+    except nova_exceptions.NotFound:
+        return None
+    except Exception as exc:
+        exceptions.handle(request, _("Unable to read instance %(id)s: "
+                                     "%(reason)s") % {
+            "id": instance_id, "reason": common.error_reason(exc)},
+            details="")
+        return None
+
+
+class InstanceView(_PagedView):
+    """Every migration of one instance (linked from anywhere by its id)."""
+    table_class = mig_tables.InstanceMigrationsTable
+    template_name = "admin/migrations/instance.html"
+    page_title = _("Migrations of {{ instance_name }}")
+
+    @memoized.memoized_method
+    def get_instance(self):
+        return _instance(self.request, self.kwargs["instance_id"])
+
+    def get_data(self):
+        instance_id = self.kwargs["instance_id"]
+        instance = self.get_instance()
+        names = ({instance_id: (instance.name, instance.project_id)}
+                 if instance else {})
+        return self._page({"instance_id": instance_id}, names)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        instance = self.get_instance()
+        context["instance"] = instance
+        context["instance_id"] = self.kwargs["instance_id"]
+        context["instance_name"] = (instance.name if instance and
+                                    instance.name else
+                                    self.kwargs["instance_id"])
+        return context
+
+
+class DetailView(tables.DataTableView):
+    """A migration's steps, live progress, stuck advice, failure reason."""
+    table_class = mig_tables.MigrationStatusTable
+    template_name = "admin/migrations/detail.html"
+    page_title = _("Migration {{ row.id }} of {{ row.display_name }}")
+
+    @memoized.memoized_method
+    def get_instance(self):
+        return _instance(self.request, self.kwargs["instance_id"])
+
+    @memoized.memoized_method
+    def get_row(self):
+        instance_id = self.kwargs["instance_id"]
+        migration_id = self.kwargs["migration_id"]
+        instance = self.get_instance()
+        try:
+            return data.load_row(self.request, instance_id, migration_id,
+                                 instance.name if instance else None)
+        except Exception as exc:
+            exceptions.handle(
+                self.request,
+                _("Unable to read migration %(mid)s of instance %(id)s: "
+                  "%(reason)s") % {"mid": migration_id, "id": instance_id,
+                                   "reason": common.error_reason(exc)},
+                redirect=INDEX_URL, details="")
+
+    def get_data(self):
+        return [self.get_row()]
+
+    def _failure(self, row):
+        if not row.failed:
+            return None, []
+        try:
+            return data.failure_reasons(self.request, row)
+        except Exception as exc:
+            exceptions.handle(self.request, _(
+                "Unable to read the instance actions of %(name)s (why the "
+                "migration failed): %(reason)s") % {
+                    "name": row.display_name,
+                    "reason": common.error_reason(exc)}, details="")
+            return None, []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        row = self.get_row()
+        action, events = self._failure(row)
+        context.update({
+            "row": row,
+            "instance": self.get_instance(),
+            "steps": row.steps,
+            "action": action,
+            "events": events,
+            "url": reverse("horizon:admin:migrations:index"),
+            "instance_url": reverse("horizon:admin:migrations:instance",
+                                    args=[row.instance_id]),
+            "stuck_window": int(float(data.option("stuck_window"))),
+            "time_budget": core.human_seconds(
+                float(data.option("time_budget"))),
+        })
+        return context
+
+
+class _ActionView(common.PolicyRequiredMixin, forms.ModalFormView):
+    template_name = "admin/migrations/action_form.html"
+    #: the consequence, shown above the confirm button (escaped)
+    consequence = ""
+
+    @memoized.memoized_method
+    def get_row(self):
+        """The migration as it is now (None if it is gone)."""
+        instance = _instance(self.request, self.kwargs["instance_id"])
+        try:
+            return data.load_row(self.request, self.kwargs["instance_id"],
+                                 self.kwargs["migration_id"],
+                                 instance.name if instance else None)
+        except nova_exceptions.NotFound:
+            return None
+        except Exception as exc:
+            exceptions.handle(self.request, _(
+                "Unable to read migration %(mid)s: %(reason)s") % {
+                    "mid": self.kwargs["migration_id"],
+                    "reason": common.error_reason(exc)}, details="")
+            return None
+
+    def get_success_url(self):
+        return _detail_url(self.kwargs["instance_id"],
+                           self.kwargs["migration_id"])
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def get_initial(self):
+        row = self.get_row()
+        return {"instance_id": self.kwargs["instance_id"],
+                "migration_id": self.kwargs["migration_id"],
+                "instance_name": row.instance_name if row else ""}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["submit_url"] = reverse(self.submit_url_name, args=[
+            self.kwargs["instance_id"], self.kwargs["migration_id"]])
+        context["row"] = self.get_row()
+        context["consequence"] = self.consequence
+        return context
+
+
+class AbortView(_ActionView):
+    form_class = mig_forms.AbortForm
+    form_id = "abort_migration_form"
+    modal_header = _("Abort Live Migration")
+    submit_label = _("Abort Migration")
+    submit_url_name = "horizon:admin:migrations:abort"
+    policy_rules = mig_tables.ABORT_POLICY
+    page_title = _("Abort Live Migration")
+    consequence = _(
+        "Nova stops copying the instance and rolls the migration back: the "
+        "instance keeps running on its source host without interruption "
+        "and the migration ends 'cancelled'. Use this when the instance "
+        "changes its memory faster than it can be copied and you cannot "
+        "accept a pause (guide section 5.10.2). The copying done so far is "
+        "lost.")
+
+
+class ForceCompleteView(_ActionView):
+    form_class = mig_forms.ForceCompleteForm
+    form_id = "force_complete_migration_form"
+    modal_header = _("Force Live Migration to Complete")
+    submit_label = _("Force Complete")
+    submit_url_name = "horizon:admin:migrations:force_complete"
+    policy_rules = mig_tables.FORCE_COMPLETE_POLICY
+    page_title = _("Force Live Migration to Complete")
+    consequence = _(
+        "Nova PAUSES the instance so that no more memory changes, copies "
+        "what remains and resumes it on the destination: the instance is "
+        "unreachable meanwhile (perceptible downtime, longer the more "
+        "memory remains). Use this when a never-ending migration must "
+        "finish (guide section 5.10.2).")

@@ -1,0 +1,112 @@
+"""Evacuation through the plugin's api layer against the real demo cloud.
+
+cmp3 is killed like a dead host and forced down; one instance is evacuated
+to a chosen host, the others by host evacuation (the plugin's bounded
+concurrent submission); Nova must then show every instance on another host
+and none left behind or lost.  cmp3 is then started, its evacuation records
+become `completed`, and it is forced up and enabled again.
+"""
+import pytest
+from novaclient import exceptions as nova_exceptions
+
+from migration_dashboard import api
+from migration_dashboard.content.hosts.evacuation import data
+from tests import evacuation_cloud as ec
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def failed_host(nova_admin):
+    """cmp3 with its seeded instances and two extra ones; restored after."""
+    assert ec.service(nova_admin).state == "up"
+    seeded = [s.id for s in ec.servers_on(nova_admin)]
+    extras = ec.boot_extras(nova_admin, 2)
+    state = {"seeded": seeded, "extras": extras}
+    try:
+        yield state
+    finally:
+        errors = ec.restore(nova_admin, seeded, extras)
+        assert ec.service(nova_admin).state == "up"
+        assert not ec.service(nova_admin).forced_down
+        assert ec.service(nova_admin).status == "enabled"
+        if errors:  # other tests move the seeded instances too
+            import warnings
+            warnings.warn("evacuation clean-up: %s" % "; ".join(errors))
+
+
+def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
+        admin_request, nova_admin, failed_host):
+    request = admin_request
+    everyone = ec.wait_idle(nova_admin)
+    assert set(failed_host["extras"]) <= set(everyone)
+    before = {i: nova_admin.servers.get(i) for i in everyone}
+
+    ec.kill_compute()
+    # The service still reports up for a while: Nova refuses, plainly.
+    if api.nova.service_list(request, host=ec.FAILED)[0].state == "up":
+        with pytest.raises(nova_exceptions.BadRequest) as refused:
+            api.nova.instance_evacuate(request, failed_host["extras"][0],
+                                       host="cmp1")
+        assert "still in use" in refused.value.message
+
+    api.nova.service_force_down(request, ec.FAILED, True)
+    svc = api.nova.service_list(request, host=ec.FAILED)[0]
+    assert svc.forced_down
+
+    # The pre-flight engine agrees the host can be evacuated now.
+    facts = data.gather(request, ec.FAILED)
+    assert facts.source.is_down
+    assert {i.id for i in facts.instances} == set(everyone)
+    results = data.check(facts)
+    assert all("source-still-up" not in {f.code for f in fs}
+               for fs in results.values())
+
+    # One instance to a chosen host, with a generated password, at 2.95.
+    chosen = failed_host["extras"][0]
+    assert data.call_microversion(facts.microversion) == "2.95"
+    returned = api.nova.instance_evacuate(
+        request, chosen, host="cmp1", password=data.generate_password())
+    assert returned is None  # 2.14+: Nova never sends the password back
+
+    # The rest by host evacuation: scheduler's choice, keeping their state.
+    rest = [i for i in everyone if i != chosen]
+    outcome = data.submit_all(request, rest, None, {i: None for i in rest},
+                              keep_state=True)
+    refused = {i: data.explain(exc) for i, (exc, _p) in outcome.items()
+               if exc is not None}
+    assert not refused, refused
+
+    after = ec.wait_evacuated(nova_admin, everyone)
+    # None left behind, none lost.
+    assert not ec.servers_on(nova_admin)
+    assert set(after) == set(everyone)
+    assert ec.host_of(after[chosen]) == "cmp1"
+    assert after[chosen].status == "SHUTOFF"  # 2.95 lands SHUTOFF
+    for server_id in rest:
+        server = after[server_id]
+        assert ec.host_of(server) in ("cmp1", "cmp2"), server.name
+        # 2.94 keeps the state the instance had.
+        if before[server_id].status in ("ACTIVE", "SHUTOFF"):
+            assert server.status == before[server_id].status, server.name
+
+    # Nova's records, read through the plugin: done (rebuilt), not yet
+    # completed while cmp3's compute service has not restarted.
+    records = data.newest_evacuations(
+        api.nova.migration_list(request, host=ec.FAILED,
+                                migration_type="evacuation"), ec.FAILED)
+    assert {records[i].status for i in everyone} == {"done"}
+
+    # The status page rows: nothing left behind, all rebuilt.
+    rows = {r.id: r for r in data.status_rows(request, ec.FAILED)}
+    assert all(rows[i].progress == "rebuilt" for i in everyone)
+    assert not [r for r in rows.values() if r.progress == "not moved"]
+
+    # Force up is refused while the records are 'done'; the plugin says why.
+    with pytest.raises(nova_exceptions.BadRequest) as refused_up:
+        try:
+            api.nova.service_force_down(request, ec.FAILED, False)
+        except Exception as exc:
+            raise data.explain_force_up(exc, ec.FAILED)
+    message = refused_up.value.message
+    assert "done" in message and "start its nova-compute" in message
