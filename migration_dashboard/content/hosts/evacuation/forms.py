@@ -5,17 +5,16 @@ The facts are read again on every request and the engine runs again in
 whatever the page showed.  The plugin never sends ``force``: a chosen
 destination is checked by the scheduler.
 """
-from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 
 from horizon import forms
 
 from migration_dashboard import api
+from migration_dashboard.content import widgets
 from migration_dashboard.content.hosts.evacuation import data
 from migration_dashboard.core import preflight
 
 SCHEDULER = ""  # destination value: let the scheduler choose
-_OPTION_REASON = 110
 
 FINAL_STATE_CHOICES = (
     (data.STOPPED, _("Leave it SHUTOFF on the new host (microversion 2.95; "
@@ -31,36 +30,11 @@ PASSWORD_CHOICES = (
 )
 
 
-class HostSelect(django_forms.Select):
-    """A <select> whose unusable hosts are disabled options (greyed) with
-    the reason in their label and title."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.disabled_reasons = {}
-
-    def create_option(self, name, value, label, selected, index,
-                      subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index,
-                                       subindex=subindex, attrs=attrs)
-        reason = self.disabled_reasons.get(value)
-        if reason:
-            option["attrs"]["disabled"] = "disabled"
-            option["attrs"]["title"] = reason
-        return option
-
-
-def _short(text):
-    text = str(text)
-    return text if len(text) <= _OPTION_REASON else \
-        text[:_OPTION_REASON - 1] + "\u2026"
-
-
 class _EvacuateForm(forms.SelfHandlingForm):
     host = forms.CharField(label=_("Failed host"), widget=forms.TextInput(
         attrs={"readonly": "readonly"}))
     destination = forms.ChoiceField(
-        label=_("Destination"), required=False, widget=HostSelect(),
+        label=_("Destination"), required=False, widget=widgets.HostSelect(),
         help_text=_("Only hosts whose compute service is up and enabled. "
                     "A chosen host is checked by the scheduler too."))
     final_state = forms.ChoiceField(
@@ -124,7 +98,7 @@ class _EvacuateForm(forms.SelfHandlingForm):
             else:
                 why = dest.reasons or [_("cannot take them")]
                 choices.append((dest.name, "%s \u2014 %s" % (
-                    dest.name, _short(why[0]))))
+                    dest.name, widgets.short_reason(why[0]))))
                 reasons[dest.name] = " ".join(str(w) for w in why)
         field.choices = choices
         field.widget.disabled_reasons = reasons

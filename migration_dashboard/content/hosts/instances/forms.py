@@ -7,7 +7,6 @@ plugin never sends ``force``.
 """
 import shlex
 
-from django import forms as django_forms
 from django.urls import NoReverseMatch
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,6 +16,7 @@ from horizon import forms
 from horizon import messages
 
 from migration_dashboard import api
+from migration_dashboard.content import widgets
 from migration_dashboard.api import microversions as mv
 from migration_dashboard.content.hosts.instances import submit
 from migration_dashboard.content.migrations import links as migration_links
@@ -31,7 +31,6 @@ _CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
         preflight.NOTE: "info"}
 # Longest reason shown inside a greyed-out <option> (the full text is in
 # its title attribute and in the findings).
-_OPTION_REASON = 110
 
 
 def call_microversion(facts, kind):
@@ -112,31 +111,6 @@ def findings_context(facts, kind, destination, block, results=None):
             "kind": preflight.Kind(kind).value}
 
 
-class HostSelect(django_forms.Select):
-    """A <select> whose unusable hosts are disabled options (greyed) with
-    the reason in their label and title."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.disabled_reasons = {}
-
-    def create_option(self, name, value, label, selected, index,
-                      subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index,
-                                       subindex=subindex, attrs=attrs)
-        reason = self.disabled_reasons.get(value)
-        if reason:
-            option["attrs"]["disabled"] = "disabled"
-            option["attrs"]["title"] = reason
-        return option
-
-
-def _short(text):
-    text = str(text)
-    return text if len(text) <= _OPTION_REASON else \
-        text[:_OPTION_REASON - 1] + "\u2026"
-
-
 class _MoveForm(forms.SelfHandlingForm):
     kind = None
     host_policy = None  # policy to choose a destination
@@ -144,7 +118,7 @@ class _MoveForm(forms.SelfHandlingForm):
         attrs={"readonly": "readonly"}))
     instances = forms.CharField(widget=forms.HiddenInput())
     destination = forms.ChoiceField(
-        label=_("Destination"), required=False, widget=HostSelect(),
+        label=_("Destination"), required=False, widget=widgets.HostSelect(),
         help_text=_("Hosts that cannot take the instance(s) are greyed out "
                     "with the reason."))
     acknowledge = forms.BooleanField(
@@ -188,7 +162,7 @@ class _MoveForm(forms.SelfHandlingForm):
             else:
                 reason = why[0] if why else _("cannot take it")
                 choices.append((host.name, "%s \u2014 %s" % (
-                    host.name, _short(reason))))
+                    host.name, widgets.short_reason(reason))))
                 reasons[host.name] = " ".join(str(w) for w in why)
         field.choices = choices
         field.widget.disabled_reasons = reasons
