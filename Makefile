@@ -66,3 +66,8 @@ test-browser: dash-venv cloud
 test: system-deps dash-venv cloud
 	$(HORIZON) setup
 	$(DASH_PY) -m pytest tests/unit tests/integration tests/browser
+
+# API calls, render time and memory per page against Horizon's own pages
+# (fake cloud at the HTTP layer, then the demo cloud if it runs).
+bench: dash-venv
+	$(DASH_PY) tools/bench/bench.py

@@ -3,6 +3,13 @@
 The plugin's real api module, novaclient, Horizon's tables and templates all
 run; only the HTTP answers are made up, at any scale.  Every request is
 recorded so tests can count the calls a page costs.
+
+Besides what the plugin asks, it answers what Horizon's own Admin pages ask
+(Hypervisors with its Compute Host tab, Instances): Keystone discovery and
+token authentication (Horizon's novaclient and Placement adapter
+authenticate again), openstacksdk's compute discovery, flavors, Placement
+resource providers, Glance images, Neutron and Cinder lists.  Test users
+need a Placement entry in their catalog: see :data:`PLACEMENT_CATALOG_ENTRY`.
 """
 import json
 import re
@@ -12,12 +19,45 @@ import requests_mock
 
 MAX_VERSION = "2.96"
 
+# Horizon's test catalog (openstack_dashboard/test/test_data/keystone_data.py)
+# has compute, image, network, volume and identity but no Placement: add this
+# entry to the test user's catalog to reach the fake Placement.
+PLACEMENT_CATALOG_ENTRY = {
+    "type": "placement", "name": "placement", "endpoints_links": [],
+    "endpoints": [
+        {"region": "RegionOne", "interface": iface,
+         "url": "http://%s.placement.example.com/placement" % prefix}
+        for iface, prefix in (("admin", "admin"), ("internal", "int"),
+                              ("public", "public"))]}
+
+# Hostname fragment -> the service name calls are recorded under.
+SERVICES = (("placement", "placement"), ("nova", "nova"),
+            ("keystone", "keystone"), ("neutron", "neutron"),
+            ("glance", "glance"), ("cinder", "cinder"))
+
+FLAVORS = [
+    {"id": "f-%d" % n, "name": name, "vcpus": vcpus, "ram": ram,
+     "disk": disk, "OS-FLV-EXT-DATA:ephemeral": 0, "swap": "",
+     "os-flavor-access:is_public": True, "rxtx_factor": 1.0,
+     "OS-FLV-DISABLED:disabled": False, "extra_specs": specs,
+     "links": []}
+    for n, (name, vcpus, ram, disk, specs) in enumerate([
+        ("m1.small", 1, 2048, 10, {}),
+        ("m1.pinned", 1, 2048, 10, {"hw:cpu_policy": "dedicated"})])]
+
 
 class FakeCloud:
     def __init__(self, hosts=3, instances_per_host=4, migrations=10,
-                 page_limit=1000):
+                 page_limit=1000, instances=None, in_progress_every=5,
+                 projects=2):
+        """``instances`` (a total, spread over the hosts round-robin)
+        overrides ``instances_per_host``; every ``in_progress_every``-th
+        migration is a running live migration, the others completed."""
         self.hosts = ["cmp%d" % i for i in range(1, hosts + 1)]
         self.page_limit = page_limit
+        self.projects = projects
+        if instances is not None:
+            instances_per_host = -(-instances // max(hosts, 1))
         self.instances = [
             {"id": "inst-%s-%d" % (h, n), "name": "vm-%s-%d" % (h, n),
              "status": "ACTIVE", "tenant_id": "proj-%d" % (n % 2),
@@ -26,21 +66,53 @@ class FakeCloud:
                         "ram": 2048, "disk": 10,
                         "extra_specs": {"hw:cpu_policy": "dedicated"}
                         if n == 0 else {}},
-             "image": {"id": "img"}, "config_drive": ""}
-            for h in self.hosts for n in range(instances_per_host)]
+             "image": {"id": "img"}, "config_drive": "",
+             # The rest of what GET /servers/detail returns (Horizon's
+             # Admin > Instances table reads these).
+             "OS-EXT-STS:vm_state": "active", "OS-EXT-STS:power_state": 1,
+             "OS-EXT-SRV-ATTR:hypervisor_hostname": h,
+             "OS-EXT-SRV-ATTR:instance_name": "instance-%s-%d" % (h, n),
+             "OS-EXT-AZ:availability_zone": "nova", "user_id": "u-1",
+             "created": "2026-11-01T10:00:00Z",
+             "updated": "2026-11-01T10:01:00Z", "key_name": None,
+             "metadata": {}, "locked": False, "links": [],
+             "addresses": {"private": [
+                 {"addr": "10.%d.%d.%d" % (k // 65536 % 256, k // 256 % 256,
+                                           k % 256),
+                  "version": 4, "OS-EXT-IPS:type": "fixed"}]},
+             "os-extended-volumes:volumes_attached": [],
+             "security_groups": [{"name": "default"}],
+             "host_status": "UP"}
+            for k, (h, n) in enumerate(
+                (h, n) for h in self.hosts
+                for n in range(instances_per_host))]
+        if instances is not None:
+            # Spread a total over the hosts (the first hosts get one more).
+            per_host = [self.instances[i::instances_per_host]
+                        for i in range(instances_per_host)]
+            self.instances = [inst for chunk in per_host
+                              for inst in chunk][:instances]
+        if projects != 2:
+            for n, inst in enumerate(self.instances):
+                inst["tenant_id"] = "proj-%d" % (n % projects)
         self.migrations = [
             {"id": n, "uuid": "mig-%d" % n,
              "instance_uuid": self.instances[n % len(self.instances)]["id"]
              if self.instances else "x",
              "source_compute": self.hosts[n % len(self.hosts)],
              "dest_compute": self.hosts[(n + 1) % len(self.hosts)],
-             "status": "running" if n % 5 == 0 else "completed",
+             "status": "running" if n % in_progress_every == 0
+             else "completed",
              "migration_type": "live-migration", "project_id": "proj-0",
              "created_at": "2026-11-26T10:00:%02d.000000" % (n % 60),
              "updated_at": "2026-11-26T10:01:%02d.000000" % (n % 60)}
             for n in range(migrations)]
+        self._servers = {i["id"]: i for i in self.instances}
         self.calls = []
         self.failures = {}
+        # The catalog returned by token authentication (POST /auth/tokens);
+        # a test sets it to its user's catalog.
+        self.catalog = None
 
     # ----------------------------------------------------------- routing
     def fail(self, path_regex, status, message="injected failure"):
@@ -108,31 +180,231 @@ class FakeCloud:
                      if host in (None, m["source_compute"],
                                  m["dest_compute"])]
             return self._page(items, query, "migrations")
+        if path in ("/flavors/detail", "/flavors"):
+            return {"flavors": FLAVORS}
+        match = re.match(r"^/flavors/([^/]+)/os-extra_specs$", path)
+        if match:
+            flavor = next((f for f in FLAVORS if f["id"] == match.group(1)),
+                          None)
+            if flavor is not None:
+                return {"extra_specs": flavor["extra_specs"]}
+        match = re.match(r"^/servers/([^/]+)/migrations(?:/([^/]+))?$", path)
+        if match and match.group(1) in self._servers:
+            return self._server_migrations(*match.groups())
+        match = re.match(r"^/servers/([^/]+)/os-instance-actions(/[^/]+)?$",
+                         path)
+        if match and match.group(1) in self._servers:
+            return ({"instanceAction": {"action": "live-migration",
+                                        "request_id": "req-1",
+                                        "events": []}}
+                    if match.group(2) else {"instanceActions": []})
+        match = re.match(r"^/servers/([^/]+)$", path)
+        if match and match.group(1) in self._servers:
+            return {"server": self._servers[match.group(1)]}
+        if path == "/os-server-groups":
+            return {"server_groups": []}
+        if path.startswith("/os-availability-zone"):
+            return {"availabilityZoneInfo": [
+                {"zoneName": "nova", "zoneState": {"available": True},
+                 "hosts": None}]}
+        if path in ("/extensions", "/os-aggregates", "/os-keypairs"):
+            return {path.strip("/").replace("os-", ""): []}
         context.status_code = 404
         return {"itemNotFound": {"code": 404,
                                  "message": "fake: no route %s" % path}}
+
+    def _server_migrations(self, instance_id, migration_id=None):
+        """In-progress live migrations of an instance, with their bytes."""
+        found = [m for m in self.migrations
+                 if m["instance_uuid"] == instance_id and
+                 m["status"] == "running" and
+                 m["migration_type"] == "live-migration"]
+        found = [dict(m, server_uuid=m["instance_uuid"],
+                      memory_total_bytes=4 << 30,
+                      memory_processed_bytes=1 << 30,
+                      memory_remaining_bytes=3 << 30,
+                      disk_total_bytes=0, disk_processed_bytes=0,
+                      disk_remaining_bytes=0) for m in found]
+        if migration_id is None:
+            return {"migrations": found}
+        for m in found:
+            if str(m["id"]) == migration_id:
+                return {"migration": m}
+        raise _NotFound()
+
+    # ------------------------------------------------------ other services
+    def _providers(self):
+        return [{"uuid": "00000000-0000-4000-8000-%012d" % i, "name": h,
+                 "generation": 1, "parent_provider_uuid": None,
+                 "root_provider_uuid": "00000000-0000-4000-8000-%012d" % i,
+                 "links": []}
+                for i, h in enumerate(self.hosts)]
+
+    _INVENTORIES = {
+        "VCPU": {"total": 64, "reserved": 0, "min_unit": 1, "max_unit": 64,
+                 "step_size": 1, "allocation_ratio": 4.0},
+        "MEMORY_MB": {"total": 262144, "reserved": 512, "min_unit": 1,
+                      "max_unit": 262144, "step_size": 1,
+                      "allocation_ratio": 1.0},
+        "DISK_GB": {"total": 2000, "reserved": 0, "min_unit": 1,
+                    "max_unit": 2000, "step_size": 1,
+                    "allocation_ratio": 1.0}}
+    _USAGES = {"VCPU": 8, "MEMORY_MB": 16384, "DISK_GB": 100}
+
+    def _placement(self, path, query):
+        path = re.sub(r"^/placement", "", path).rstrip("/")
+        if path == "":
+            return {"versions": [{"id": "v1.0", "max_version": "1.39",
+                                  "min_version": "1.0", "status": "CURRENT",
+                                  "links": []}]}
+        if path == "/resource_providers":
+            return {"resource_providers": self._providers()}
+        match = re.match(r"^/resource_providers/([^/]+)/(\w+)$", path)
+        if match:
+            what = match.group(2)
+            if what == "inventories":
+                return {"inventories": self._INVENTORIES,
+                        "resource_provider_generation": 1}
+            if what == "usages":
+                return {"usages": self._USAGES,
+                        "resource_provider_generation": 1}
+            if what in ("traits", "aggregates"):
+                return {what: [], "resource_provider_generation": 1}
+        if path == "/allocation_candidates":
+            summaries = {}
+            for p in self._providers():
+                summaries[p["uuid"]] = {
+                    "resources": {
+                        rc: {"capacity": int((inv["total"] - inv["reserved"])
+                                             * inv["allocation_ratio"]),
+                             "used": self._USAGES[rc]}
+                        for rc, inv in self._INVENTORIES.items()},
+                    "traits": ["COMPUTE_STATUS_ENABLED"]}
+            return {"allocation_requests": [],
+                    "provider_summaries": summaries}
+        raise _NotFound()
+
+    def _token(self):
+        catalog = []
+        for entry in self.catalog or []:
+            catalog.append({
+                "type": entry["type"], "name": entry.get("name"),
+                "id": entry["type"],
+                "endpoints": [dict(e, id="%s-%s" % (entry["type"],
+                                                    e.get("interface")),
+                                   region_id=e.get("region"))
+                              for e in entry.get("endpoints", [])]})
+        return {"token": {
+            "methods": ["token"], "expires_at": "2099-01-01T00:00:00.000000Z",
+            "issued_at": "2026-11-26T10:00:00.000000Z",
+            "user": {"id": "1", "name": "test_user",
+                     "domain": {"id": "1", "name": "test_domain"}},
+            "project": {"id": "1", "name": "test_tenant",
+                        "domain": {"id": "1", "name": "test_domain"}},
+            "roles": [{"id": "1", "name": "admin"}],
+            "catalog": catalog}}
+
+    def _keystone(self, request, context, path, query):
+        if path.endswith("/projects"):
+            return {"projects": [{"id": "proj-%d" % i, "name": "p%d" % i,
+                                  "domain_id": "default", "enabled": True}
+                                 for i in range(self.projects)],
+                    "links": {}}
+        if path.endswith("/auth/tokens"):
+            context.headers["X-Subject-Token"] = "fake-token"
+            context.status_code = 201 if request.method == "POST" else 200
+            return self._token()
+        if re.search(r"/v3/?$", path) or path.rstrip("/") in ("",
+                                                              "/identity"):
+            base = "%s://%s%s" % (request.scheme, request.netloc,
+                                  re.sub(r"/v3/?$", "", path).rstrip("/"))
+            version = {"id": "v3.14", "status": "stable",
+                       "updated": "2020-04-07T00:00:00Z",
+                       "links": [{"rel": "self", "href": base + "/v3/"}],
+                       "media-types": [{
+                           "base": "application/json",
+                           "type": "application/vnd.openstack.identity-"
+                                   "v3+json"}]}
+            if path.rstrip("/").endswith("/v3"):
+                return {"version": version}
+            return {"versions": {"values": [version]}}
+        raise _NotFound()
+
+    def _glance(self, path, query):
+        path = path.rstrip("/")
+        if path in ("", "/versions"):
+            return {"versions": [{"id": "v2.16", "status": "CURRENT",
+                                  "links": [{"rel": "self",
+                                             "href": "/v2/"}]}]}
+        if path == "/v2/images":
+            return {"images": [{"id": "img", "name": "cirros",
+                                "status": "active", "visibility": "public",
+                                "container_format": "bare",
+                                "disk_format": "qcow2", "min_disk": 0,
+                                "min_ram": 0, "protected": False,
+                                "owner": "proj-0", "tags": [],
+                                "created_at": "2026-01-01T00:00:00Z",
+                                "updated_at": "2026-01-01T00:00:00Z"}],
+                    "first": "/v2/images", "schema": "/v2/schemas/images"}
+        if path.startswith("/v2/schemas/"):
+            return {"name": "image", "properties": {}, "links": []}
+        raise _NotFound()
+
+    def _neutron(self, path, query):
+        path = re.sub(r"^/v2\.0", "", path.rstrip("/"))
+        if path == "/ports":
+            ids = query.get("device_id") or []
+            return {"ports": [{"device_id": i,
+                               "binding:vnic_type": "normal"}
+                              for i in ids if i in self._servers]}
+        if path == "/extensions":
+            return {"extensions": []}
+        name = path.strip("/")
+        if re.match(r"^[a-z_-]+$", name):
+            return {name.replace("-", "_"): []}
+        raise _NotFound()
+
+    def _cinder(self, path, query):
+        if path.rstrip("/") == "":
+            return {"versions": [{"id": "v3.0", "status": "CURRENT",
+                                  "version": "3.70", "min_version": "3.0",
+                                  "links": [{"rel": "self",
+                                             "href": "/v3/"}]}]}
+        if re.search(r"/volumes(/detail)?$", path):
+            return {"volumes": []}
+        if re.search(r"/snapshots(/detail)?$", path):
+            return {"snapshots": []}
+        raise _NotFound()
 
     def _router(self, request, context):
         url = parse.urlsplit(request.url)
         query = parse.parse_qs(url.query)
         host = url.hostname or ""
-        service = ("nova" if "nova" in host else
-                   "placement" if "placement" in host else
-                   "keystone" if "keystone" in host else host)
+        service = next((name for fragment, name in SERVICES
+                        if fragment in host), host)
         self.calls.append((service, request.method, url.path))
         for regex, (status, message) in self.failures.items():
             if regex.search(url.path):
                 context.status_code = status
                 return {"error": {"code": status, "message": message}}
         context.headers["Content-Type"] = "application/json"
-        if service == "nova":
-            context.headers["OpenStack-API-Version"] = "compute " + \
-                MAX_VERSION
-            return self._nova(request, context, url.path, query)
-        if service == "keystone" and url.path.endswith("/projects"):
-            return {"projects": [{"id": "proj-%d" % i, "name": "p%d" % i,
-                                  "domain_id": "default", "enabled": True}
-                                 for i in range(2)], "links": {}}
+        try:
+            if service == "nova":
+                context.headers["OpenStack-API-Version"] = "compute " + \
+                    MAX_VERSION
+                return self._nova(request, context, url.path, query)
+            if service == "keystone":
+                return self._keystone(request, context, url.path, query)
+            if service == "placement":
+                return self._placement(url.path, query)
+            if service == "glance":
+                return self._glance(url.path, query)
+            if service == "neutron":
+                return self._neutron(url.path, query)
+            if service == "cinder":
+                return self._cinder(url.path, query)
+        except _NotFound:
+            pass
         context.status_code = 404
         return {"error": {"message": "fake: no route"}}
 
@@ -147,3 +419,7 @@ class FakeCloud:
 
     def __exit__(self, *exc):
         return self._mock.__exit__(*exc)
+
+
+class _NotFound(Exception):
+    """No fake route: answered with a 404."""

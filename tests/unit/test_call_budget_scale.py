@@ -1,0 +1,117 @@
+"""API calls per page must not grow with hosts, instances or migrations.
+
+Counted at the HTTP layer (tests/unit/fake_cloud.py) with Placement in the
+user's catalog, so every call a page makes is really made.  Pages are loaded
+twice and the second (warm) load is counted: the plugin's microversion
+discovery is cached for ten minutes and is not a per-page cost.  Nova pages
+lists at osapi_max_limit (1000) items: the large scale has more instances
+than that, so a page that lists every instance shows up as growth; hosts stay
+under it (the plugin's whole-list calls cost one call per 1000 hosts, by
+design).  Not timed: see tools/bench for time.
+"""
+import unittest
+
+from django.urls import NoReverseMatch
+from django.urls import reverse
+
+from openstack_dashboard.test import helpers as test
+
+from tests.unit.fake_cloud import FakeCloud
+from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
+
+SMALL = dict(hosts=3, instances=12, migrations=25)
+LARGE = dict(hosts=120, instances=2400, migrations=600)
+
+# Targets (issue 8).
+HOSTS_BUDGET = 4
+DETAIL_BUDGET = 5
+
+
+def _url(name, *args, query=""):
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:
+        return None
+
+
+DETAIL = _url("horizon:admin:hosts:detail", "cmp1")
+PAGES = {
+    "hosts overview": _url("horizon:admin:hosts:index"),
+    "host detail, overview": DETAIL + "?tab=host_details__overview",
+    "host detail, instances": DETAIL + "?tab=host_details__instances",
+    "host detail, migrations": DETAIL + "?tab=host_details__migrations",
+    "migrations list": _url("horizon:admin:migrations:index"),
+}
+
+
+class CallBudgetScaleTests(test.BaseAdminViewTests):
+
+    def _setup_test_data(self):
+        super()._setup_test_data()
+        self.service_catalog = list(self.service_catalog) + [
+            PLACEMENT_CATALOG_ENTRY]
+
+    def _warm_calls(self, url, **scale):
+        with FakeCloud(**scale) as cloud:
+            cloud.catalog = self.service_catalog
+            self.assertEqual(200, self.client.get(url).status_code)
+            del cloud.calls[:]
+            res = self.client.get(url)
+        self.assertEqual(200, res.status_code)
+        not_found = [c for c in cloud.calls if c[0] not in
+                     ("nova", "placement", "neutron", "keystone", "glance",
+                      "cinder")]
+        self.assertEqual([], not_found)
+        return cloud.calls, res
+
+    def _assert_flat(self, page):
+        url = PAGES[page]
+        if url is None:
+            self.skipTest("%s: panel absent" % page)
+        small, _res = self._warm_calls(url, **SMALL)
+        large, _res = self._warm_calls(url, **LARGE)
+        self.assertEqual(
+            len(small), len(large),
+            "%s: %d calls with %r, %d with %r:\n%s" % (
+                page, len(small), SMALL, len(large), LARGE,
+                "\n".join("%s %s %s" % c for c in large)))
+        return large
+
+    def test_hosts_overview(self):
+        calls = self._assert_flat("hosts overview")
+        self.assertLessEqual(len(calls), HOSTS_BUDGET)
+        self.assertEqual(0, len([c for c in calls if c[0] == "placement"]))
+
+    def test_host_detail_overview(self):
+        calls = self._assert_flat("host detail, overview")
+        self.assertLessEqual(len(calls), DETAIL_BUDGET)
+
+    def test_host_detail_instances(self):
+        self._assert_flat("host detail, instances")
+
+    @unittest.expectedFailure
+    def test_host_detail_instances_budget(self):
+        # Known miss (issue 8): 7 calls.  The Overview tab is preloaded
+        # (content/hosts/tabs.py OverviewTab has Horizon's default
+        # preload=True), so its 2 Placement calls are made on every tab;
+        # and Horizon's keystone.tenant_list (content/common.py
+        # project_names) costs 2 Keystone calls (domain + projects).
+        calls, _res = self._warm_calls(PAGES["host detail, instances"],
+                                       **LARGE)
+        self.assertLessEqual(len(calls), DETAIL_BUDGET)
+
+    def test_host_detail_migrations(self):
+        calls = self._assert_flat("host detail, migrations")
+        self.assertLessEqual(len(calls), DETAIL_BUDGET)
+
+    @unittest.expectedFailure
+    def test_migrations_list(self):
+        # Known miss (issue 8): content/migrations/data.py instance_names()
+        # lists every instance of every project for the names of the 20
+        # rows shown, one call per page of osapi_max_limit servers, so the
+        # page grows with the number of instances.  When it is fixed this
+        # test passes unexpectedly: remove the marker.
+        calls = self._assert_flat("migrations list")
+        in_progress = len([c for c in calls
+                           if "/migrations/" in c[2] and "/servers/" in c[2]])
+        self.assertLessEqual(len(calls), 1 + in_progress)
