@@ -5,6 +5,7 @@ page of up to ``osapi_max_limit`` items, never one call per row) and returned
 as small wrapper objects over the JSON Nova sent.  Errors from novaclient are
 raised unchanged: views turn them into messages.
 """
+import re
 from urllib import parse
 
 from horizon import exceptions as horizon_exceptions
@@ -402,12 +403,19 @@ def hypervisor_list(request):
 # ----------------------------------------------------------------- servers
 
 @profiler.trace
-def instance_list(request, host=None):
-    """Every instance in every project, optionally on one host."""
+def instance_list(request, host=None, changes_since=None, name=None):
+    """Every instance in every project, optionally only those on one host,
+    changed since a time (deleted ones included, as Nova does), or with
+    exactly this name."""
     client = novaclient(request, mv.SERVERS)
     params = {"all_tenants": "True"}
     if host:
         params["host"] = host
+    if changes_since:
+        params["changes-since"] = changes_since
+    if name:
+        # Nova matches names as a regular expression.
+        params["name"] = "^%s$" % re.escape(name)
     return [Instance(s)
             for s in _get_all(client, "/servers/detail", "servers", params)]
 

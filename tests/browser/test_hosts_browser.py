@@ -33,7 +33,7 @@ def test_admin_sees_panel_group_and_hosts(admin_browser, horizon_url):
     driver.get(horizon_url + "/admin/hosts/")
     _wait(driver).until(ec.presence_of_element_located(
         (By.ID, "hosts__row__cmp1")))
-    assert "Maintenance & Migration" in driver.page_source
+    assert "Maintenance &amp; Migration" in driver.page_source
     for host in democloud.COMPUTES:
         assert _row(driver, host).is_displayed()
 
@@ -64,11 +64,8 @@ def test_disable_with_reason_and_enable_from_the_table(admin_browser,
                    if s.host == "cmp2")
     assert service.status == "disabled"
 
+    # Enabling is not destructive: Horizon submits it without a dialog.
     _run_row_action(driver, "cmp2", "enable")
-    confirm = _wait(driver).until(ec.element_to_be_clickable(
-        (By.CSS_SELECTOR, ".modal-footer .btn-primary, "
-                          ".modal-footer .btn-danger")))
-    confirm.click()
     _wait(driver).until(lambda d: "enabled" in _row(d, "cmp2").text)
     service = next(s for s in nova.services.list(binary="nova-compute")
                    if s.host == "cmp2")
@@ -77,6 +74,6 @@ def test_disable_with_reason_and_enable_from_the_table(admin_browser,
 
 def test_non_admin_does_not_see_the_panel(demo_browser, horizon_url):
     driver = demo_browser
-    assert "Maintenance & Migration" not in driver.page_source
+    assert "Maintenance &amp; Migration" not in driver.page_source
     driver.get(horizon_url + "/admin/hosts/")
     assert "hosts__row__cmp1" not in driver.page_source

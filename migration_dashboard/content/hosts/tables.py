@@ -7,6 +7,7 @@ from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
 from migration_dashboard.content import common
+from migration_dashboard.content.hosts.drain import tables as drain_tables
 from migration_dashboard.content.hosts.evacuation import data as evac_data
 from migration_dashboard.content.hosts.evacuation import tables as evac_tables
 from migration_dashboard.content.migrations import links as migration_links
@@ -232,7 +233,7 @@ class HostsTable(tables.DataTable):
         table_actions = (HostFilterAction, DisableHosts, EnableHost)
         row_actions = (DisableHost, EnableHost, PrepareDestination,
                        CompleteMaintenance, ForceDownHost, ForceUpHost,
-                       evac_tables.EvacuateHost)
+                       evac_tables.EvacuateHost, drain_tables.DrainHost)
 
 
 # ----------------------------------------------------------- detail tables

@@ -27,6 +27,8 @@ class OverviewTab(tabs.Tab):
     name = _("Overview")
     slug = "overview"
     template_name = "admin/hosts/_detail_overview.html"
+    # Placement is read only when this tab is shown, not on every tab.
+    preload = False
 
     def get_context_data(self, request):
         host = self.tab_group.kwargs["summary"]

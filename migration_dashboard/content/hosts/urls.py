@@ -12,6 +12,7 @@ urlpatterns = [
             name="disable_many"),
     re_path(r"^",
             include("migration_dashboard.content.hosts.evacuation.urls")),
+    re_path(r"^", include("migration_dashboard.content.hosts.drain.urls")),
     re_path(r"^%s/$" % HOST, views.DetailView.as_view(), name="detail"),
     re_path(r"^", include("migration_dashboard.content.hosts.instances.urls")),
     re_path(r"^%s/disable/$" % HOST, views.DisableView.as_view(),

@@ -242,12 +242,18 @@ def version(request):
         return None
 
 
-def instance_names(request):
+def instance_names(request, changes_since=None, name=None):
     """{instance id: (name, project id)} from one all-projects server list
-    ({} and a message if it fails: ids are shown instead)."""
+    ({} and a message if it fails: ids are shown instead).
+
+    ``changes_since`` keeps the list to the instances a page of migrations
+    can name: a migration updates its instance, so every instance migrated
+    since then changed since then (deleted ones included).
+    """
     try:
         return {i.id: (i.name, i.project_id)
-                for i in api.nova.instance_list(request)}
+                for i in api.nova.instance_list(
+                    request, changes_since=changes_since, name=name)}
     except Exception as exc:
         exceptions.handle(request, _("Unable to list instances (their names "
                                      "are shown as IDs): %s")
@@ -266,8 +272,10 @@ def load_rows(request, filters=None, marker=None, limit=None, names=None,
     has_more = bool(limit) and len(migrations) > limit
     if limit:
         migrations = migrations[:limit]
-    if names is None:
-        names = instance_names(request)
+    if names is None and migrations:
+        oldest = min(m.created_at or "" for m in migrations) or None
+        names = instance_names(request, changes_since=oldest)
+    names = names or {}
     projects = common.project_names(request) if migrations else {}
     current = (version(request) if current_version is False
                else current_version)

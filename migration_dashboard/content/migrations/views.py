@@ -58,7 +58,7 @@ class IndexView(_PagedView):
     template_name = "admin/migrations/index.html"
     page_title = _("Migrations")
 
-    def _api_filters(self, names):
+    def _api_filters(self):
         """Nova's filters from the table's filter box, or None when the
         filter cannot match anything (the reason is shown)."""
         filters = {}
@@ -78,8 +78,7 @@ class IndexView(_PagedView):
                 if data.is_uuid(value):
                     filters["instance_id"] = value
                     continue
-                ids = [i for i, (n, _p) in names.items()
-                       if (n or "").lower() == value.lower()]
+                ids = list(data.instance_names(self.request, name=value))
                 if len(ids) != 1:
                     messages.warning(self.request, _(
                         "%(count)d instances are named %(name)s: filter by "
@@ -98,11 +97,10 @@ class IndexView(_PagedView):
         return filters
 
     def get_data(self):
-        names = data.instance_names(self.request)
-        filters = self._api_filters(names)
+        filters = self._api_filters()
         if filters is None:
             return []
-        return self._page(filters, names)
+        return self._page(filters, None)
 
 
 def _date(value):
