@@ -42,9 +42,11 @@ def test_disable_with_reason_and_enable_from_the_table(admin_browser,
                                                        horizon_url,
                                                        request):
     nova = democloud.nova(democloud.session())
-    request.addfinalizer(lambda: nova.services.enable(
-        next(s.id for s in nova.services.list(binary="nova-compute")
-             if s.host == "cmp2")))
+    cmp2 = next(s.id for s in nova.services.list(binary="nova-compute")
+                if s.host == "cmp2")
+    # Start from an enabled host whatever an earlier test left behind.
+    nova.services.enable(cmp2)
+    request.addfinalizer(lambda: nova.services.enable(cmp2))
     driver = admin_browser
     driver.get(horizon_url + "/admin/hosts/")
     _wait(driver).until(ec.presence_of_element_located(

@@ -713,6 +713,9 @@ def start_wsgi(name):
                  '--bind', '127.0.0.1:%d' % PORTS[name],
                  '--workers', str(workers), '--worker-class', 'gthread',
                  '--threads', '8', '--timeout', '300',
+                 # Clients keep connections open between calls: a server
+                 # closing idle ones races with their next request.
+                 '--keep-alive', '600',
                  '--graceful-timeout', '3', '--name', 'democloud-' + name,
                  '--access-logfile', '-', 'wsgi_loader:application'],
           env=env)
