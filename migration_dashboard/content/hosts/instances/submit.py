@@ -31,18 +31,19 @@ def run(ids, call):
     ids = list(ids)
     if not ids:
         return []
-    results = {}
+    # Results by position, not by id: the same instance may be asked twice
+    # (a double click, two rows) and each call has its own outcome.
+    results = [None] * len(ids)
     with futures.ThreadPoolExecutor(
             max_workers=min(max_workers(), len(ids)),
             thread_name_prefix="migrate") as pool:
-        pending = {pool.submit(call, i): i for i in ids}
+        pending = {pool.submit(call, i): n for n, i in enumerate(ids)}
         for future in futures.as_completed(pending):
             try:
                 future.result()
-                results[pending[future]] = None
             except Exception as exc:  # reported per instance
                 results[pending[future]] = exc
-    return [(i, results[i]) for i in ids]
+    return list(zip(ids, results))
 
 
 def explain(exc):
@@ -62,4 +63,11 @@ def explain(exc):
         return _("not allowed (403): %s") % reason
     if code is None and not isinstance(exc, nova_exceptions.ClientException):
         return _("Nova could not be reached or failed: %s") % reason
+    if code and code >= 500:
+        # Nova answers 500 when two operations on one instance race (its
+        # task state changed under it): nothing was started by this call.
+        return _("Nova failed (%(code)s): %(reason)s; another operation on "
+                 "the instance may have started at the same moment: check "
+                 "its state before trying again") % {"code": code,
+                                                     "reason": reason}
     return reason
