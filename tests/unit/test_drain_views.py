@@ -418,6 +418,8 @@ class TrackTests(_Base):
         self.assertRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
                                   r'id="drain__row__inst-web-2"')
         self.assertContains(res, "drain-host-not-empty")
+        # The row refresh carries the drain's start (from the marker).
+        self.assertContains(res, "since=2026-11-26T10%3A00%3A00Z")
         self.assertContains(res, "drain__row_inst-cold-1__action_confirm")
         self.assertContains(res, "drain__action_confirm_all")
 
@@ -434,6 +436,41 @@ class TrackTests(_Base):
         self.assertContains(res, 'data-host-empty="true"')
         rows = res.context["table"].data
         self.assertEqual({data.DONE}, {r.state for r in rows})
+
+    @test.create_mocks(MOCKS)
+    def test_status_costs_a_constant_number_of_calls(self):
+        counts = []
+        for size in (3, 60):
+            self.instances = [f.instance("vm-%03d" % n, "cmp2")
+                              for n in range(size)]
+            self.migrations = [mig(n, "inst-vm-%03d" % n,
+                                   status="completed")
+                               for n in range(size)]
+            self._setup_mocks()
+            for names in MOCKS.values():
+                for m in names:
+                    getattr(self, "mock_" + m).reset_mock()
+            res = self.client.get(status_url())
+            self.assertEqual(size, len(res.context["table"].data))
+            self.assertContains(res, "drain-host-empty")
+            counts.append({m: getattr(self, "mock_" + m).call_count
+                           for names in MOCKS.values() for m in names})
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(3, sum(counts[1].values()), counts[1])
+
+    @test.create_mocks(MOCKS)
+    def test_without_marker_only_moves_under_way_count(self):
+        self.services[0] = f.service("cmp1", status="disabled",
+                                     reason="repair")
+        self._move("web-1", "cmp2")
+        self.migrations = [mig(1, "inst-web-1", status="completed"),
+                           mig(2, "inst-web-2", status="running")]
+        self._setup_mocks()
+        res = self.client.get(status_url())
+        rows = {r.id: r for r in res.context["table"].data}
+        self.assertNotIn("inst-web-1", rows)
+        self.assertEqual(data.MIGRATING, rows["inst-web-2"].state)
+        self.assertEqual(data.WAITING, rows["inst-off-1"].state)
 
     @test.create_mocks(MOCKS)
     def test_row_update_reads_one_instance(self):
@@ -485,6 +522,25 @@ class TrackTests(_Base):
         self.assertEqual(200, res.status_code)
         self.assertTrue(any("Unable to read the drain of cmp1" in m
                             for m in _messages(res)))
+
+    def test_aborted_reverted_and_changed_instances(self):
+        inst = f.instance("web-1", "cmp1")
+        row = data.classify(data.TrackRow(id=inst.id), inst,
+                            mig(1, inst.id, status="cancelled"), "cmp1")
+        self.assertEqual(data.FAILED, row.state)
+        self.assertIn("cancelled", row.reason)
+        row = data.classify(data.TrackRow(id=inst.id), inst,
+                            mig(1, inst.id, status="reverted",
+                                kind="migration"), "cmp1")
+        self.assertEqual(data.WAITING, row.state)
+        self.assertIn("Reverted", row.reason)
+        busy = f.instance("web-1", "cmp1", task_state="migrating")
+        row = data.classify(data.TrackRow(id=inst.id), busy, None, "cmp1")
+        self.assertEqual(data.MIGRATING, row.state)
+        errored = f.instance("web-1", "cmp1", status="ERROR")
+        row = data.classify(data.TrackRow(id=inst.id), errored,
+                            mig(1, inst.id, status="error"), "cmp1")
+        self.assertEqual(data.FAILED, row.state)
 
     def test_marker_round_trip(self):
         when = data.parse_since(SINCE)
@@ -565,6 +621,13 @@ class MoveBackTests(_Base):
         rows = {r.id: r for r in res.context["table"].data}
         self.assertEqual({"inst-web-1"}, set(rows))
         self.assertEqual(data.DONE, rows["inst-web-1"].state)
+        res = self.client.get(
+            status_url() + "?action=row_update&table=drain&obj_id="
+            "inst-web-1&direction=back&since=2026-11-26T10:20:00Z",
+            HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, "Done")
+        self.assertContains(res, "drain__row__inst-web-1")
 
 
 # ----------------------------------------------------------------- policy

@@ -20,7 +20,8 @@ def test_each_call_keeps_its_own_outcome_even_for_the_same_instance():
     results = submit.run(["a", "a", "b"], call)
     assert [i for i, _e in results] == ["a", "a", "b"]
     errors = [e for _i, e in results if e is not None]
-    assert len(errors) == 1 and errors[0].code == 409
+    assert len(errors) == 1
+    assert isinstance(errors[0], nova_exceptions.Conflict)
     assert results[2][1] is None
 
 

@@ -555,6 +555,12 @@ def track(request, host, direction=DRAIN, since=None):
         since, _reason = parse_marker(service.disabled_reason)
     migrations = _migrations_since(request, host, since)
     records = drain_records(migrations, host, since, direction)
+    if since is None:
+        # No drain marker (or no start time): only the moves under way,
+        # not every move the host ever saw.
+        records = {i: m for i, m in records.items()
+                   if core_progress.is_in_progress(m.status,
+                                                   m.migration_type)}
     instances = {i.id: i for i in api.nova.instance_list(request)}
     on_host = sorted((i for i in instances.values() if i.host == host),
                      key=lambda i: (i.name or "", i.id))
@@ -585,6 +591,9 @@ def row_update(request, host, instance_id, direction=DRAIN, since=None):
         inst = None
     migs = api.nova.migration_list(request, instance_id=instance_id)
     mig = drain_records(migs, host, since, direction).get(instance_id)
+    if since is None and mig is not None and \
+            not core_progress.is_in_progress(mig.status, mig.migration_type):
+        mig = None  # as track(): without a start, only moves under way
     classify(row, inst, mig, host, direction)
     return attach_progress(request, row, mig)
 

@@ -354,8 +354,8 @@ class StatusView(common.PolicyRequiredMixin, tables.DataTableView):
     def get_tables(self):
         tables_ = super().get_tables()
         for table in tables_.values():
-            table.kwargs["direction"] = self._direction()
-            table.kwargs["since"] = self._since()
+            table.kwargs.setdefault("direction", self._direction())
+            table.kwargs.setdefault("since", self._since())
         return tables_
 
     def get_data(self):

@@ -1,0 +1,281 @@
+"""Drain a host from the browser (Chromium, real Horizon, demo cloud) to the
+end: Drain Host on the hosts table, the plan with a dry run, submit, the
+status page until Nova lists nothing on the host, then Move Back, which
+enables the host again.
+
+The host is the one of cmp2/cmp3 with the fewest instances whose
+instances are all idle; instances another suite booted there are
+excluded on the plan page (the drain then ends with them "still there").
+The clean-up always leaves the host enabled with its instances back."""
+import time
+
+import pytest
+from selenium.common import exceptions as selenium_exceptions
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests import democloud
+
+pytestmark = pytest.mark.browser
+
+HOST_ATTR = "OS-EXT-SRV-ATTR:host"
+CANDIDATES = ("cmp2", "cmp3")
+SEEDED = ("app-1", "app-2", "batch-1", "cache-1", "cfg-1", "db-1", "db-2",
+          "ha-1", "ha-2", "web-1", "web-2", "web-3")
+TIMEOUT = 300
+
+
+def _wait(driver, timeout=60):
+    return WebDriverWait(driver, timeout)
+
+
+def _click(driver, element):
+    driver.execute_script("arguments[0].scrollIntoView(true);", element)
+    driver.execute_script("arguments[0].click();", element)
+
+
+def _servers(nova):
+    return nova.servers.list(search_opts={"all_tenants": 1})
+
+
+def _idle(s):
+    return getattr(s, "OS-EXT-STS:task_state") is None and \
+        s.status in ("ACTIVE", "SHUTOFF")
+
+
+def _pick_host(nova):
+    """(host, its instances, the seeded idle ones to move): of cmp2/cmp3
+    enabled and up, the one with the fewest instances (waits a while for
+    other suites to settle)."""
+    deadline = time.monotonic() + 120
+    while True:
+        services = {s.host: s for s in
+                    nova.services.list(binary="nova-compute")}
+        ready = [h for h, s in services.items()
+                 if s.status == "enabled" and s.state == "up" and
+                 not s.forced_down]
+        by_host = {h: [] for h in CANDIDATES if h in ready}
+        for s in _servers(nova):
+            if getattr(s, HOST_ATTR) in by_host:
+                by_host[getattr(s, HOST_ATTR)].append(s)
+        usable = []
+        for h, on in by_host.items():
+            mine = [s for s in on if s.name in SEEDED and _idle(s)]
+            if mine and len(ready) >= 2:
+                usable.append((len(on), h, on, mine))
+        if usable:
+            _n, host, on, mine = min(usable, key=lambda u: (u[0], u[1]))
+            return host, on, mine
+        if time.monotonic() > deadline:
+            pytest.skip("no enabled host with idle seeded instances")
+        time.sleep(5)
+
+
+def _restore(nova, host, moved):
+    """Confirm what waits, move back what is away, enable the host."""
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            away = []
+            for s in _servers(nova):
+                if s.id not in moved:
+                    continue
+                if s.status == "VERIFY_RESIZE":
+                    nova.servers.confirm_resize(s)
+                    away.append(s)
+                elif getattr(s, HOST_ATTR) != host:
+                    away.append(s)
+            if not away:
+                return
+            if nova.services.list(host=host,
+                                  binary="nova-compute")[0].status != \
+                    "enabled":
+                nova.services.enable(
+                    nova.services.list(host=host,
+                                       binary="nova-compute")[0].id)
+            for s in away:
+                if not _idle(s):
+                    continue
+                try:
+                    if s.status == "SHUTOFF":
+                        nova.servers.migrate(s, host=host)
+                    else:
+                        nova.servers.live_migrate(s, host, "auto")
+                except Exception:
+                    pass
+            time.sleep(10)
+    finally:
+        svc = nova.services.list(host=host, binary="nova-compute")[0]
+        if svc.status != "enabled":
+            nova.services.enable(svc.id)
+
+
+def _open_drain(driver, horizon_url, host):
+    driver.get(horizon_url + "/admin/hosts/")
+    row = _wait(driver).until(ec.presence_of_element_located(
+        (By.ID, "hosts__row__%s" % host)))
+    button = row.find_element(By.ID, "hosts__row_%s__action_drain" % host)
+    if not button.is_displayed():
+        _click(driver, row.find_element(By.CSS_SELECTOR,
+                                        ".dropdown-toggle"))
+        _wait(driver, 10).until(ec.visibility_of(button))
+    button.click()
+    return _wait(driver).until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, "#drain_start_form #id_reason")))
+
+
+def _result(driver):
+    """The result summary after a submit, or the page's reason why not."""
+    _wait(driver, 120).until(lambda d: d.find_elements(
+        By.CSS_SELECTOR, ".drain-result-summary, .drain-submit-error, "
+        ".alert-danger"))
+    found = driver.find_elements(By.CSS_SELECTOR, ".drain-result-summary")
+    assert found, [e.text for e in driver.find_elements(
+        By.CSS_SELECTOR, ".drain-submit-error, .alert-danger, .alert")]
+    return found[0]
+
+
+def _rows_text(driver, ids):
+    try:
+        return {i: driver.find_element(By.ID, "drain__row__%s" % i).text
+                for i in ids}
+    except selenium_exceptions.WebDriverException:
+        return None
+
+
+def _follow(driver, nova, host, ids, arrived, what):
+    """Reload the status page (its rows also refresh themselves) and
+    confirm cold migrations from it until ``arrived()``."""
+    url = driver.current_url
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if arrived():
+            return
+        texts = _rows_text(driver, ids) or {}
+        if any("Needs confirm" in t for t in texts.values()):
+            buttons = driver.find_elements(By.ID,
+                                           "drain__action_confirm_all")
+            if buttons:
+                _click(driver, buttons[0])
+                _wait(driver).until(lambda d: "Confirmed" in d.page_source
+                                    or "Unable to confirm" in d.page_source)
+        time.sleep(5)
+        driver.get(url)
+    raise AssertionError("%s did not finish: %s" % (
+        what, _rows_text(driver, ids)))
+
+
+def test_drain_a_host_from_the_browser(admin_browser, horizon_url,
+                                       request):
+    nova = democloud.nova(democloud.session())
+    host, on, mine = _pick_host(nova)
+    moved = {s.id: s for s in mine}
+    foreign = [s for s in on if s.id not in moved]
+    states = {i: s.status for i, s in moved.items()}
+    everyone = set(moved)
+    request.addfinalizer(lambda: _restore(nova, host, everyone))
+    driver = admin_browser
+
+    # 1. Drain Host on the hosts table: disable with a reason.
+    reason = _open_drain(driver, horizon_url, host)
+    reason.send_keys("browser test drain")
+    _click(driver, driver.find_element(
+        By.CSS_SELECTOR, "#drain_start_form input[type=submit]"))
+    _wait(driver).until(lambda d: "/drain/plan/" in d.current_url)
+    svc = nova.services.list(host=host, binary="nova-compute")[0]
+    assert svc.status == "disabled"
+    assert svc.disabled_reason.startswith("Drain since ")
+    assert svc.disabled_reason.endswith("browser test drain")
+
+    # 2. The plan: every instance has a row; exclude foreign ones; dry run.
+    _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".drain-plan-table")))
+    for s in on:
+        assert driver.find_elements(By.ID, "drain-plan-row-%s" % s.id)
+    for s in foreign:
+        Select(driver.find_element(By.NAME, "strategy__%s" % s.id)) \
+            .select_by_value("exclude")
+    _click(driver, driver.find_element(By.CSS_SELECTOR,
+                                       ".drain-dry-run-button"))
+    _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".drain-dry-run")))
+    # The plan may block some (no room left on the other hosts of the
+    # small demo cloud): they stay, and the drain moves the others.
+    strategies = {i: driver.find_element(
+        By.ID, "drain-plan-row-%s" % i).get_attribute("data-strategy")
+        for i in moved}
+    assert set(strategies.values()) <= {"live", "live-block", "cold",
+                                        "blocked"}, strategies
+    staying = [i for i, st in strategies.items() if st == "blocked"]
+    moved = {i: s for i, s in moved.items() if i not in staying}
+    if not moved:
+        pytest.skip("the plan blocks every instance: %s" % strategies)
+    plan = driver.find_element(By.CSS_SELECTOR, ".drain-plan")
+    assert plan.get_attribute("data-moving") == str(len(moved)), plan.text
+    assert all(_idle(nova.servers.get(i)) and
+               getattr(nova.servers.get(i), HOST_ATTR) == host
+               for i in moved), "the dry run moved something"
+
+    # 3. Submit: one result row per instance.
+    acks = driver.find_elements(By.ID, "id_acknowledge")
+    if acks:
+        _click(driver, acks[0])
+    _click(driver, driver.find_element(By.CSS_SELECTOR, ".drain-submit"))
+    summary = _result(driver)
+    assert "Accepted by Nova: %d" % len(moved) in summary.text, summary.text
+    for i in moved:
+        assert driver.find_elements(By.ID, "drain_result__row__%s" % i)
+
+    # 4. Track until every moved instance is done, from the status page.
+    _click(driver, driver.find_element(By.CSS_SELECTOR,
+                                       ".drain-result a.drain-status-link"))
+    _wait(driver).until(lambda d: "/drain/status/" in d.current_url)
+
+    def drained():
+        servers = {s.id: s for s in _servers(nova)}
+        return all(getattr(servers[i], HOST_ATTR) != host and
+                   _idle(servers[i]) for i in moved)
+    _follow(driver, nova, host, moved, drained, "the drain")
+    driver.get(driver.current_url)
+    _wait(driver, 30).until(lambda d: all(
+        "Done" in t for t in (_rows_text(d, moved) or {"x": ""}).values()))
+    if not foreign and not staying:
+        assert driver.find_elements(By.CSS_SELECTOR, ".drain-host-empty")
+    else:
+        assert driver.find_elements(By.CSS_SELECTOR,
+                                    ".drain-host-not-empty")
+    for i in moved:
+        democloud.wait_for(lambda: nova.servers.get(i).status == states[i],
+                           timeout=60, what="%s in its state" % i)
+
+    # 5. Move back: the same instances, host enabled first.
+    _click(driver, driver.find_element(By.CSS_SELECTOR,
+                                       ".drain-move-back-link"))
+    _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".drain-plan-table")))
+    enable = driver.find_element(By.ID, "id_enable_first")
+    assert enable.is_selected()
+    plan = driver.find_element(By.CSS_SELECTOR, ".drain-plan")
+    assert plan.get_attribute("data-moving") == str(len(moved)), plan.text
+    acks = driver.find_elements(By.ID, "id_acknowledge")
+    if acks:
+        _click(driver, acks[0])
+    _click(driver, driver.find_element(By.CSS_SELECTOR, ".drain-submit"))
+    summary = _result(driver)
+    assert "Accepted by Nova: %d" % len(moved) in summary.text, summary.text
+    assert nova.services.list(host=host, binary="nova-compute")[0] \
+        .status == "enabled"
+    _click(driver, driver.find_element(By.CSS_SELECTOR,
+                                       ".drain-result a.drain-status-link"))
+    _wait(driver).until(lambda d: "direction=back" in d.current_url)
+
+    def back():
+        servers = {s.id: s for s in _servers(nova)}
+        return all(getattr(servers[i], HOST_ATTR) == host and
+                   _idle(servers[i]) for i in moved)
+    _follow(driver, nova, host, moved, back, "the move back")
+    for i in moved:
+        democloud.wait_for(lambda: nova.servers.get(i).status == states[i],
+                           timeout=60, what="%s back in its state" % i)
