@@ -101,25 +101,10 @@ def _url(name, *args, query=""):
 
 
 def _live_migrate_url(cloud):
-    """The plugin's live-migrate form, if another engineer's panel code
-    (``horizon:admin:hosts:instances:*``) is there when this runs."""
-    from django.urls import get_resolver
-    resolver = get_resolver()
-    try:
-        hosts_ns = resolver.namespace_dict["horizon"][1].namespace_dict[
-            "admin"][1].namespace_dict["hosts"][1]
-    except KeyError:
-        return None
-    if "instances" not in hosts_ns.namespace_dict:
-        return None
+    """The plugin's live-migrate form for the first instance of the cloud."""
     inst = cloud.instances[0]
-    for name in ("live_migrate", "live-migrate", "migrate_live", "live"):
-        for args in ((inst["OS-EXT-SRV-ATTR:host"], inst["id"]),
-                     (inst["id"],)):
-            url = _url("horizon:admin:hosts:instances:%s" % name, *args)
-            if url:
-                return url
-    return None
+    return _url("horizon:admin:hosts:instance_live_migrate",
+                inst["OS-EXT-SRV-ATTR:host"], inst["id"])
 
 
 def pages(cloud):
@@ -140,8 +125,9 @@ def pages(cloud):
         ("migrations", "Ours: Migrations list", migrations,
          "" if migrations else "panel absent"),
         ("live_migrate", "Ours: live-migrate form with findings", live,
-         "" if live else "n/a: horizon:admin:hosts:instances:* absent"),
-        ("drain", "Ours: drain plan", None, "n/a: not built yet"),
+         "" if live else "n/a: live-migrate form absent"),
+        ("drain", "Ours: drain plan", _url("horizon:admin:hosts:drain_plan",
+                                           host), ""),
         ("h_compute_host", "Horizon: Hypervisors › Compute Host tab",
          _url("horizon:admin:hypervisors:index",
               query="?tab=hypervisor_info__compute_host"), ""),
