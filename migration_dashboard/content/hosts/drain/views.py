@@ -181,22 +181,9 @@ class PlanView(_PlanBase):
                 "it with the drain marker): %(reason)s") % {
                     "host": host, "reason": common.error_reason(exc)}
             return self.render(context)
-        rows = data.submit_plan(request, plan)
-        for row in rows:
-            if row.outcome == data.REFUSED:
-                messages.error(request, _(
-                    "%(strategy)s of %(name)s not started: %(reason)s") % {
-                        "strategy": row.strategy, "name": row.name,
-                        "reason": row.reason})
-        return shortcuts.render(request, self.result_template, {
-            "page_title": _("Drain %s: submitted") % host,
-            "host_name": host, "direction": data.DRAIN,
-            "table": drain_tables.ResultTable(request, data=rows,
-                                              host=host),
-            "summary": data.result_summary(rows),
-            "status_url": status_url(host), "since": since,
-            "detail_url": _detail_url(host),
-        })
+        return _submit_and_report(
+            request, self.result_template, plan, host, data.DRAIN,
+            _("Drain %s: submitted") % host, status_url(host), since)
 
 
 class MoveBackView(_PlanBase):
@@ -299,22 +286,10 @@ class MoveBackView(_PlanBase):
                 return self.render(context)
             messages.success(request, _("Enabled host %s.") % host)
         started = data.now()
-        rows = data.submit_plan(request, plan)
-        for row in rows:
-            if row.outcome == data.REFUSED:
-                messages.error(request, _(
-                    "%(strategy)s of %(name)s not started: %(reason)s") % {
-                        "strategy": row.strategy, "name": row.name,
-                        "reason": row.reason})
-        return shortcuts.render(request, self.result_template, {
-            "page_title": _("Move back to %s: submitted") % host,
-            "host_name": host, "direction": data.BACK,
-            "table": drain_tables.ResultTable(request, data=rows,
-                                              host=host),
-            "summary": data.result_summary(rows),
-            "status_url": status_url(host, data.BACK, started),
-            "since": started, "detail_url": _detail_url(host),
-        })
+        return _submit_and_report(
+            request, self.result_template, plan, host, data.BACK,
+            _("Move back to %s: submitted") % host,
+            status_url(host, data.BACK, started), started)
 
 
 # ----------------------------------------------------------------- status
@@ -377,3 +352,23 @@ class StatusView(common.PolicyRequiredMixin, tables.DataTableView):
             "drain_url": status_url(host),
         })
         return context
+
+
+def _submit_and_report(request, template, plan, host, direction, title,
+                       status, since):
+    """Submit the plan's moves; one message per refusal, and the result
+    table accounting for every instance (drain and move back alike)."""
+    rows = data.submit_plan(request, plan)
+    for row in rows:
+        if row.outcome == data.REFUSED:
+            messages.error(request, _(
+                "%(strategy)s of %(name)s not started: %(reason)s") % {
+                    "strategy": row.strategy, "name": row.name,
+                    "reason": row.reason})
+    return shortcuts.render(request, template, {
+        "page_title": title, "host_name": host, "direction": direction,
+        "table": drain_tables.ResultTable(request, data=rows, host=host),
+        "summary": data.result_summary(rows),
+        "status_url": status, "since": since,
+        "detail_url": _detail_url(host),
+    })
