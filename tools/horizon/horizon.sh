@@ -11,7 +11,9 @@ venv=${DASH_VENV:-$repo/.venvs/dash}
 state=${HORIZON_STATE:-$repo/.horizon}
 port=${HORIZON_PORT:-8000}
 export HORIZON_STATE=$state
-export PYTHONPATH=$here${PYTHONPATH:+:$PYTHONPATH}
+# The repository first, so a second checkout (git worktree) serves its own
+# code rather than the one the shared venv has installed in editable mode.
+export PYTHONPATH=$here:$repo${PYTHONPATH:+:$PYTHONPATH}
 export DJANGO_SETTINGS_MODULE=openstack_dashboard.settings
 mkdir -p "$state"
 pidfile=$state/horizon-$port.pid
