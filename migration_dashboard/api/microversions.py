@@ -22,6 +22,9 @@ SERVICES_FORCED_DOWN = "2.11"
 # vcpus/memory_mb/local_gb, their used values and cpu_info (2.88 drops them),
 # so one call gives the capacity of every host.
 HYPERVISORS = "2.87"
+# ?with_servers=true adds each node's instances (uuid, name) to the same
+# list (2.53; from 2.75 an empty list rather than no key).
+HYPERVISORS_WITH_SERVERS = "2.53"
 
 # GET /servers/detail: 2.47 embeds the flavor with its extra specs, 2.16 adds
 # host_status; 2.96 adds pinned_availability_zone.  2.98 would add image

@@ -81,6 +81,11 @@ class Service(_Record):
 class Hypervisor(_Record):
     """A compute node as GET /os-hypervisors/detail at 2.87 describes it."""
 
+    def __init__(self, data, servers_asked=False):
+        super().__init__(data)
+        # Whether Nova was asked (and able) to list the node's servers.
+        self._servers_asked = servers_asked
+
     @property
     def id(self):
         return self._data.get("id")
@@ -133,6 +138,15 @@ class Hypervisor(_Record):
     @property
     def running_vms(self):
         return self._int("running_vms")
+
+    @property
+    def servers(self):
+        """Ids of the instances on this node's host when the list was asked
+        ``with_servers`` (2.53+), else None (not known)."""
+        if "servers" in self._data:
+            return [s.get("uuid") for s in self._data["servers"] or ()]
+        # Before 2.75 Nova leaves the key out for a node without servers.
+        return [] if self._servers_asked else None
 
     @property
     def cpu_info(self):
@@ -392,12 +406,21 @@ def service_force_down(request, host, forced_down):
 # ------------------------------------------------------------- hypervisors
 
 @profiler.trace
-def hypervisor_list(request):
-    """Every compute node with its capacity and cpu_info (2.87, one call)."""
+def hypervisor_list(request, with_servers=False):
+    """Every compute node with its capacity and cpu_info (2.87, one call
+    per page of nodes).
+
+    ``with_servers`` also asks which instances run on each node's host
+    (2.53+; the ids ride along in the same pages, see Hypervisor.servers).
+    Below 2.53 Nova cannot say: ``servers`` stays None.
+    """
     client = novaclient(request, mv.HYPERVISORS)
-    return [Hypervisor(h)
+    asked = bool(with_servers) and mv.at_least(client.api_version,
+                                               mv.HYPERVISORS_WITH_SERVERS)
+    params = {"with_servers": "true"} if asked else None
+    return [Hypervisor(h, servers_asked=asked)
             for h in _get_all(client, "/os-hypervisors/detail",
-                              "hypervisors")]
+                              "hypervisors", params)]
 
 
 # ----------------------------------------------------------------- servers

@@ -16,9 +16,11 @@ The calls cost the same whatever the number of hosts or instances:
   (allocation ratios and reserved amounts applied) and usage of every host
   that can take that much, and a host absent from the answer cannot take
   any of the instances;
-* every instance of the cloud (one list, paged) only when a rule needs to
-  know who runs where: server groups with other members, or pinned /
-  huge-page instances that want an empty destination.
+* who runs where, only when a rule needs it (server groups with other
+  members, pinned / huge-page instances that want an empty destination):
+  the hypervisor list is then asked ``with_servers`` (2.53+), so the
+  instance ids of every host ride along in the same call.  Only a Nova
+  older than 2.53 costs a list of every instance (paged) instead.
 
 Data that cannot be read becomes "unknown" (None) in the dataclasses, so
 the engine says "could not check" instead of passing silently; the reason
@@ -265,19 +267,25 @@ class Facts:
         return out
 
 
+def _instances_by_host(hypervisors):
+    """{host: set of instance ids} from hypervisors listed with_servers, or
+    None when any of them does not say (Nova older than 2.53)."""
+    result = {}
+    for hypervisor in hypervisors:
+        servers = hypervisor.servers
+        if servers is None:
+            return None
+        # A host with several nodes (Ironic) lists its servers per node.
+        result.setdefault(hypervisor.host, set()).update(servers)
+    return result
+
+
 def gather(request, source_host, instance_ids=None):
     """Facts for moving ``instance_ids`` (default: every instance) off
     ``source_host``.  Raises when the compute services or the instances
     cannot be listed (nothing useful can be said then); anything else that
     fails becomes unknown data and a note."""
     services = api.nova.service_list(request)
-    hypervisors, hv_error = [], None
-    try:
-        hypervisors = api.nova.hypervisor_list(request)
-    except Exception as exc:
-        hv_error = exc
-    summaries = {s.host: s
-                 for s in maintenance.summarize(services, hypervisors)}
     on_source = api.nova.instance_list(request, host=source_host)
     by_id = {i.id: i for i in on_source}
     if instance_ids is None:
@@ -288,10 +296,6 @@ def gather(request, source_host, instance_ids=None):
     microversion = api.nova.compute_microversion(request)
 
     notes = []
-    if hv_error is not None:
-        notes.append(_("Could not read the hypervisors (types, versions, "
-                       "CPUs): %s") % common.error_reason(hv_error))
-
     groups = None
     try:
         groups = groups_by_member(api.nova.server_group_list(request))
@@ -309,6 +313,24 @@ def gather(request, source_host, instance_ids=None):
     instances = [to_instance(api_instances[i], groups, vnics)
                  for i in wanted]
 
+    # The hypervisors come after the instances and groups so that the one
+    # list can carry who runs where when a rule needs it.  Not always: Nova
+    # then reads the instances of every host (one query per compute node)
+    # and the answer grows with the cloud, for the many moves that need
+    # none of it.
+    everywhere = _needs_placement_of_everyone(instances)
+    hypervisors, hv_error = [], None
+    try:
+        hypervisors = api.nova.hypervisor_list(request,
+                                               with_servers=everywhere)
+    except Exception as exc:
+        hv_error = exc
+    summaries = {s.host: s
+                 for s in maintenance.summarize(services, hypervisors)}
+    if hv_error is not None:
+        notes.append(_("Could not read the hypervisors (types, versions, "
+                       "CPUs): %s") % common.error_reason(hv_error))
+
     # Capacity: one Placement call for every host.
     wanted_resources = smallest_request(instances)
     placement, no_room = None, {}
@@ -322,8 +344,13 @@ def gather(request, source_host, instance_ids=None):
                        "free vCPUs are unknown.")
                      % common.error_reason(exc))
 
-    everyone = None
-    if _needs_placement_of_everyone(instances):
+    everyone, listed = None, False
+    if everywhere and hv_error is None:
+        everyone = _instances_by_host(hypervisors)
+    if everywhere and everyone is None:
+        listed = True
+        # Nova below 2.53 (or the hypervisors unreadable): list every
+        # instance, paged, as the only other way to know who runs where.
         try:
             everyone = {}
             for inst in api.nova.instance_list(request):
@@ -349,8 +376,11 @@ def gather(request, source_host, instance_ids=None):
             capacity = capacity_from_hypervisor(summary)
         ids = None
         if everyone is not None:
-            ids = everyone.get(name, set())
-        elif name == source_host:
+            # A host missing from a list of every instance runs none; one
+            # missing from the hypervisors (no compute node record) is not
+            # known.
+            ids = everyone.get(name, set() if listed else None)
+        if ids is None and name == source_host:
             ids = set(by_id)
         hosts[name] = to_host(summary, capacity, ids)
 

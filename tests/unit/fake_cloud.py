@@ -49,10 +49,14 @@ FLAVORS = [
 class FakeCloud:
     def __init__(self, hosts=3, instances_per_host=4, migrations=10,
                  page_limit=1000, instances=None, in_progress_every=5,
-                 projects=2):
+                 projects=2, server_groups=0):
         """``instances`` (a total, spread over the hosts round-robin)
         overrides ``instances_per_host``; every ``in_progress_every``-th
-        migration is a running live migration, the others completed."""
+        migration is a running live migration, the others completed.
+        The first instance of each host is pinned (hw:cpu_policy
+        dedicated); ``server_groups`` anti-affinity groups each hold the
+        second instance of two neighbouring hosts (cmp1+cmp2, cmp2+cmp3...).
+        """
         self.hosts = ["cmp%d" % i for i in range(1, hosts + 1)]
         self.page_limit = page_limit
         self.projects = projects
@@ -108,6 +112,20 @@ class FakeCloud:
              "updated_at": "2026-11-26T10:01:%02d.000000" % (n % 60)}
             for n in range(migrations)]
         self._servers = {i["id"]: i for i in self.instances}
+        self._by_host = {}
+        for inst in self.instances:
+            self._by_host.setdefault(inst["OS-EXT-SRV-ATTR:host"],
+                                     []).append(inst)
+        self.server_groups = []
+        for g in range(server_groups if self.hosts else 0):
+            members = [
+                "inst-%s-1" % self.hosts[(g + k) % len(self.hosts)]
+                for k in (0, 1)]
+            self.server_groups.append({
+                "id": "00000000-0000-4000-9000-%012d" % g,
+                "name": "group-%d" % g, "policy": "anti-affinity",
+                "rules": {}, "project_id": "proj-0", "user_id": "u-1",
+                "members": [m for m in members if m in self._servers]})
         self.calls = []
         self.failures = {}
         # The catalog returned by token authentication (POST /auth/tokens);
@@ -141,6 +159,16 @@ class FakeCloud:
                     limit, last.get("uuid", last["id"]))}]
         return body
 
+    @staticmethod
+    def _microversion(request):
+        """The compute microversion a request asks for (2.1 if none)."""
+        header = (request.headers.get("OpenStack-API-Version") or
+                  "compute 2.1").split()[-1]
+        header = request.headers.get("X-OpenStack-Nova-API-Version") or \
+            header
+        major, minor = header.split(".")
+        return int(major), int(minor)
+
     def _nova(self, request, context, path, query):
         if path.rstrip("/") in ("", "/v2", "/v2.1"):
             return {"version": {"id": "v2.1", "status": "CURRENT",
@@ -168,7 +196,20 @@ class FakeCloud:
                  "local_gb_used": 100, "running_vms": 4,
                  "cpu_info": json.dumps({"arch": "x86_64"})}
                 for i, h in enumerate(self.hosts)]
-            return self._page(items, query, "hypervisors")
+            body = self._page(items, query, "hypervisors")
+            # As Nova: 2.53 lists each node's servers on request; from 2.75
+            # an empty list, before that no key, for a node without any.
+            version = self._microversion(request)
+            asked = query.get("with_servers", ["false"])[0].lower() in (
+                "true", "1", "yes", "on")
+            if asked and version >= (2, 53):
+                for hyp in body["hypervisors"]:
+                    servers = [{"uuid": i["id"], "name": i["name"]}
+                               for i in self._by_host.get(
+                                   hyp["service"]["host"], [])]
+                    if servers or version >= (2, 75):
+                        hyp["servers"] = servers
+            return body
         if path == "/servers/detail":
             host = query.get("host", [None])[0]
             items = [i for i in self.instances
@@ -176,9 +217,11 @@ class FakeCloud:
             return self._page(items, query, "servers")
         if path == "/os-migrations":
             host = query.get("host", [None])[0]
+            instance = query.get("instance_uuid", [None])[0]
             items = [m for m in self.migrations
                      if host in (None, m["source_compute"],
-                                 m["dest_compute"])]
+                                 m["dest_compute"]) and
+                     instance in (None, m["instance_uuid"])]
             return self._page(items, query, "migrations")
         if path in ("/flavors/detail", "/flavors"):
             return {"flavors": FLAVORS}
@@ -202,7 +245,7 @@ class FakeCloud:
         if match and match.group(1) in self._servers:
             return {"server": self._servers[match.group(1)]}
         if path == "/os-server-groups":
-            return {"server_groups": []}
+            return {"server_groups": self.server_groups}
         if path.startswith("/os-availability-zone"):
             return {"availabilityZoneInfo": [
                 {"zoneName": "nova", "zoneState": {"available": True},

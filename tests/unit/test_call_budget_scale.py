@@ -19,12 +19,16 @@ from openstack_dashboard.test import helpers as test
 from tests.unit.fake_cloud import FakeCloud
 from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
 
-SMALL = dict(hosts=3, instances=12, migrations=25)
-LARGE = dict(hosts=120, instances=2400, migrations=600)
+# Two anti-affinity groups (the second instance of cmp1 is in one) and a
+# pinned first instance on every host: the pages that check moves must
+# learn who runs where, and must not pay for it per instance.
+SMALL = dict(hosts=3, instances=12, migrations=25, server_groups=2)
+LARGE = dict(hosts=120, instances=2400, migrations=600, server_groups=2)
 
 # Targets (issue 8).
 HOSTS_BUDGET = 4
 DETAIL_BUDGET = 5
+DRAIN_PLAN_BUDGET = 8
 
 
 def _url(name, *args, query=""):
@@ -41,6 +45,13 @@ PAGES = {
     "host detail, instances": DETAIL + "?tab=host_details__instances",
     "host detail, migrations": DETAIL + "?tab=host_details__migrations",
     "migrations list": _url("horizon:admin:migrations:index"),
+    "drain plan": _url("horizon:admin:hosts:drain_plan", "cmp1"),
+    # The pinned instance (wants an empty destination) and the one in a
+    # server group with a member on another host.
+    "live-migrate form, pinned": _url(
+        "horizon:admin:hosts:instance_live_migrate", "cmp1", "inst-cmp1-0"),
+    "live-migrate form, server group": _url(
+        "horizon:admin:hosts:instance_live_migrate", "cmp1", "inst-cmp1-1"),
 }
 
 
@@ -51,17 +62,20 @@ class CallBudgetScaleTests(test.BaseAdminViewTests):
         self.service_catalog = list(self.service_catalog) + [
             PLACEMENT_CATALOG_ENTRY]
 
-    def _warm_calls(self, url, **scale):
+    def _warm_calls(self, url, headers=None, **scale):
+        headers = headers or {}
         with FakeCloud(**scale) as cloud:
             cloud.catalog = self.service_catalog
-            self.assertEqual(200, self.client.get(url).status_code)
+            self.assertEqual(200, self.client.get(url, **headers)
+                             .status_code)
             del cloud.calls[:]
-            res = self.client.get(url)
+            res = self.client.get(url, **headers)
         self.assertEqual(200, res.status_code)
         not_found = [c for c in cloud.calls if c[0] not in
                      ("nova", "placement", "neutron", "keystone", "glance",
                       "cinder")]
         self.assertEqual([], not_found)
+        self.last_cloud, self.last_res = cloud, res
         return cloud.calls, res
 
     def _assert_flat(self, page):
@@ -110,3 +124,33 @@ class CallBudgetScaleTests(test.BaseAdminViewTests):
         in_progress = len([c for c in calls
                            if "/migrations/" in c[2] and "/servers/" in c[2]])
         self.assertLessEqual(len(calls), 1 + in_progress)
+
+    def test_drain_plan(self):
+        calls = self._assert_flat("drain plan")
+        self.assertLessEqual(len(calls), DRAIN_PLAN_BUDGET,
+                             "\n".join("%s %s %s" % c for c in calls))
+        # Who runs where came with the hypervisors, not a server list.
+        self.assertEqual(1, len([c for c in calls
+                                 if c[2].endswith("/servers/detail")]))
+
+    def _assert_knows_who_runs_where(self, calls):
+        self.assertEqual(1, len([c for c in calls
+                                 if c[2].endswith("/servers/detail")]))
+        # Every destination's instances are known (from the hypervisors).
+        facts = self.last_res.context["facts"]
+        cloud = self.last_cloud
+        for host in ("cmp2", "cmp3"):
+            self.assertEqual(
+                {i["id"] for i in cloud.instances
+                 if i["OS-EXT-SRV-ATTR:host"] == host},
+                facts.hosts[host].instance_ids, host)
+
+    def test_live_migrate_form_pinned(self):
+        calls = self._assert_flat("live-migrate form, pinned")
+        self._assert_knows_who_runs_where(calls)
+
+    def test_live_migrate_form_server_group(self):
+        calls = self._assert_flat("live-migrate form, server group")
+        self._assert_knows_who_runs_where(calls)
+        # The anti-affinity conflict is seen on the member's host.
+        self.assertContains(self.last_res, "cmp2 already holds 1 member(s)")

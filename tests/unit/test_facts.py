@@ -134,16 +134,39 @@ def test_smallest_request_for_one_call():
         "MEMORY_MB": 1024, "DISK_GB": 5}
 
 
+def test_hypervisor_servers_only_when_asked():
+    data = f.hypervisor("cmp1").to_dict()
+    assert nova.Hypervisor(data).servers is None
+    # Asked, before 2.75: Nova leaves the key out for a node without any.
+    assert nova.Hypervisor(data, servers_asked=True).servers == []
+    data["servers"] = [{"uuid": "i-1", "name": "web"}]
+    assert nova.Hypervisor(data, servers_asked=True).servers == ["i-1"]
+
+
+def _hypervisors(instances, servers=True):
+    """hypervisor_list as Nova answers it: with each node's servers when
+    asked (``servers``: Nova at 2.53+)."""
+    def hypervisor_list(request, with_servers=False):
+        result = []
+        for n, host in enumerate(("cmp1", "cmp2", "cmp3"), 1):
+            data = f.hypervisor(host, node_id="n%d" % n).to_dict()
+            asked = with_servers and servers
+            if asked:
+                data["servers"] = [{"uuid": i.id, "name": i.name}
+                                   for i in instances if i.host == host]
+            result.append(nova.Hypervisor(data, servers_asked=asked))
+        return result
+    return hypervisor_list
+
+
 class GatherTests(test.BaseAdminViewTests):
 
-    def _mocks(self, instances, groups=()):
+    def _mocks(self, instances, groups=(), servers=True):
         return [
             mock.patch.object(api.nova, "service_list", return_value=[
                 f.service("cmp1"), f.service("cmp2"), f.service("cmp3")]),
-            mock.patch.object(api.nova, "hypervisor_list", return_value=[
-                f.hypervisor("cmp1", node_id="n1"),
-                f.hypervisor("cmp2", node_id="n2"),
-                f.hypervisor("cmp3", node_id="n3")]),
+            mock.patch.object(api.nova, "hypervisor_list",
+                              side_effect=_hypervisors(instances, servers)),
             mock.patch.object(
                 api.nova, "instance_list",
                 side_effect=lambda request, host=None: [
@@ -162,8 +185,8 @@ class GatherTests(test.BaseAdminViewTests):
                                   i: [] for i in ids}),
         ]
 
-    def _gather(self, instances, ids, groups=()):
-        patchers = self._mocks(instances, groups)
+    def _gather(self, instances, ids, groups=(), servers=True):
+        patchers = self._mocks(instances, groups, servers)
         mocks = [p.start() for p in patchers]
         try:
             result = facts.gather(self.request, "cmp1", ids)
@@ -186,6 +209,8 @@ class GatherTests(test.BaseAdminViewTests):
         self.assertEqual(8192, result.hosts["cmp2"].free_ram_mb)
         for m in mocks:
             self.assertEqual(1, m.call_count, m)
+        # No rule needs who runs where: Nova is not asked for it.
+        self.assertFalse(mocks[1].call_args.kwargs["with_servers"])
         # Source host: its instances are known from the one list.
         self.assertEqual(frozenset({"inst-a", "inst-b"}),
                          result.source.instance_ids)
@@ -199,12 +224,42 @@ class GatherTests(test.BaseAdminViewTests):
         instances = [f.instance("a", "cmp1"), f.instance("c", "cmp2")]
         result, mocks = self._gather(
             instances, ["inst-a"], groups=[_group(["inst-a", "inst-c"])])
-        instance_list = mocks[2]
-        self.assertEqual(2, instance_list.call_count)
+        # Who runs where came with the one hypervisor list.
+        self.assertEqual(1, mocks[1].call_count)
+        self.assertTrue(mocks[1].call_args.kwargs["with_servers"])
+        self.assertEqual(1, mocks[2].call_count)  # the source host's only
         self.assertEqual(frozenset({"inst-c"}),
                          result.hosts["cmp2"].instance_ids)
+        self.assertEqual(frozenset(), result.hosts["cmp3"].instance_ids)
         findings = result.check("live", "cmp2")["inst-a"]
         self.assertIn("anti-affinity-conflict", [x.code for x in findings])
+
+    def test_pinned_destination_not_empty_from_hypervisor_servers(self):
+        pinned = f.instance("db", "cmp1",
+                            extra_specs={"hw:cpu_policy": "dedicated"})
+        instances = [pinned, f.instance("web", "cmp2")]
+        result, mocks = self._gather(instances, ["inst-db"])
+        self.assertTrue(mocks[1].call_args.kwargs["with_servers"])
+        self.assertEqual(1, mocks[2].call_count)
+        self.assertEqual(frozenset({"inst-web"}),
+                         result.hosts["cmp2"].instance_ids)
+        busy = [x.code for x in result.check("live", "cmp2")["inst-db"]]
+        self.assertIn("pinned-dest-not-empty", busy)
+        empty = [x.code for x in result.check("live", "cmp3")["inst-db"]]
+        self.assertNotIn("pinned-dest-not-empty", empty)
+        self.assertNotIn("pinned-dest-unknown", empty)
+
+    def test_before_2_53_every_instance_is_listed_instead(self):
+        pinned = f.instance("db", "cmp1",
+                            extra_specs={"hw:cpu_policy": "dedicated"})
+        instances = [pinned, f.instance("web", "cmp2")]
+        result, mocks = self._gather(instances, ["inst-db"], servers=False)
+        self.assertEqual(2, mocks[2].call_count)
+        self.assertEqual(frozenset({"inst-web"}),
+                         result.hosts["cmp2"].instance_ids)
+        self.assertEqual(frozenset(), result.hosts["cmp3"].instance_ids)
+        busy = [x.code for x in result.check("live", "cmp2")["inst-db"]]
+        self.assertIn("pinned-dest-not-empty", busy)
 
     def test_failures_become_notes_and_unknowns(self):
         patchers = self._mocks([f.instance("a", "cmp1")])
