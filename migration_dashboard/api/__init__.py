@@ -6,6 +6,7 @@ fetches whole lists in one call, and lets the client's exceptions through
 unchanged so that views can turn them into messages with
 ``horizon.exceptions.handle``.
 """
+from migration_dashboard.api import keystone  # noqa: F401
 from migration_dashboard.api import microversions  # noqa: F401
 from migration_dashboard.api import nova  # noqa: F401
 from migration_dashboard.api import placement  # noqa: F401

@@ -87,9 +87,9 @@ def filter_rows(rows, fields, value):
 def project_names(request):
     """{project id: name} from one Keystone call; {} if it fails (the page
     then shows project ids, and says why)."""
-    from openstack_dashboard import api as horizon_api
+    from migration_dashboard import api
     try:
-        projects, _more = horizon_api.keystone.tenant_list(request)
+        projects = api.keystone.project_list(request)
     except Exception as exc:
         exceptions.handle(request, _("Unable to list projects: %s") %
                           error_reason(exc), details="")

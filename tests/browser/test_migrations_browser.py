@@ -99,8 +99,12 @@ def test_row_of_a_migration_reaches_completed_without_reload(
         (By.ID, row_id)))
     # Still in progress when the page was drawn: the row refreshes itself.
     assert "ajax-update" in row.get_attribute("class"), row.text
-    # The hostile name is shown as text, not markup.
-    assert "<b>b</b>" in row.text
+    # The list names instances by id (it makes no server list), linked to
+    # the instance's migrations page.
+    assert second.id in row.text
+    link = row.find_element(By.LINK_TEXT, second.id)
+    assert link.get_attribute("href").endswith(
+        "/admin/migrations/instance/%s/" % second.id)
     driver.execute_script("window.__not_reloaded = true;")
 
     _wait(driver, 120).until(
@@ -121,3 +125,7 @@ def test_row_of_a_migration_reaches_completed_without_reload(
     steps = driver.find_elements(By.CSS_SELECTOR, ".migration-steps li")
     assert [s.get_attribute("class").split()[0] for s in steps] == \
         ["step-done"] * 6
+    # The detail page names the instance; the hostile name is shown as
+    # text, not markup.
+    detail = driver.find_element(By.CSS_SELECTOR, ".migration-detail dl")
+    assert "<b>b</b>" in detail.text

@@ -9,7 +9,7 @@ than that, so a page that lists every instance shows up as growth; hosts stay
 under it (the plugin's whole-list calls cost one call per 1000 hosts, by
 design).  Not timed: see tools/bench for time.
 """
-import unittest
+from urllib import parse
 
 from django.urls import NoReverseMatch
 from django.urls import reverse
@@ -114,16 +114,48 @@ class CallBudgetScaleTests(test.BaseAdminViewTests):
         calls = self._assert_flat("host detail, migrations")
         self.assertLessEqual(len(calls), DETAIL_BUDGET)
 
-    @unittest.expectedFailure
     def test_migrations_list(self):
-        # Known miss (issue 8): the names of the rows shown come from one
-        # all-projects server list limited by changes-since (the oldest
-        # migration on the page), plus Keystone's project list; the fake
-        # cloud ignores changes-since, so here it lists every instance.
+        # One /os-migrations page, one Keystone project list (names of the
+        # requesting projects) and the bytes of each in-progress live
+        # migration on the page; instances are shown by id.
         calls = self._assert_flat("migrations list")
-        in_progress = len([c for c in calls
-                           if "/migrations/" in c[2] and "/servers/" in c[2]])
-        self.assertLessEqual(len(calls), 1 + in_progress)
+        for scale in (SMALL, LARGE):
+            calls, res = self._warm_calls(PAGES["migrations list"], **scale)
+            rows = res.context["table"].data
+            live = [r for r in rows if r.is_live and r.in_progress]
+            self.assertTrue(live)  # the fake has some on every page
+            nova = [c for c in calls if c[0] == "nova"]
+            self.assertEqual(1 + len(live), len(nova),
+                             "\n".join("%s %s %s" % c for c in nova))
+            self.assertEqual(1, len([c for c in nova
+                                     if c[2].endswith("/os-migrations")]))
+            self.assertLessEqual(len([c for c in calls
+                                      if c[0] == "keystone"]), 1)
+            self.assertEqual([], [c for c in calls if c[0] not in
+                                  ("nova", "keystone")])
+            # Every instance id on the page links to its migrations page.
+            for row in rows:
+                self.assertContains(res, reverse(
+                    "horizon:admin:migrations:instance",
+                    args=[row.instance_id]))
+
+    def test_migrations_row_refresh(self):
+        # The fake: migration 0 of every 5 is a running live migration.
+        for mid, status, nova_calls in ((0, "running", 2),
+                                        (1, "completed", 1)):
+            for scale in (SMALL, LARGE):
+                instance = FakeCloud(**scale).migrations[mid][
+                    "instance_uuid"]
+                url = PAGES["migrations list"] + "?" + parse.urlencode({
+                    "action": "row_update", "table": "migrations",
+                    "obj_id": mid, "instance": instance})
+                calls, res = self._warm_calls(
+                    url, headers={"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"},
+                    **scale)
+                self.assertContains(res, status)
+                self.assertEqual(nova_calls, len(calls),
+                                 "\n".join("%s %s %s" % c for c in calls))
+                self.assertTrue(all(c[0] == "nova" for c in calls))
 
     def test_drain_plan(self):
         calls = self._assert_flat("drain plan")

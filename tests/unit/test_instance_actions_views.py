@@ -313,8 +313,8 @@ class LiveMigrateFormTests(_Base):
         self.mock_server_live_migrate.side_effect = \
             nova_exceptions.Conflict(409, "<script>x</script>")
         self.mock_provider_capacity.return_value = {}
-        with mock.patch("openstack_dashboard.api.keystone.tenant_list",
-                        return_value=([], False)):
+        with mock.patch.object(api.keystone, "project_list",
+                               return_value=[]):
             res = self.client.post(live_url("inst-evil"), {
                 "host": "cmp1", "instances": "inst-evil", "destination": "",
                 "block_migration": "auto"}, follow=True)
@@ -418,8 +418,8 @@ class BatchTests(_Base):
     @test.create_mocks(MOCKS)
     def test_table_action_opens_the_form_for_the_selected(self):
         self._setup_mocks()
-        with mock.patch("openstack_dashboard.api.keystone.tenant_list",
-                        return_value=([], False)):
+        with mock.patch.object(api.keystone, "project_list",
+                               return_value=[]):
             res = self.client.post(INSTANCES_TAB, {
                 "action": "instances__live_migrate_selected",
                 "object_ids": ["inst-web-1", "inst-web-2"]})
@@ -500,8 +500,8 @@ class ConfirmRevertStartTests(_Base):
                           f.instance("run", "cmp1"),
                           f.instance("off", "cmp1", status="SHUTOFF")]
         self._tab()
-        with mock.patch("openstack_dashboard.api.keystone.tenant_list",
-                        return_value=([], False)):
+        with mock.patch.object(api.keystone, "project_list",
+                               return_value=[]):
             res = self.client.get(INSTANCES_TAB)
         content = res.content.decode()
         self.assertIn("instances__row_inst-moved__action_confirm", content)
@@ -529,8 +529,8 @@ class ConfirmRevertStartTests(_Base):
         self._tab()
         self.mock_server_confirm_resize.side_effect = [
             None, nova_exceptions.Conflict(409, "not in VERIFY_RESIZE")]
-        with mock.patch("openstack_dashboard.api.keystone.tenant_list",
-                        return_value=([], False)):
+        with mock.patch.object(api.keystone, "project_list",
+                               return_value=[]):
             res = self.client.post(INSTANCES_TAB, {
                 "action": "instances__confirm",
                 "object_ids": ["inst-a", "inst-b", "inst-c"]})
@@ -548,8 +548,8 @@ class ConfirmRevertStartTests(_Base):
         self.instances = [f.instance("a", "cmp1", status="VERIFY_RESIZE"),
                           f.instance("off", "cmp1", status="SHUTOFF")]
         self._tab()
-        with mock.patch("openstack_dashboard.api.keystone.tenant_list",
-                        return_value=([], False)):
+        with mock.patch.object(api.keystone, "project_list",
+                               return_value=[]):
             self.client.post(INSTANCES_TAB,
                              {"action": "instances__revert__inst-a"})
             self.client.post(INSTANCES_TAB,

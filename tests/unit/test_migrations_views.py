@@ -94,10 +94,10 @@ class MigrationViewTestBase(test.BaseAdminViewTests):
         with contextlib.ExitStack() as stack:
             for name, value in patches.items():
                 stack.enter_context(mock.patch.object(api.nova, name, value))
-            keystone = stack.enter_context(mock.patch(
-                "openstack_dashboard.api.keystone.tenant_list",
-                return_value=([_Project(*p) for p in projects], False)))
-            patches["tenant_list"] = keystone
+            keystone = stack.enter_context(mock.patch.object(
+                api.keystone, "project_list",
+                return_value=[_Project(*p) for p in projects]))
+            patches["project_list"] = keystone
             yield patches
 
 
@@ -119,7 +119,7 @@ def _row_body(content, table, obj_id):
 
 class MigrationsIndexTests(MigrationViewTestBase):
 
-    def test_index_lists_migrations_with_names_progress_and_refresh(self):
+    def test_index_lists_migrations_by_instance_id_with_progress(self):
         migs = [f.migration(3, "i-run", "cmp1", "cmp2", status="running"),
                 f.migration(2, "i-done", "cmp2", "cmp3", status="completed"),
                 f.migration(1, "i-gone", "cmp1", "cmp3", status="error",
@@ -133,15 +133,19 @@ class MigrationsIndexTests(MigrationViewTestBase):
         content = res.content.decode()
         rows = res.context["table"].data
         self.assertEqual([3, 2, 1], [r.id for r in rows])
-        self.assertEqual(["web", "db", "i-gone"],
+        # Instances by id (no server list), each linked to its migrations
+        # page, which names it.
+        self.assertEqual(["i-run", "i-done", "i-gone"],
                          [r.display_name for r in rows])
+        self.assertNotContains(res, ">web<")
+        self.assertEqual(0, m["instance_list"].call_count)
+        for iid in ("i-run", "i-done", "i-gone"):
+            self.assertIn('href="%s"' % links.instance_url(iid), content)
         self.assertContains(res, "alpha")  # project name from Keystone
         self.assertContains(res, "cmp1 \u2192 cmp2")
         self.assertContains(res, "Live")
         self.assertContains(res, "Cold")
-        # Instance linked to Horizon's admin instance detail; id to ours.
-        self.assertIn(reverse("horizon:admin:instances:detail",
-                              args=["i-run"]), content)
+        # The migration id links to its detail page.
         self.assertIn(detail_url("i-run", 3), content)
         # Only the in-progress row refreshes itself.
         self.assertIn("ajax-update", _row(content, "migrations", 3))
@@ -161,21 +165,29 @@ class MigrationsIndexTests(MigrationViewTestBase):
         self.assertIn("migrations__row_3__action_force_complete", content)
         self.assertNotIn("migrations__row_2__action_abort", content)
 
-    def test_project_is_the_instances_not_the_requesters(self):
+    def test_project_column_is_the_requesting_project(self):
         mig = f.migration(1, "i-1", "cmp1", "cmp2", status="completed")
         mig._data["project_id"] = "admin-project"  # who asked (2.80)
-        orphan = f.migration(2, "i-gone", "cmp1", "cmp2",
-                             status="completed")
-        orphan._data["project_id"] = "admin-project"
-        with self.nova([orphan, mig],
-                       [f.instance("vm", "cmp1", instance_id="i-1",
-                                   project="project-b")],
+        unknown = f.migration(2, "i-2", "cmp1", "cmp2", status="completed")
+        unknown._data["project_id"] = "gone-project"
+        with self.nova([unknown, mig],
                        projects=(("project-b", "beta"),
-                                 ("admin-project", "admin"))):
+                                 ("admin-project", "admin"))) as m:
             res = self.client.get(INDEX_URL)
         rows = {r.id: r for r in res.context["table"].data}
-        self.assertEqual("beta", rows[1].project_name)
-        self.assertEqual("admin", rows[2].project_name)
+        self.assertEqual("admin", rows[1].project_name)
+        self.assertEqual("gone-project", rows[2].project_name)
+        self.assertContains(res, "Requested by")
+        self.assertEqual(1, m["project_list"].call_count)
+
+    def test_no_project_lookup_before_2_80(self):
+        mig = f.migration(1, "i-1", "cmp1", "cmp2", status="completed")
+        del mig._data["project_id"]  # Nova < 2.80 does not say
+        with self.nova([mig], version="2.79") as m:
+            res = self.client.get(INDEX_URL)
+        self.assertEqual(0, m["project_list"].call_count)
+        self.assertEqual(200, res.status_code)
+        self.assertIsNone(res.context["table"].data[0].project_name)
 
     def test_list_calls_do_not_grow_with_the_number_of_rows(self):
         for size in (4, 40):
@@ -201,8 +213,8 @@ class MigrationsIndexTests(MigrationViewTestBase):
                 res = self.client.get(INDEX_URL)
             self.assertEqual(size, len(res.context["table"].data))
             self.assertEqual(1, m["migration_list"].call_count)
-            self.assertEqual(1, m["instance_list"].call_count)
-            self.assertEqual(1, m["tenant_list"].call_count)
+            self.assertEqual(0, m["instance_list"].call_count)
+            self.assertEqual(1, m["project_list"].call_count)
             live_running = size // 4
             self.assertEqual(live_running,
                              m["server_migration_get"].call_count)
@@ -279,14 +291,32 @@ class MigrationsIndexTests(MigrationViewTestBase):
         self.assertContains(res, "Unable to list migrations")
         self.assertContains(res, "Nova is down")
 
-    def test_names_fall_back_to_ids_when_the_server_list_fails(self):
+    def test_name_filter_lookup_failure_says_why(self):
         failing = mock.Mock(side_effect=nova_exceptions.Forbidden(
             403, "Policy says no"))
-        migs = [f.migration(1, "i-1", "cmp1", "cmp2", status="completed")]
-        with self.nova(migs, instance_list=failing):
+        param = "migrations__filter__q"
+        with self.nova(instance_list=failing) as m:
+            self.client.post(INDEX_URL, {param: "web",
+                                         param + "_field": "instance"})
             res = self.client.get(INDEX_URL)
-        self.assertContains(res, "i-1")
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, "Unable to look up instance web")
         self.assertContains(res, "Policy says no")
+        self.assertEqual(0, m["migration_list"].call_count)
+
+    def test_only_a_name_filter_costs_a_server_lookup(self):
+        migs = [f.migration(1, UUID, "cmp1", "cmp2", status="completed")]
+        for value, lookups in ((UUID, 0), ("web", 1)):
+            res, m = self._filter("instance", value, migs,
+                                  [f.instance("web", "cmp1",
+                                              instance_id=UUID)])
+            self.assertEqual(200, res.status_code)
+            self.assertEqual(lookups, m["instance_list"].call_count, value)
+            if lookups:
+                self.assertEqual("web", m["instance_list"].call_args
+                                 .kwargs["name"])
+            self.assertEqual(UUID, m["migration_list"].call_args
+                             .kwargs["instance_id"])
 
     def test_progress_error_does_not_break_the_page(self):
         migs = [f.migration(1, "i-1", "cmp1", "cmp2", status="running")]
@@ -296,7 +326,7 @@ class MigrationsIndexTests(MigrationViewTestBase):
         self.assertEqual(200, res.status_code)
         self.assertContains(res, "unknown: boom")
 
-    def test_hostile_instance_name_and_host_are_escaped(self):
+    def test_hostile_project_name_and_host_are_escaped(self):
         migs = [f.migration(1, "i-1", "<b>cmp1</b>", "cmp2",
                             status="running")]
         with self.nova(migs, [f.instance(HOSTILE, "cmp1",
@@ -344,7 +374,7 @@ class RowRefreshTests(MigrationViewTestBase):
                                                     instance_id="i-run")
         self.assertEqual(1, m["server_migration_get"].call_count)
         self.assertEqual(0, m["instance_list"].call_count)
-        self.assertEqual(0, m["tenant_list"].call_count)
+        self.assertEqual(0, m["project_list"].call_count)
         # The refresh URL of the new row carries what the next one needs.
         self.assertIn("instance=i-run", content)
 

@@ -1,11 +1,14 @@
 """Gathering what the Migrations panel shows: api calls joined with the
 progress arithmetic of core/progress.py.
 
-Cost of a list page: one GET /os-migrations (one page), one all-projects
-server list (names), one Keystone project list (names), and one
+Cost of a list page: one GET /os-migrations (one page), one Keystone
+project list (names of the requesting projects) and one
 GET /servers/{id}/migrations/{mid} per in-progress *live* migration on the
-page.  A row refresh: the instance's migrations (one call) and, while it is
-an in-progress live migration, its bytes (one call).
+page.  Instances are shown by id, as ``openstack server migration list``
+does: naming them would cost a server list whose size follows the cloud, not
+the page.  Filtering by instance name costs one name lookup, only then.
+A row refresh: the instance's migrations (one call) and, while it is an
+in-progress live migration, its bytes (one call).
 """
 import datetime
 import time
@@ -242,23 +245,11 @@ def version(request):
         return None
 
 
-def instance_names(request, changes_since=None, name=None):
-    """{instance id: (name, project id)} from one all-projects server list
-    ({} and a message if it fails: ids are shown instead).
-
-    ``changes_since`` keeps the list to the instances a page of migrations
-    can name: a migration updates its instance, so every instance migrated
-    since then changed since then (deleted ones included).
-    """
-    try:
-        return {i.id: (i.name, i.project_id)
-                for i in api.nova.instance_list(
-                    request, changes_since=changes_since, name=name)}
-    except Exception as exc:
-        exceptions.handle(request, _("Unable to list instances (their names "
-                                     "are shown as IDs): %s")
-                          % common.error_reason(exc), details="")
-        return {}
+def instance_ids_named(request, name):
+    """Ids of the instances (all projects) named exactly ``name``: one
+    server list filtered by Nova, made only when the list is filtered by an
+    instance name."""
+    return [i.id for i in api.nova.instance_list(request, name=name)]
 
 
 def load_rows(request, filters=None, marker=None, limit=None, names=None,
@@ -272,22 +263,23 @@ def load_rows(request, filters=None, marker=None, limit=None, names=None,
     has_more = bool(limit) and len(migrations) > limit
     if limit:
         migrations = migrations[:limit]
-    if names is None and migrations:
-        oldest = min(m.created_at or "" for m in migrations) or None
-        names = instance_names(request, changes_since=oldest)
+    # ``names`` ({instance id: name}) only when the caller has read the
+    # instances anyway (one instance's page); the list itself shows ids.
     names = names or {}
-    projects = common.project_names(request) if migrations else {}
+    # Nova tells the requesting project from 2.80 on; no ids, no lookup.
+    projects = (common.project_names(request)
+                if any(m.project_id for m in migrations) else {})
     current = (version(request) if current_version is False
                else current_version)
     rows = []
     for m in migrations:
-        # The instance's project; a migration's own project_id (2.80) is
-        # the project of whoever asked for the move (usually admin).
-        name, project_id = names.get(m.instance_id) or (None, None)
-        project_id = project_id or m.project_id
-        rows.append(MigrationRow(m, version=current, instance_name=name,
-                                 project_name=projects.get(project_id,
-                                                           project_id)))
+        # A migration's project_id (2.80) is the project of whoever asked
+        # for the move (usually admin), not the instance's: the column says
+        # so.  Before 2.80 Nova does not tell.
+        rows.append(MigrationRow(m, version=current,
+                                 instance_name=names.get(m.instance_id),
+                                 project_name=projects.get(m.project_id,
+                                                           m.project_id)))
     for row in rows:
         attach_progress(request, row)
     return rows, has_more

@@ -104,11 +104,9 @@ class MigrationRow(tables.Row):
 
 
 def _instance_link(row):
-    try:
-        return reverse("horizon:admin:instances:detail",
-                       args=[row.instance_id])
-    except Exception:
-        return None
+    # The instance's migrations page names it (it reads the instance
+    # anyway); the list shows ids so that it needs no server list.
+    return links.instance_url(row.instance_id) if row.instance_id else None
 
 
 def _project(row):
@@ -145,7 +143,11 @@ class MigrationsTable(tables.DataTable):
     instance = tables.WrappingColumn("display_name",
                                      verbose_name=_("Instance"),
                                      link=_instance_link)
-    project = tables.Column(_project, verbose_name=_("Project"))
+    # Nova's migration project_id (2.80): who asked for the move, usually
+    # an admin project, not the instance's owner.
+    project = tables.Column(_project, verbose_name=_("Requested by"),
+                            help_text=_("The project that asked for the "
+                                        "migration."))
     migration_type = tables.Column("type_name", verbose_name=_("Type"))
     route = tables.Column(_route, verbose_name=_("Source \u2192 Destination"))
     status = tables.Column("status", verbose_name=_("Status"), status=True,

@@ -78,7 +78,15 @@ class IndexView(_PagedView):
                 if data.is_uuid(value):
                     filters["instance_id"] = value
                     continue
-                ids = list(data.instance_names(self.request, name=value))
+                try:
+                    ids = data.instance_ids_named(self.request, value)
+                except Exception as exc:
+                    messages.warning(self.request, _(
+                        "Unable to look up instance %(name)s (filter by "
+                        "instance ID instead): %(reason)s") % {
+                            "name": value,
+                            "reason": common.error_reason(exc)})
+                    return None
                 if len(ids) != 1:
                     messages.warning(self.request, _(
                         "%(count)d instances are named %(name)s: filter by "
@@ -138,8 +146,7 @@ class InstanceView(_PagedView):
     def get_data(self):
         instance_id = self.kwargs["instance_id"]
         instance = self.get_instance()
-        names = ({instance_id: (instance.name, instance.project_id)}
-                 if instance else {})
+        names = {instance_id: instance.name} if instance else {}
         return self._page({"instance_id": instance_id}, names)
 
     def get_context_data(self, **kwargs):
