@@ -6,6 +6,7 @@ cmp3 at the same time, so instances and destinations are picked at test
 time among those that are idle and usable right now, and a move the
 scheduler refuses for such a transient reason is tried again."""
 import time
+from unittest import mock
 
 import pytest
 
@@ -152,6 +153,44 @@ def test_facts_of_a_host_on_the_demo_cloud(admin_request, nova_admin):
     codes = {f.code for f in results[server.id]}
     assert "scheduler-chooses" in codes
     assert "ports-unknown" not in codes and "groups-unknown" not in codes
+
+
+def test_hypervisors_list_their_servers_as_novas_server_list(
+        admin_request, nova_admin):
+    by_host = {}
+    for s in nova_admin.servers.list(search_opts={"all_tenants": 1}):
+        by_host.setdefault(_host(s), set()).add(s.id)
+    listed = {}
+    for hyp in api.nova.hypervisor_list(admin_request, with_servers=True):
+        listed.setdefault(hyp.host, set()).update(hyp.servers)
+    for host in democloud.COMPUTES:
+        assert listed.get(host, set()) == by_host.get(host, set()), host
+    # Not asked: not known (and not paid for).
+    assert all(h.servers is None
+               for h in api.nova.hypervisor_list(admin_request))
+
+
+def test_group_member_facts_know_every_host_without_a_server_list(
+        admin_request, nova_admin):
+    group = next(g for g in api.nova.server_group_list(admin_request)
+                 if g.name == "ha-anti-affinity")
+    member = nova_admin.servers.get(group.members[0])
+    real = api.nova.instance_list
+    asked = []
+
+    def spy(request, host=None, **kwargs):
+        asked.append(host)
+        return real(request, host=host, **kwargs)
+
+    with mock.patch.object(api.nova, "instance_list", side_effect=spy):
+        facts = facts_mod.gather(admin_request, _host(member), [member.id])
+    assert asked == [_host(member)]  # the source host's instances only
+    others = {s.id: _host(s) for s in
+              nova_admin.servers.list(search_opts={"all_tenants": 1})}
+    for name, host in facts.hosts.items():
+        if name in democloud.COMPUTES:
+            assert host.instance_ids == frozenset(
+                i for i, h in others.items() if h == name), name
 
 
 def test_live_migrate_with_the_scheduler(admin_request, nova_admin):
