@@ -682,12 +682,26 @@ class ServerGroup(_Record):
         return self._data.get("project_id")
 
 
+# Nova pages server groups by limit/offset without next links; its default
+# (and usual) [api]max_limit.
+SERVER_GROUP_PAGE = 1000
+
+
 @profiler.trace
 def server_group_list(request):
-    """Every server group of every project (one call)."""
+    """Every server group of every project: one call, one more per further
+    full page of SERVER_GROUP_PAGE groups."""
     client = novaclient(request, mv.SERVER_GROUPS)
-    _resp, body = client.client.get("/os-server-groups?all_projects=True")
-    return [ServerGroup(g) for g in body.get("server_groups", [])]
+    groups, offset = [], 0
+    while True:
+        _resp, body = client.client.get(
+            "/os-server-groups?all_projects=True&limit=%d&offset=%d"
+            % (SERVER_GROUP_PAGE, offset))
+        page = body.get("server_groups", [])
+        groups.extend(ServerGroup(g) for g in page)
+        if len(page) < SERVER_GROUP_PAGE:
+            return groups
+        offset += len(page)
 
 
 def _server_action(client, instance_id, body):

@@ -245,7 +245,13 @@ class FakeCloud:
         if match and match.group(1) in self._servers:
             return {"server": self._servers[match.group(1)]}
         if path == "/os-server-groups":
-            return {"server_groups": self.server_groups}
+            # Nova pages groups by limit/offset, the limit capped at its
+            # [api]max_limit, with no next links.
+            limit = min(int(query.get("limit", [self.page_limit])[0]),
+                        self.page_limit)
+            offset = int(query.get("offset", ["0"])[0])
+            return {"server_groups":
+                    self.server_groups[offset:offset + limit]}
         if path.startswith("/os-availability-zone"):
             return {"availabilityZoneInfo": [
                 {"zoneName": "nova", "zoneState": {"available": True},
