@@ -149,8 +149,10 @@ def _run(admin_request, plan_fn, track_fn, done_fn, what):
             return results, tracking
         busy = [r for r in tracking.rows
                 if r.state in (data.MIGRATING, data.CONFIRM)]
-        if not busy and tries < TRIES and \
-                time.monotonic() - submitted > 10:
+        idle_for = time.monotonic() - submitted
+        if not busy and tries >= TRIES and idle_for > 30:
+            break  # retries spent, nothing moves: fail now, not at TIMEOUT
+        if not busy and tries < TRIES and idle_for > 10:
             tries += 1
             try:
                 plan = plan_fn()
