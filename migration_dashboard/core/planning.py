@@ -202,6 +202,10 @@ class PlanRow:
     # Scheduler rows: the host the packing predicts (not a promise).
     expected_host: Optional[str] = None
     overridden: bool = False
+    # Only some of the enabled, up hosts have the traits it requires (or
+    # lack those it forbids): a vTPM, a flavor's trait:X=required.  Such
+    # rows are submitted first (see :func:`submission_key`).
+    restricted: bool = False
     ram_mb: int = 0
     vcpus: int = 0
     disk_gb: int = 0  # Placement DISK_GB claimed on the destination
@@ -465,10 +469,17 @@ def move_back_plan(
 def submission_key(row_or_entry):
     """Sort key of the submission order.
 
-    Live migrations first, cold migrations after, and within each the
-    largest (RAM, then vCPUs, then disk) first; ties by name and id, so the
-    order is deterministic.
+    Host-restricted rows first, then live migrations, then cold
+    migrations, and within each the largest (RAM, then vCPUs, then disk)
+    first; ties by name and id, so the order is deterministic.
 
+    * Restricted first: Placement claims room in the order the requests
+      reach the scheduler, and an instance only some hosts can take (a
+      vTPM needs the TPM traits) fails with "No valid host" once the
+      unrestricted instances, sent before it, have filled those hosts,
+      although the others had room elsewhere.  Seen on the demo cloud:
+      draining cmp2, the live migrations filled cmp3 and the vTPM
+      instance's cold migration, sent last, found no host.
     * Live first: the running workloads are what a maintenance puts at
       risk, and Nova runs live migrations one (``max_concurrent_live_
       migrations``) at a time per compute, so they are the long pole of
@@ -486,6 +497,7 @@ def submission_key(row_or_entry):
     strategy = row_or_entry.intended or row_or_entry.strategy
     phase = 1 if strategy is Strategy.COLD else 0
     return (
+        0 if getattr(row_or_entry, "restricted", False) else 1,
         phase,
         -row_or_entry.ram_mb,
         -row_or_entry.vcpus,
@@ -673,6 +685,7 @@ class _Entry:
         "findings",
         "why",
         "expected_host",
+        "restricted",
         "req",
         "instance_id",
         "name",
@@ -697,6 +710,7 @@ class _Entry:
         self.findings = []
         self.why = ""
         self.expected_host = None
+        self.restricted = False
         self.req = None
         self.instance_id = inst.id
         self.name = inst.label
@@ -741,6 +755,7 @@ class _Entry:
             intended=self.intended,
             expected_host=self.expected_host if moves else None,
             overridden=self.overridden,
+            restricted=self.restricted,
             ram_mb=self.ram_mb,
             vcpus=self.vcpus,
             disk_gb=self.disk_gb,
@@ -755,6 +770,12 @@ def _plan(direction, host_name, entries, hosts_by_name, options):
         if e.strategy is None:
             _choose(e, hosts_by_name, options, mv)
     moving = [e for e in entries if e.strategy in MOVING]
+    up = [
+        h for h in hosts_by_name.values()
+        if h.status == "enabled" and h.is_down is False
+    ]
+    for e in moving:
+        e.restricted = _restricted(e, up)
     moving.sort(key=submission_key)
     chosen = [e for e in moving if e.dest is not None]
     usage = _Usage()
@@ -1062,17 +1083,42 @@ def _gib(mb):
     return ("%d" % (mb // 1024)) if mb % 1024 == 0 else "%.1f" % (mb / 1024)
 
 
+def _traits_fit(required, forbidden, host):
+    """Placement's trait pre-filter on ``host``: True, False, or None when
+    its traits are unknown."""
+    if not required and not forbidden:
+        return True
+    if host.traits is None:
+        return None
+    traits = set(host.traits)
+    return required <= traits and not forbidden & traits
+
+
+def _restricted(e, up):
+    """Whether some enabled, up host other than its source could not take
+    ``e`` for its traits (unknown traits count as could not)."""
+    p = e.p
+    if p is None or not (p.required_traits or p.forbidden_traits):
+        return False
+    return any(
+        _traits_fit(p.required_traits, p.forbidden_traits, h) is not True
+        for h in up
+        if e.src is None or h.name != e.src.name
+    )
+
+
 class _Unit:
     """Instances the scheduler must place together (an affinity group's
     moving members) or one instance."""
 
     __slots__ = ("entries", "need", "zones", "anti", "allowed", "soft",
-                 "group")
+                 "group", "required", "forbidden")
 
     def __init__(self, entries):
         self.entries = entries
         need = [0, 0, 0, 0]
         zones = set()
+        required, forbidden = set(), set()
         for e in entries:
             p = e.p
             need[0] += p.ram
@@ -1081,8 +1127,14 @@ class _Unit:
             need[3] += p.disk_need
             if e.inst.pinned_availability_zone:
                 zones.add(e.inst.pinned_availability_zone)
+            required |= p.required_traits
+            forbidden |= p.forbidden_traits
         self.need = need
         self.zones = zones
+        # Placement pre-filters hosts by traits before any weigher: the
+        # packing must not predict a host that lacks them.
+        self.required = frozenset(required)
+        self.forbidden = frozenset(forbidden)
         self.anti = []  # (group, limit, hard)
         self.allowed = None  # host names, None = any
         self.soft = False  # soft-affinity unit: may be split
@@ -1305,6 +1357,8 @@ def _fits(u, name, free, ids, host, soft_ok, capacity_only=False):
             return False
     if capacity_only:
         return True
+    if _traits_fit(u.required, u.forbidden, host) is False:
+        return False  # unknown traits: assumed to fit (noted elsewhere)
     if u.allowed is not None and name not in u.allowed:
         return False
     if u.zones and host.zone is not None and u.zones != {host.zone}:
@@ -1376,6 +1430,31 @@ def _report_unplaced(u, order, state, initial, headline, certain):
                 names, u.group, pf._list(u.allowed), _needs_text(u.need))
         )
         severity = BLOCKER if not u.soft else WARNING
+    elif (u.required or u.forbidden) and not could_alone:
+        code = "plan-capacity-short"
+        able = [
+            h.name for h in order
+            if _traits_fit(u.required, u.forbidden, h) is not False
+        ]
+        wants = []
+        if u.required:
+            wants.append("trait(s) %s" % pf._list(u.required))
+        if u.forbidden:
+            wants.append("none of %s" % pf._list(u.forbidden))
+        wants = " and ".join(wants)
+        if able:
+            message = (
+                "%s can only go to a host with %s: %s, which lack%s room"
+                " for it (needs %s)." % (
+                    names, wants, pf._list(able),
+                    "s" if len(able) == 1 else "", _needs_text(u.need))
+            )
+        else:
+            message = (
+                "%s needs a host with %s; no other enabled, up host has"
+                " them, so Placement finds none." % (names, wants)
+            )
+        severity = BLOCKER
     else:
         code = "plan-capacity-short"
         if not could_alone:

@@ -6,7 +6,10 @@ enables the host again.
 The host is the one of cmp2/cmp3 with the fewest instances whose
 instances are all idle; instances another suite booted there are
 excluded on the plan page (the drain then ends with them "still there").
-The clean-up always leaves the host enabled with its instances back."""
+The test boots one instance there and shuts it off, so the drain and the
+move back each have a cold migration, confirmed with Confirm All on the
+status page.  The clean-up always leaves the host enabled with its
+instances back, and deletes the booted one."""
 import time
 
 import pytest
@@ -25,6 +28,8 @@ CANDIDATES = ("cmp2", "cmp3")
 SEEDED = ("app-1", "app-2", "batch-1", "cache-1", "cfg-1", "db-1", "db-2",
           "ha-1", "ha-2", "web-1", "web-2", "web-3")
 TIMEOUT = 300
+IMAGE = "cirros-tiny"
+FLAVOR = "m1.tiny"
 
 
 def _wait(driver, timeout=60):
@@ -71,6 +76,39 @@ def _pick_host(nova):
         if time.monotonic() > deadline:
             pytest.skip("no enabled host with idle seeded instances")
         time.sleep(5)
+
+
+def _boot_shut_off(nova, host):
+    """An instance booted on ``host`` and shut off; returns it."""
+    server = nova.servers.create(
+        "drain-browser-off-%d" % int(time.time()),
+        nova.glance.find_image(IMAGE).id,
+        nova.flavors.find(name=FLAVOR).id, nics="none", host=host,
+        meta={"democloud": "drain-browser-test"})
+
+    def active():
+        s = nova.servers.get(server.id)
+        assert s.status != "ERROR", getattr(s, "fault", None)
+        return s.status == "ACTIVE" and _idle(s)
+    democloud.wait_for(active, timeout=180, interval=2,
+                       what="the test's instance ACTIVE")
+    nova.servers.stop(server.id)
+
+    def shut_off():
+        s = nova.servers.get(server.id)
+        return s if s.status == "SHUTOFF" and _idle(s) else None
+    return democloud.wait_for(shut_off, timeout=120, interval=2,
+                              what="the test's instance SHUTOFF")
+
+
+def _delete(nova, server_id):
+    try:
+        nova.servers.delete(server_id)
+    except Exception:  # already gone
+        return
+    democloud.wait_for(
+        lambda: server_id not in {s.id for s in _servers(nova)},
+        timeout=120, interval=2, what="the test's instance deleted")
 
 
 def _restore(nova, host, moved):
@@ -173,6 +211,11 @@ def test_drain_a_host_from_the_browser(admin_browser, horizon_url,
     host, on, mine = _pick_host(nova)
     moved = {s.id: s for s in mine}
     foreign = [s for s in on if s.id not in moved]
+    booted = []
+    request.addfinalizer(lambda: [_delete(nova, i) for i in booted])
+    off = _boot_shut_off(nova, host)
+    booted.append(off.id)
+    moved[off.id] = off
     states = {i: s.status for i, s in moved.items()}
     everyone = set(moved)
     request.addfinalizer(lambda: _restore(nova, host, everyone))
@@ -192,7 +235,7 @@ def test_drain_a_host_from_the_browser(admin_browser, horizon_url,
     # 2. The plan: every instance has a row; exclude foreign ones; dry run.
     _wait(driver).until(ec.presence_of_element_located(
         (By.CSS_SELECTOR, ".drain-plan-table")))
-    for s in on:
+    for s in on + [off]:
         assert driver.find_elements(By.ID, "drain-plan-row-%s" % s.id)
     for s in foreign:
         Select(driver.find_element(By.NAME, "strategy__%s" % s.id)) \
@@ -208,6 +251,7 @@ def test_drain_a_host_from_the_browser(admin_browser, horizon_url,
         for i in moved}
     assert set(strategies.values()) <= {"live", "live-block", "cold",
                                         "blocked"}, strategies
+    assert strategies[off.id] == "cold", strategies
     staying = [i for i, st in strategies.items() if st == "blocked"]
     moved = {i: s for i, s in moved.items() if i not in staying}
     if not moved:

@@ -1,28 +1,52 @@
-"""Drain cmp1 on the demo cloud through the plugin's own code paths (the
+"""Drain a host on the demo cloud through the plugin's own code paths (the
 drain data module: marker, facts, planner, bounded submission, tracking,
 move back), confirm the cold migrations, check from Nova that the host is
 empty and every instance kept its state on another host, then move them
-back and re-enable cmp1.
+back and re-enable the host.
 
-Other suites may move instances or disable cmp2/cmp3 for a moment: a
-refused or failed move is planned and submitted again (bounded), and the
-finalizer always leaves cmp1 enabled with its instances back."""
+The host is cmp2, with six instances of mixed kinds: its three seeded
+ones (ha-1, a member of an anti-affinity group whose other member is on
+cmp3; web-3 and db-2, two flavors, two projects) and three the test boots
+there and deletes at the end:
+
+* a vTPM instance (x1.vtpm), ACTIVE: Nova refuses to live migrate a vTPM
+  without hw:tpm_secret_security=host, so the planner must choose cold
+  migration because of a pre-flight blocker, not because of its state.
+  x1.vtpm boots only where the TPM traits are (cmp2, cmp3), which is why
+  cmp2 is the drained host: cmp3 is the one place it can go;
+* an instance shut off: cold migration, SHUTOFF again after the confirm;
+* an instance with a config drive: live migration.
+
+Other suites may move instances or disable a host for a moment: a refused
+or failed move is planned and submitted again (bounded), and the
+finalizers always leave cmp2 enabled with its instances back and the
+booted ones deleted."""
 import time
 
 import pytest
 from keystoneauth1 import exceptions as ks_exceptions
+from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
 from migration_dashboard.content.hosts.drain import data
+from migration_dashboard.content.hosts.instances import submit
 from migration_dashboard.core import planning
 from tests import democloud
 
 pytestmark = pytest.mark.integration
 
-HOST = "cmp1"
+HOST = "cmp2"
+TPM_HOSTS = ("cmp2", "cmp3")  # the demo computes with the TPM traits
 HOST_ATTR = "OS-EXT-SRV-ATTR:host"
+IMAGE = "cirros-tiny"
 TIMEOUT = 420
 TRIES = 3
+# name, flavor, boot options, stop after boot
+EXTRAS = (
+    ("drain-it-vtpm", "x1.vtpm", {}, False),
+    ("drain-it-off", "m1.tiny", {}, True),
+    ("drain-it-cfg", "m1.tiny", {"config_drive": True}, False),
+)
 
 
 def _servers(nova_admin):
@@ -45,6 +69,54 @@ def _wait_idle_on(nova_admin, host):
                               what="the instances of %s to be idle" % host)
 
 
+def _delete_all(nova_admin, ids):
+    for i in ids:
+        try:
+            nova_admin.servers.delete(i)
+        except nova_exceptions.NotFound:
+            pass
+
+    def gone():
+        return not set(ids) & set(_servers(nova_admin))
+    democloud.wait_for(gone, timeout=120, interval=2.0,
+                       what="the test's instances to be deleted")
+
+
+@pytest.fixture
+def extras(nova_admin):
+    """{name: id} of the instances booted on cmp2 for this test (deleted
+    at the end, wherever they are then)."""
+    image = nova_admin.glance.find_image(IMAGE)
+    ids = {}
+    try:
+        for name, flavor, options, _stop in EXTRAS:
+            server = nova_admin.servers.create(
+                name, image.id, nova_admin.flavors.find(name=flavor).id,
+                nics="none", host=HOST, meta={"democloud": "drain-test"},
+                **options)
+            ids[name] = server.id
+
+        def booted():
+            found = [nova_admin.servers.get(i) for i in ids.values()]
+            bad = [(s.name, getattr(s, "fault", None)) for s in found
+                   if s.status == "ERROR"]
+            assert not bad, bad
+            return all(s.status == "ACTIVE" and _idle(s) and
+                       getattr(s, HOST_ATTR) == HOST for s in found)
+        democloud.wait_for(booted, timeout=180, interval=2.0,
+                           what="the test's instances ACTIVE on " + HOST)
+        for name, _flavor, _options, stop in EXTRAS:
+            if stop:
+                nova_admin.servers.stop(ids[name])
+        democloud.wait_for(
+            lambda: all(nova_admin.servers.get(ids[n]).status == "SHUTOFF"
+                        for n, _f, _o, stop in EXTRAS if stop),
+            timeout=120, what="the test's instance shut off")
+        yield ids
+    finally:
+        _delete_all(nova_admin, list(ids.values()))
+
+
 def _confirm_waiting(admin_request, tracking):
     for row in tracking.rows:
         if row.status == "VERIFY_RESIZE":
@@ -54,7 +126,7 @@ def _confirm_waiting(admin_request, tracking):
                 pass
 
 
-def _run(admin_request, nova_admin, plan_fn, track_fn, done_fn, what):
+def _run(admin_request, plan_fn, track_fn, done_fn, what):
     """Submit the plan, then track: confirm cold moves; when nothing is in
     flight and the goal is not reached (a refusal, a failed move, a row
     the planner blocked for a moment, another suite in the way), plan
@@ -77,8 +149,10 @@ def _run(admin_request, nova_admin, plan_fn, track_fn, done_fn, what):
             return results, tracking
         busy = [r for r in tracking.rows
                 if r.state in (data.MIGRATING, data.CONFIRM)]
-        if not busy and tries < TRIES and \
-                time.monotonic() - submitted > 10:
+        idle_for = time.monotonic() - submitted
+        if not busy and tries >= TRIES and idle_for > 30:
+            break  # retries spent, nothing moves: fail now, not at TIMEOUT
+        if not busy and tries < TRIES and idle_for > 10:
             tries += 1
             try:
                 plan = plan_fn()
@@ -93,17 +167,28 @@ def _run(admin_request, nova_admin, plan_fn, track_fn, done_fn, what):
         [(r.name, r.strategy.value, r.why) for r in plan.rows]))
 
 
-def _move_back(admin_request, nova_admin, since, originals):
-    back = data.gather_back(admin_request, HOST, since)
-    plan = data.make_move_back(back, since)
-    services = api.nova.service_list(admin_request, host=HOST)
-    if services and services[0].status == "disabled":
-        api.nova.service_enable(admin_request, HOST)
-    started = data.now()
+def _first_then(first_plan, plan_fn):
+    """The plan already checked, then fresh ones for the retries."""
+    pending = [first_plan]
 
+    def plan():
+        return pending.pop() if pending else plan_fn()
+    return plan
+
+
+def _move_back(admin_request, nova_admin, since, originals):
+    """Plan the move back (the instances that left HOST since ``since``),
+    enable HOST as the page does, submit and follow it; returns the first
+    plan."""
     def plan_fn():
         return data.make_move_back(
             data.gather_back(admin_request, HOST, since), since)
+
+    plan = plan_fn()
+    service = data.service_of(admin_request, HOST)
+    if service is not None and service.status == "disabled":
+        api.nova.service_enable(admin_request, HOST)
+    started = data.now()
 
     def track_fn():
         return data.track(admin_request, HOST, data.BACK, started)
@@ -113,46 +198,49 @@ def _move_back(admin_request, nova_admin, since, originals):
         return all(getattr(servers[i], HOST_ATTR) == HOST and
                    _idle(servers[i]) for i in originals if i in servers)
 
-    first = [True]
-
-    def plan_once():
-        if first[0]:
-            first[0] = False
-            return plan
-        return plan_fn()
-    return plan, _run(admin_request, nova_admin, plan_once, track_fn, done,
-                      "the move back")
+    _run(admin_request, _first_then(plan, plan_fn), track_fn, done,
+         "the move back")
+    return plan
 
 
 def _restore(admin_request, nova_admin, since, originals):
-    """Finalizer: cmp1 enabled, its instances back (best effort)."""
-    servers = _servers(nova_admin)
-    away = [i for i in originals
-            if i in servers and getattr(servers[i], HOST_ATTR) != HOST]
+    """Finalizer: HOST enabled, its instances back (best effort)."""
     try:
+        servers = _servers(nova_admin)
         for s in servers.values():
             if s.id in originals and s.status == "VERIFY_RESIZE":
                 nova_admin.servers.confirm_resize(s)
-        if away:
+        if any(i in servers and getattr(servers[i], HOST_ATTR) != HOST
+               for i in originals):
             _move_back(admin_request, nova_admin, since, originals)
     finally:
-        services = api.nova.service_list(admin_request, host=HOST)
-        if services and services[0].status == "disabled":
+        service = data.service_of(admin_request, HOST)
+        if service is not None and service.status == "disabled":
             api.nova.service_enable(admin_request, HOST)
 
 
-def test_drain_cmp1_then_move_back(admin_request, nova_admin, request):
+def test_drain_cmp2_with_a_must_cold_vtpm_instance_then_move_back(
+        admin_request, nova_admin, extras, request):
+    vtpm, off, cfg = (extras[name] for name, _f, _o, _s in EXTRAS)
     before = {s.id: s for s in _wait_idle_on(nova_admin, HOST)}
-    assert len(before) >= 6, "cmp1 should hold the seeded instances"
+    assert set(extras.values()) <= set(before)
+    assert len(before) >= 6, [s.name for s in before.values()]
     states = {i: s.status for i, s in before.items()}
     names = {i: s.name for i, s in before.items()}
-    assert "SHUTOFF" in states.values()
+    assert states[vtpm] == states[cfg] == "ACTIVE"
+    assert states[off] == "SHUTOFF"
+
+    # Nova itself refuses to live migrate the vTPM instance (before any
+    # migration record exists): cold migration is the only way out.
+    with pytest.raises(nova_exceptions.ClientException) as refused:
+        api.nova.server_live_migrate(admin_request, vtpm)
+    assert "vTPM" in str(submit.explain(refused.value))
 
     since = data.ensure_marker(admin_request, HOST,
                                reason="integration test drain")
     request.addfinalizer(
         lambda: _restore(admin_request, nova_admin, since, set(before)))
-    service = api.nova.service_list(admin_request, host=HOST)[0]
+    service = data.service_of(admin_request, HOST)
     assert service.status == "disabled"
     assert data.parse_marker(service.disabled_reason)[0] == since
 
@@ -161,12 +249,42 @@ def test_drain_cmp1_then_move_back(admin_request, nova_admin, request):
     plan = data.make_plan(facts)
     rows = {r.instance_id: r for r in plan.rows}
     assert set(before) <= set(rows)
-    off = [i for i, st in states.items() if st == "SHUTOFF"]
-    for i in off:
-        assert rows[i].strategy is planning.Strategy.COLD, rows[i]
-    assert plan.order, plan
-    kinds = {rows[i].strategy for i in plan.order}
-    assert planning.Strategy.COLD in kinds and len(kinds) >= 2, kinds
+    assert set(plan.order) >= set(before), [
+        (r.name, r.strategy.value, r.why) for r in plan.rows]
+    assert plan.submittable
+    # SHUTOFF: cold, by its state.
+    for i, status in states.items():
+        if status == "SHUTOFF":
+            assert rows[i].strategy is planning.Strategy.COLD, rows[i]
+    # The vTPM instance is running, yet cold: live migration has a
+    # blocker, which the plan row shows (as the page renders it).
+    row = rows[vtpm]
+    assert row.strategy is planning.Strategy.COLD, row
+    assert "vtpm-live" in row.why, row.why
+    shown = {r["id"]: r for r in data.plan_context(
+        plan, facts.hosts, HOST)["plan_rows"]}[vtpm]
+    assert shown["strategy"] == "cold"
+    live_blocked = [f for f in shown["findings"]
+                    if f["code"] == "plan-live-blocked"]
+    assert live_blocked, shown["findings"]
+    assert "vTPM" in live_blocked[0]["message"]
+    assert "tpm_secret_security=host" in live_blocked[0]["message"]
+    # Only cmp3 has the TPM traits besides cmp2: the plan predicts it, and
+    # sends this row first so the others cannot take its room there.
+    assert row.restricted and row.expected_host == "cmp3", row
+    assert plan.order[0] == vtpm, plan.order
+    # The running ones without such a blocker go live (config drive too).
+    for i, status in states.items():
+        if status == "ACTIVE" and i != vtpm:
+            assert rows[i].strategy in (planning.Strategy.LIVE,
+                                        planning.Strategy.LIVE_BLOCK), \
+                rows[i]
+    # Insisting on live migration for it is a blocked row, never sent.
+    insist = data.make_plan(facts, overrides={
+        vtpm: planning.Override(strategy=planning.Strategy.LIVE)})
+    assert insist.row(vtpm).strategy is planning.Strategy.BLOCKED
+    assert "vtpm-live" in {f.code for f in insist.row(vtpm).blockers}
+    assert vtpm not in insist.order
     assert {s.id for s in _wait_idle_on(nova_admin, HOST)} == set(before)
 
     def plan_fn():
@@ -180,45 +298,46 @@ def test_drain_cmp1_then_move_back(admin_request, nova_admin, request):
             r.state == data.DONE for r in tracking.rows
             if r.id in before)
 
-    first = [True]
-
-    def plan_once():
-        if first[0]:
-            first[0] = False
-            return plan
-        return plan_fn()
-
-    results, tracking = _run(admin_request, nova_admin, plan_once,
-                             track_fn, done, "the drain of cmp1")
+    results, tracking = _run(admin_request, _first_then(plan, plan_fn),
+                             track_fn, done, "the drain of " + HOST)
     assert {r.id for r in results} >= set(before)
     # Tracking needs only Nova: a fresh read shows the same drain.
     again = data.track(admin_request, HOST)
     assert again.since == since and again.host_empty
     assert {r.id for r in again.rows} >= set(before)
 
-    # From Nova: cmp1 is empty, every instance elsewhere in its state.
+    # From Nova: the host is empty, every instance elsewhere in its state,
+    # the vTPM one where its traits are, by cold migration.
     servers = _servers(nova_admin)
     assert not [s.name for s in servers.values()
                 if getattr(s, HOST_ATTR) == HOST]
     for i in before:
-        s = servers[i]
-        assert getattr(s, HOST_ATTR) != HOST, names[i]
+        assert getattr(servers[i], HOST_ATTR) != HOST, names[i]
         democloud.wait_for(
             lambda: _idle(nova_admin.servers.get(i)) and
             nova_admin.servers.get(i).status == states[i],
             timeout=60, what="%s %s" % (names[i], states[i]))
+    assert getattr(servers[vtpm], HOST_ATTR) in TPM_HOSTS
+    moves = data.drain_records(
+        api.nova.migration_list(admin_request, instance_id=vtpm), HOST,
+        since)
+    assert moves[vtpm].migration_type == "migration", moves[vtpm]
 
-    # Move back: the instances that left in this drain, then enabled.
-    back_plan, _ = _move_back(admin_request, nova_admin, since, set(before))
+    # Move back: the instances that left in this drain, host enabled.
+    back_plan = _move_back(admin_request, nova_admin, since, set(before))
     back_rows = {r.instance_id: r for r in back_plan.rows}
     assert set(before) <= set(back_rows)
-    for i in off:
-        assert back_rows[i].strategy is planning.Strategy.COLD
+    assert back_rows[vtpm].strategy is planning.Strategy.COLD
+    assert "vtpm-live" in back_rows[vtpm].why
+    for i, status in states.items():
+        if status == "SHUTOFF":
+            assert back_rows[i].strategy is planning.Strategy.COLD
     servers = _servers(nova_admin)
     for i in before:
         assert getattr(servers[i], HOST_ATTR) == HOST, names[i]
         democloud.wait_for(
-            lambda: nova_admin.servers.get(i).status == states[i],
+            lambda: _idle(nova_admin.servers.get(i)) and
+            nova_admin.servers.get(i).status == states[i],
             timeout=60, what="%s back %s" % (names[i], states[i]))
-    service = api.nova.service_list(admin_request, host=HOST)[0]
+    service = data.service_of(admin_request, HOST)
     assert service.status == "enabled"

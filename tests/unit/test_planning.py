@@ -422,6 +422,79 @@ def test_unknown_free_capacity_is_a_note_not_a_pass():
     assert "free RAM of cmp2" in note.message and "PCPU" not in note.message
 
 
+# Placement pre-filters by traits: the demo cloud's vTPM drain -------------
+
+TPM = frozenset({"COMPUTE_SECURITY_TPM_2_0", "COMPUTE_SECURITY_TPM_CRB",
+                 "COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER"})
+VTPM_SPECS = {"hw:tpm_version": "2.0", "hw:tpm_model": "tpm-crb"}
+
+
+def test_vtpm_instance_is_predicted_only_on_a_host_with_the_traits():
+    vtpm = make_instance("i-vtpm", extra_specs=VTPM_SPECS)
+    # The roomiest host lacks the TPM traits: the scheduler never picks it.
+    hosts = [make_host("big", ram_gib=64), make_host("tpm", ram_gib=8,
+                                                     traits=TPM)]
+    plan = drain([vtpm], hosts)
+    row = plan.row("i-vtpm")
+    assert row.strategy is Strategy.COLD and "vtpm-live" in row.why
+    assert row.expected_host == "tpm"
+    assert row.restricted
+
+
+def test_restricted_rows_are_submitted_first_and_keep_their_room():
+    # As when draining cmp2 of the demo cloud: live migrations sent first
+    # filled cmp3, the only other TPM host, and the vTPM instance's cold
+    # migration, sent last, got "No valid host".
+    vtpm = make_instance("i-vtpm", ram_gib=2, extra_specs=VTPM_SPECS)
+    live = [make_instance("i-a", ram_gib=4), make_instance("i-b", ram_gib=4)]
+    off = make_instance("i-off", ram_gib=1, status="SHUTOFF")
+    hosts = [make_host("cmp1", ram_gib=7), make_host("cmp3", ram_gib=9,
+                                                     traits=TPM)]
+    plan = drain(live + [vtpm, off], hosts)
+    assert plan.order[0] == "i-vtpm"
+    assert plan.order[1:] == ("i-a", "i-b", "i-off")  # then live, cold
+    assert plan.row("i-vtpm").expected_host == "cmp3"
+    assert plan.submittable and not plan.blocked
+    assert not [r for r in plan.rows if r.restricted and r.instance_id !=
+                "i-vtpm"]
+    # Every host has the traits: nothing is restricted, the usual order.
+    both = [make_host("cmp1", ram_gib=7, traits=TPM),
+            make_host("cmp3", ram_gib=9, traits=TPM)]
+    plan = drain(live + [vtpm, off], both)
+    assert plan.order == ("i-a", "i-b", "i-vtpm", "i-off")
+    assert not plan.row("i-vtpm").restricted
+
+
+def test_no_host_with_the_traits_blocks_with_the_reason():
+    vtpm = make_instance("i-vtpm", extra_specs=VTPM_SPECS)
+    plan = drain([vtpm, make_instance("i-a")], [make_host("cmp1")])
+    row = plan.row("i-vtpm")
+    assert row.strategy is Strategy.BLOCKED and row.intended is Strategy.COLD
+    assert "COMPUTE_SECURITY_TPM_2_0" in row.why
+    assert "no other enabled, up host has them" in row.why
+    assert plan.row("i-a").strategy is Strategy.LIVE
+    assert not plan.submittable
+
+
+def test_trait_host_without_room_blocks_with_its_name():
+    vtpm = make_instance("i-vtpm", ram_gib=4, extra_specs=VTPM_SPECS)
+    hosts = [make_host("cmp1", ram_gib=64),
+             make_host("cmp3", ram_gib=2, traits=TPM)]
+    plan = drain([vtpm], hosts)
+    row = plan.row("i-vtpm")
+    assert row.strategy is Strategy.BLOCKED
+    assert "can only go to a host with trait(s)" in row.why
+    assert "cmp3, which lacks room" in row.why
+
+
+def test_unknown_traits_are_assumed_to_fit():
+    vtpm = make_instance("i-vtpm", extra_specs=VTPM_SPECS)
+    plan = drain([vtpm], [make_host("cmp1", traits=None)])
+    row = plan.row("i-vtpm")
+    assert row.strategy is Strategy.COLD and row.expected_host == "cmp1"
+    assert row.restricted  # cannot tell: sent first, harmless
+
+
 # ---------------------------------------------------------------------------
 # Server groups
 # ---------------------------------------------------------------------------
