@@ -1792,7 +1792,9 @@ def rule_ports(c):
             "Read the Neutron ports (binding:vnic_type) of the instance.",
         )
         return
-    if not types:
+    if not types or all(t == "normal" for t in types):
+        # Plain ports, the common case (checked once per instance of a
+        # plan): nothing to say.
         return
     types = [str(t).lower() for t in types]
     accel = [t for t in types if t in _ACCEL_PORTS]
