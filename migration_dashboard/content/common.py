@@ -113,3 +113,36 @@ class PolicyRequiredMixin:
                 _("You are not allowed to do this (policy %s).")
                 % ", ".join(rule for _svc, rule in self.policy_rules))
         return super().dispatch(request, *args, **kwargs)
+
+
+def policy_allows(request, rules):
+    """``policy.check(rules, request)``, evaluated once per request.
+
+    A table offers the same actions on every row; without a per-row target
+    the answer cannot differ between rows, and the policy engine costs
+    about as much per call as rendering a cell.
+    """
+    cache = getattr(request, "_migration_dashboard_policy", None)
+    if cache is None:
+        cache = request._migration_dashboard_policy = {}
+    key = tuple(rules)
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = cache[key] = bool(policy.check(rules, request))
+    return allowed
+
+
+class PolicyOncePerRequest:
+    """Mixin for table actions: their policy rules are checked once per
+    request (see :func:`policy_allows`), then ``allowed()`` per row.
+
+    Horizon checks an action's policy for every row it is rendered on;
+    actions that give a per-row target (``get_policy_target``) keep that.
+    """
+
+    def _allowed(self, request, datum):
+        if self.policy_rules and not self.get_policy_target(request, datum):
+            if not policy_allows(request, self.policy_rules):
+                return False
+            return self.allowed(request, datum)
+        return super()._allowed(request, datum)

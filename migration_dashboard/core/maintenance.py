@@ -199,3 +199,40 @@ def maintenance_hosts_to_enable(source, summaries):
         if row.host == source or row.prepared_for == source:
             result.append(row)
     return result
+
+
+@dataclasses.dataclass(frozen=True)
+class HostCounts:
+    """Counts over every host, for the overview's one-line summary (the
+    table shows one page of hosts; these say what the other pages hold)."""
+    total: int = 0
+    enabled: int = 0
+    disabled: int = 0
+    up: int = 0
+    down: int = 0
+    forced_down: int = 0
+    migrating: int = 0  # hosts with a migration in progress, in or out
+
+
+def count_hosts(summaries):
+    """:class:`HostCounts` of ``summaries`` (HostSummary rows)."""
+    counts = dict.fromkeys(
+        ("total", "enabled", "disabled", "up", "down", "forced_down",
+         "migrating"), 0)
+    for row in summaries:
+        counts["total"] += 1
+        if row.status == "enabled":
+            counts["enabled"] += 1
+        elif row.status == "disabled":
+            counts["disabled"] += 1
+        # A forced-down host counts as down whatever its last report says,
+        # as the table marks it.
+        if row.is_down:
+            counts["down"] += 1
+        elif row.state == "up":
+            counts["up"] += 1
+        if row.forced_down:
+            counts["forced_down"] += 1
+        if row.migrations_in_progress:
+            counts["migrating"] += 1
+    return HostCounts(**counts)

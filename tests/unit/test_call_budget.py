@@ -1,5 +1,6 @@
 """API calls per page, counted at the HTTP layer: the number must not grow
 with the number of hosts, instances or migrations."""
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from openstack_dashboard.test import helpers as test
@@ -22,12 +23,20 @@ class HostsCallBudgetTests(test.BaseAdminViewTests):
         self.assertContains(res, "cmp3")
         large, res = self._calls(INDEX_URL, hosts=120, migrations=400,
                                  instances_per_host=20)
-        self.assertContains(res, "cmp120")
+        # One page of hosts is shown; the summary counts every host.
+        self.assertContains(res, "120 compute hosts")
+        self.assertContains(res, 'id="hosts__row__cmp20"')
         self.assertEqual(small.count(), large.count())
+        # The last page costs the same: the lists are not re-read per page.
+        last, res = self._calls(INDEX_URL + "?marker=cmp100", hosts=120,
+                                migrations=400, instances_per_host=20)
+        self.assertContains(res, 'id="hosts__row__cmp120"')
+        self.assertEqual(large.count(), last.count())
         # services + hypervisors + migrations (+ version discovery once).
         self.assertLessEqual(large.count("nova"), 4)
         self.assertEqual(0, large.count("placement"))
 
+    @override_settings(API_RESULT_PAGE_SIZE=50)
     def test_lists_follow_pages_instead_of_truncating(self):
         cloud, res = self._calls(INDEX_URL, hosts=25, page_limit=10)
         self.assertContains(res, "cmp25")

@@ -1,6 +1,7 @@
 """View tests for the Compute Hosts panel (plugin api module mocked)."""
 from unittest import mock
 
+from django.test.utils import override_settings
 from django.urls import reverse
 from novaclient import exceptions as nova_exceptions
 
@@ -96,6 +97,146 @@ class HostsIndexTests(test.BaseAdminViewTests):
         self.assertEqual(200, res.status_code)
         self.assertContains(res, "cmp1")
         self.assertContains(res, "Unable to read host capacity")
+
+
+class HostsPagingTests(test.BaseAdminViewTests):
+    """The overview shows one page of hosts; filter and counts see all."""
+
+    def setUp(self):
+        super().setUp()
+        # cmp1 ... cmp10; two in maintenance and one forced down, all of
+        # them past the first page of 4, plus one migration out of cmp9.
+        self.services = [f.service("cmp%d" % i) for i in range(1, 11)]
+        self.services[6] = f.service("cmp7", status="disabled",
+                                     reason="kernel upgrade")
+        self.services[7] = f.service("cmp8", status="disabled",
+                                     reason="disk swap")
+        self.services[9] = f.service("cmp10", state="down",
+                                     forced_down=True)
+        # Nova's order (by id) is not the page's order.
+        self.services.reverse()
+        self.migrations = [f.migration(1, "i1", "cmp9", "cmp2")]
+        patches = [mock.patch.object(api.nova, name, return_value=value)
+                   for name, value in (
+                       ("service_list", self.services),
+                       ("hypervisor_list", [f.hypervisor(s.host)
+                                            for s in self.services]),
+                       ("migration_list", self.migrations))]
+        self.mocks = [p.start() for p in patches]
+        for p in patches:
+            self.addCleanup(p.stop)
+
+    def _hosts(self, res):
+        return [row.host for row in res.context["table"].data]
+
+    def _summary(self, res):
+        content = res.content.decode()
+        start = content.index('id="hosts_summary"')
+        return " ".join(content[start:content.index("</p>", start)].split())
+
+    @override_settings(API_RESULT_PAGE_SIZE=4)
+    def test_pages_follow_markers_both_ways(self):
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(["cmp1", "cmp2", "cmp3", "cmp4"], self._hosts(res))
+        self.assertContains(res, 'href="?marker=cmp4"')
+        self.assertNotContains(res, "prev_marker=")
+        res = self.client.get(INDEX_URL + "?marker=cmp4")
+        self.assertEqual(["cmp5", "cmp6", "cmp7", "cmp8"], self._hosts(res))
+        self.assertContains(res, 'href="?prev_marker=cmp5"')
+        self.assertContains(res, 'href="?marker=cmp8"')
+        # Disabled rows on page 2 are still marked as in maintenance.
+        self.assertIn("warning", _row_html(res.content.decode(), "cmp7"))
+        res = self.client.get(INDEX_URL + "?marker=cmp8")
+        self.assertEqual(["cmp9", "cmp10"], self._hosts(res))
+        self.assertNotContains(res, 'href="?marker=')
+        res = self.client.get(INDEX_URL + "?prev_marker=cmp9")
+        self.assertEqual(["cmp5", "cmp6", "cmp7", "cmp8"], self._hosts(res))
+        # Still three list calls a page, not one per host or per page.
+        for m in self.mocks:
+            self.assertEqual(4, m.call_count)
+
+    @override_settings(API_RESULT_PAGE_SIZE=4)
+    def test_summary_counts_every_host_not_the_page(self):
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(4, len(self._hosts(res)))
+        self.assertEqual(
+            "10 compute hosts: 8 enabled, 2 disabled (in maintenance); "
+            "9 up, 1 down (1 forced down); 2 with migrations in progress.",
+            self._summary(res).split(">", 1)[1].strip())
+
+    @override_settings(API_RESULT_PAGE_SIZE=4)
+    def test_filter_finds_hosts_on_any_page(self):
+        param = "hosts__filter__q"
+        # The filter goes to the server and back to the first page.
+        res = self.client.post(INDEX_URL + "?marker=cmp4",
+                               {param: "CMP9", param + "_field": "host"})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(["cmp9"], self._hosts(res))
+        self.assertIn("1 matches the filter.", self._summary(res))
+        # Any field: the disabled reason of a host on the second page.
+        self.client.post(INDEX_URL, {param: "kernel",
+                                     param + "_field": "any"})
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(["cmp7"], self._hosts(res))
+        # Filter before the cut: page 2 of the disabled hosts and cmp10
+        # (forced down, enabled) would not exist if the page were cut first.
+        self.client.post(INDEX_URL, {param: "disabled",
+                                     param + "_field": "status"})
+        with override_settings(API_RESULT_PAGE_SIZE=1):
+            res = self.client.get(INDEX_URL)
+            self.assertEqual(["cmp7"], self._hosts(res))
+            res = self.client.get(INDEX_URL + "?marker=cmp7")
+            self.assertEqual(["cmp8"], self._hosts(res))
+        self.assertIn("10 compute hosts", self._summary(res))
+        self.assertIn("2 match the filter.", self._summary(res))
+
+    @override_settings(API_RESULT_PAGE_SIZE=2)
+    def test_markers_of_hostile_host_names_are_quoted_and_escaped(self):
+        hostile = 'a&b"<x> ?marker=zz#'
+        services = [f.service(hostile), f.service("a1"), f.service("b1")]
+        self.mocks[0].return_value = services
+        self.mocks[1].return_value = [f.hypervisor(s.host) for s in services]
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(["a1", hostile], self._hosts(res))
+        content = res.content.decode()
+        # Quoted for the URL, then escaped for HTML: no raw markup, and the
+        # name cannot add parameters of its own.
+        self.assertIn('href="?marker=a%26b%22%3Cx%3E+%3Fmarker%3Dzz%23"',
+                      content)
+        self.assertNotIn("<x>", content)
+        # Following the link (the browser decodes it) reaches page 2.
+        res = self.client.get(INDEX_URL, {"marker": hostile})
+        self.assertEqual(["b1"], self._hosts(res))
+        self.assertContains(
+            res, 'href="?prev_marker=b1"')
+        res = self.client.get(INDEX_URL, {"prev_marker": "b1"})
+        self.assertEqual(["a1", hostile], self._hosts(res))
+
+    def test_policy_is_checked_per_page_not_per_row(self):
+        checks = []
+        counts = []
+        for hosts in (2, 10):
+            self.mocks[0].return_value = self.services[:hosts]
+            del checks[:]
+            with override_settings(
+                    POLICY_CHECK_FUNCTION="tests.unit.test_hosts_views."
+                                          "counting_policy"), \
+                    mock.patch(__name__ + ".POLICY_CHECKS", checks):
+                res = self.client.get(INDEX_URL)
+            self.assertEqual(hosts, len(self._hosts(res)))
+            self.assertContains(res, "__action_disable")
+            counts.append(len(checks))
+        self.assertEqual(counts[0], counts[1])
+
+
+POLICY_CHECKS = []
+
+
+def counting_policy(rules, request, target=None):
+    """A policy engine that allows everything and counts its checks."""
+    POLICY_CHECKS.append(rules)
+    return True
 
 
 def _row_html(content, host):

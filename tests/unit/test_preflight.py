@@ -1396,6 +1396,85 @@ def test_check_many_consumes_numa_room(src, dst):
     assert "numa-insufficient" in codes(results["i-1"], BLOCKER)
 
 
+def test_check_many_derives_spec_facts_per_flavor(src, dst):
+    # check_many derives a flavor's spec facts once and reuses them for the
+    # next instances of the same flavor: instances of flavors that differ
+    # in their extra specs, or only in their vCPUs, must each keep their
+    # own findings, whatever the order they come in.
+    dst.free_pcpus = 1
+
+    def inst(n, vcpus, specs):
+        # Each server read from Nova carries its own copy of its flavor.
+        return make_instance(
+            id="i-%d" % n,
+            flavor=Flavor(vcpus, 2048, 20, extra_specs=dict(specs)),
+        )
+
+    shared = {"hw:cpu_policy": "shared"}
+    instances = [
+        inst(0, 2, PINNED),
+        inst(1, 2, shared),
+        inst(2, 1, PINNED),  # 1 PCPU: fits, and takes the only one
+        inst(3, 2, PINNED),
+        inst(4, 2, shared),
+    ]
+    results = pf.check_many(instances, src, dst, live())
+    for blocked in ("i-0", "i-3"):
+        f = find(results[blocked], "pcpu-insufficient")
+        assert f.severity is BLOCKER and "needs 2 dedicated CPUs" in f.message
+    for plain in ("i-1", "i-4"):
+        assert not {"pcpu-insufficient"} & codes(results[plain])
+        assert not pf.has_blockers(results[plain])
+    assert not pf.has_blockers(results["i-2"])
+    # The same plan, instance by instance, gives the same findings.
+    for one in instances[:2]:
+        assert results[one.id] == pf.check(one, src, dst, live())
+
+
+def test_profile_from_the_flavor_cache_equals_a_fresh_one():
+    # Every fact derived from specs and image properties must be part of
+    # what the cache copies; a fact left out would be missing (or another
+    # flavor's) on the second instance of a flavor.
+    specs = {
+        "hw:cpu_policy": "mixed",
+        "hw:cpu_dedicated_mask": "^0",
+        "hw:mem_page_size": "1GB",
+        "hw:numa_nodes": "2",
+        "hw:emulator_threads_policy": "isolate",
+        "hw:tpm_version": "2.0",
+        "hw:tpm_model": "tpm-crb",
+        "hw:mem_encryption": "true",
+        "hw:pmem": "2GB",
+        "accel:device_profile": "fpga",
+        "pci_passthrough:alias": "a1:2,b1",
+        "resources:VGPU": "1",
+        "trait:CUSTOM_X": "required",
+        "trait:CUSTOM_Y": "forbidden",
+    }
+    image = {"hw_machine_type": "pc", "trait:CUSTOM_Z": "required"}
+    cache = {}
+    fresh, first, second = (
+        pf._Profile(
+            make_instance(
+                id="i-%d" % n,
+                flavor=Flavor(4, 4096, 20, extra_specs=dict(specs)),
+                image_properties=dict(image),
+            ),
+            cache if n else None,
+        )
+        for n in range(3)
+    )
+    assert len(cache) == 1  # the second profile came from the cache
+    for name in pf._Profile.__slots__:
+        if name in ("inst", "label"):
+            continue
+        assert getattr(second, name) == getattr(fresh, name), name
+        assert getattr(first, name) == getattr(fresh, name), name
+    # vCPUs 1-3 dedicated ("^0") plus the isolated emulator thread.
+    assert fresh.pcpu_need == 4 and fresh.vcpu_need == 1
+    assert fresh.pinned and fresh.vgpus == 1
+
+
 # ---------------------------------------------------------------------------
 # candidate_hosts
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from migration_dashboard.content.migrations import links as migration_links
 SERVICE_UPDATE = (("compute", "os_compute_api:os-services:update"),)
 
 
-class DisableHost(tables.LinkAction):
+class DisableHost(common.PolicyOncePerRequest, tables.LinkAction):
     name = "disable"
     verbose_name = _("Disable")
     url = "horizon:admin:hosts:disable"
@@ -34,7 +34,7 @@ class DisableHosts(DisableHost):
     url = "horizon:admin:hosts:disable_many"
 
 
-class ReasonedBatchAction(tables.BatchAction):
+class ReasonedBatchAction(common.PolicyOncePerRequest, tables.BatchAction):
     """A BatchAction whose failures carry the service's own reason."""
 
     def handle(self, table, request, obj_ids):
@@ -67,7 +67,7 @@ class EnableHost(ReasonedBatchAction):
         api.nova.service_enable(request, obj_id)
 
 
-class ForceDownHost(tables.LinkAction):
+class ForceDownHost(common.PolicyOncePerRequest, tables.LinkAction):
     name = "force_down"
     verbose_name = _("Force Down")
     url = "horizon:admin:hosts:force_down"
@@ -104,7 +104,7 @@ class ForceUpHost(ReasonedBatchAction):
             raise evac_data.explain_force_up(exc, obj_id)
 
 
-class PrepareDestination(tables.LinkAction):
+class PrepareDestination(common.PolicyOncePerRequest, tables.LinkAction):
     name = "prepare_destination"
     verbose_name = _("Prepare as Destination")
     url = "horizon:admin:hosts:prepare_destination"
@@ -115,7 +115,8 @@ class PrepareDestination(tables.LinkAction):
         return host is None or (host.state == "up" and not host.forced_down)
 
 
-class CompleteMaintenance(tables.LinkAction):
+class CompleteMaintenance(common.PolicyOncePerRequest,
+                          tables.LinkAction):
     name = "complete_maintenance"
     verbose_name = _("Complete Maintenance")
     url = "horizon:admin:hosts:complete_maintenance"
@@ -128,13 +129,41 @@ class CompleteMaintenance(tables.LinkAction):
                 (host.status == "disabled" and not host.prepared_for))
 
 
+class EvacuateHost(common.PolicyOncePerRequest, evac_tables.EvacuateHost):
+    """Evacuate Host, its policy checked once per page, not per row."""
+
+
+class DrainHost(common.PolicyOncePerRequest, drain_tables.DrainHost):
+    """Drain Host, its policy checked once per page, not per row."""
+
+
+FILTER_FIELDS = ("host", "zone", "status", "state", "disabled_reason")
+
+
+def filter_hosts(hosts, field, value):
+    """Hosts whose ``field`` (any of FILTER_FIELDS if not one of them)
+    contains ``value``, case-insensitive."""
+    fields = (field,) if field in FILTER_FIELDS else FILTER_FIELDS
+    return common.filter_rows(hosts, fields, value)
+
+
 class HostFilterAction(tables.FilterAction):
-    """Matches host, zone, status, state and disabled reason."""
+    """Filters on the server: the view filters every host before it cuts
+    the page (a filter in the browser would only see the page shown)."""
+    filter_type = "server"
+    filter_choices = (
+        ("any", _("Host, zone, status, state or reason"), False),
+        ("host", _("Host"), False),
+        ("zone", _("Zone"), False),
+        ("status", _("Status"), False, _("enabled or disabled")),
+        ("state", _("State"), False, _("up or down")),
+        ("disabled_reason", _("Disabled reason"), False),
+    )
 
     def filter(self, table, hosts, filter_string):
-        return common.filter_rows(
-            hosts, ("host", "zone", "status", "state", "disabled_reason"),
-            filter_string)
+        # The view already applied it to all hosts; applying it again to
+        # the page keeps the table right wherever its data comes from.
+        return filter_hosts(hosts, table.get_filter_field(), filter_string)
 
 
 def _status(host):
@@ -233,7 +262,7 @@ class HostsTable(tables.DataTable):
         table_actions = (HostFilterAction, DisableHosts, EnableHost)
         row_actions = (DisableHost, EnableHost, PrepareDestination,
                        CompleteMaintenance, ForceDownHost, ForceUpHost,
-                       evac_tables.EvacuateHost, drain_tables.DrainHost)
+                       EvacuateHost, DrainHost)
 
 
 # ----------------------------------------------------------- detail tables
