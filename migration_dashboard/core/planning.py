@@ -766,9 +766,11 @@ class _Entry:
 def _plan(direction, host_name, entries, hosts_by_name, options):
     mv = pf.parse_microversion(options.microversion)
     plan_findings = []
+    # Flavor facts derived once per distinct flavor, not once per instance.
+    derived = {}
     for e in entries:
         if e.strategy is None:
-            _choose(e, hosts_by_name, options, mv)
+            _choose(e, hosts_by_name, options, mv, derived)
     moving = [e for e in entries if e.strategy in MOVING]
     up = [
         h for h in hosts_by_name.values()
@@ -817,7 +819,7 @@ def _plan(direction, host_name, entries, hosts_by_name, options):
 # Strategy choice -------------------------------------------------------------
 
 
-def _choose(e, hosts_by_name, options, mv):
+def _choose(e, hosts_by_name, options, mv, derived=None):
     """Pick the strategy of one row from standalone pre-flight checks."""
     inst = e.inst
     o = e.override
@@ -826,7 +828,7 @@ def _choose(e, hosts_by_name, options, mv):
         return
     if o is not None and o.strategy in (Strategy.BLOCKED, Strategy.NOTHING):
         o = None  # not a choice an operator can impose
-    e.p = p = pf._Profile(inst)
+    e.p = p = pf._Profile(inst, derived)
     e.disk_gb = p.disk_need
     dst = None
     if e.dest is not None:
