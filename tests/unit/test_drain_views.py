@@ -529,6 +529,9 @@ class TrackTests(_Base):
                             mig(1, inst.id, status="cancelled"), "cmp1")
         self.assertEqual(data.FAILED, row.state)
         self.assertIn("cancelled", row.reason)
+        # No fault on a live instance: the operator is sent to the record,
+        # whose page shows Nova's action events.
+        self.assertIn("open the migration record", row.reason)
         row = data.classify(data.TrackRow(id=inst.id), inst,
                             mig(1, inst.id, status="reverted",
                                 kind="migration"), "cmp1")

@@ -478,6 +478,12 @@ def classify(row, inst, mig, host, direction=DRAIN):
             "status": status, "host": inst.host or "?"})
         if inst.fault:
             row.reason += " " + inst.fault
+        else:
+            # Nova keeps a live instance's failure reason in its action
+            # events, not in its fault; reading them here would cost calls
+            # per failed row, so point at the record's page, which shows them.
+            row.reason += " " + str(_("Nova's reason: open the migration "
+                                      "record."))
         return row
     row.state = WAITING
     if status == "reverted":
