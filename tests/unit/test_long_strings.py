@@ -30,7 +30,8 @@ def _fill(head, length, filler="ж"):
     return head + filler * (length - len(head) - len(tail)) + tail
 
 
-_MARKUP = '<script>alert("%s")</script> \'q\' "dq" &amp; &lt;b&gt; ünï 维护 '
+_MARKUP = ('<script>alert("%s")</script> \'q\' "dq" '
+           '&amp; &lt;b&gt; ünï 维护 ')
 # Nova's limits: services.disabled_reason and instances.display_name are
 # 255 characters, Keystone's project name 64; a fault or a traceback has
 # no practical limit.

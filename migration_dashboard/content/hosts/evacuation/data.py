@@ -368,7 +368,8 @@ def apply_instance(row, inst):
 
 
 def stall_seconds():
-    return int(getattr(settings, "MIGRATION_DASHBOARD_EVACUATION_STALL_SECONDS",
+    return int(getattr(settings,
+                       "MIGRATION_DASHBOARD_EVACUATION_STALL_SECONDS",
                        STALL_SECONDS))
 
 
