@@ -113,3 +113,33 @@ class PolicyRequiredMixin:
                 _("You are not allowed to do this (policy %s).")
                 % ", ".join(rule for _svc, rule in self.policy_rules))
         return super().dispatch(request, *args, **kwargs)
+
+
+# A move or an evacuation request that shows no sign of life for this long
+# was lost on its way (nova-conductor killed or restarted while it held
+# it): Nova leaves the instance in its task for ever and never retries.
+# Moves take seconds to a few minutes to leave their first state.
+STALL_SECONDS = 300
+
+
+def stall_seconds():
+    """The delay after which the pages call a request lost (setting
+    MIGRATION_DASHBOARD_STALL_SECONDS)."""
+    from django.conf import settings
+    return int(getattr(settings, "MIGRATION_DASHBOARD_STALL_SECONDS",
+                       STALL_SECONDS))
+
+
+def utcnow():
+    import datetime
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def age_text(seconds):
+    """'45 seconds' / '7 minutes' for the stall messages."""
+    from django.utils.translation import ngettext
+    seconds = int(seconds)
+    if seconds < 120:
+        return ngettext("%d second", "%d seconds", seconds) % seconds
+    minutes = seconds // 60
+    return ngettext("%d minute", "%d minutes", minutes) % minutes

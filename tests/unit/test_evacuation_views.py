@@ -10,6 +10,7 @@ from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
 from migration_dashboard.api import neutron  # noqa: F401 (api.neutron)
+from migration_dashboard.content import common
 from migration_dashboard.content.hosts.evacuation import data
 from tests.unit import fixtures as f
 
@@ -441,7 +442,7 @@ class StatusTests(test.BaseAdminViewTests):
         lost = f.migration(9, "inst-lost", "cmp3", None, status="accepted",
                            migration_type="evacuation")
         lost._data["created_at"] = lost._data["updated_at"] = _ago(
-            seconds=data.STALL_SECONDS + 60)
+            seconds=common.STALL_SECONDS + 60)
         young = f.migration(10, "inst-young", "cmp3", None,
                             status="accepted", migration_type="evacuation")
         young._data["created_at"] = young._data["updated_at"] = _ago(
@@ -486,11 +487,11 @@ class StatusTests(test.BaseAdminViewTests):
                           migration_type="evacuation")
         mig._data["updated_at"] = _ago(seconds=90)
         self.assertFalse(data.mark_stalled(row, mig, "cmp3").stalled)
-        with self.settings(MIGRATION_DASHBOARD_EVACUATION_STALL_SECONDS=60):
+        with self.settings(MIGRATION_DASHBOARD_STALL_SECONDS=60):
             self.assertTrue(data.mark_stalled(row, mig, "cmp3").stalled)
         # Left the failed host: never "stalled", whatever the record says.
         row = data.Row(id="i", outcome=data.ACCEPTED, host="cmp1")
-        with self.settings(MIGRATION_DASHBOARD_EVACUATION_STALL_SECONDS=60):
+        with self.settings(MIGRATION_DASHBOARD_STALL_SECONDS=60):
             self.assertFalse(data.mark_stalled(row, mig, "cmp3").stalled)
 
 

@@ -9,11 +9,9 @@ happen" summary, the password, the bounded submission and the rows of the
 result / status table.
 """
 import dataclasses
-import datetime
 import re
 import secrets
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from migration_dashboard import api
@@ -35,11 +33,9 @@ REBUILT = ("done", "completed")
 FAILED = ("failed", "error")
 
 # An evacuation whose record has not moved on from `accepted` or
-# `pre-migrating` for this long, with the instance still on the failed
-# host, was lost on the way: a rebuild takes seconds to a few minutes, but
-# a request nova-conductor dropped (killed or restarted while it held it)
+# `pre-migrating` for common.stall_seconds(), with the instance still on
+# the failed host, was lost on the way: a request nova-conductor dropped
 # stays `accepted` for ever and leaves the instance in task `rebuilding`.
-STALL_SECONDS = 300
 
 # Outcome of the request for one instance.
 ACCEPTED = "accepted"
@@ -367,19 +363,9 @@ def apply_instance(row, inst):
     return row
 
 
-def stall_seconds():
-    return int(getattr(settings,
-                       "MIGRATION_DASHBOARD_EVACUATION_STALL_SECONDS",
-                       STALL_SECONDS))
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def mark_stalled(row, mig, host, now=None):
     """Flag ``row`` when its evacuation has sat in `accepted` or
-    `pre-migrating` past :func:`stall_seconds` while the instance is still
+    `pre-migrating` past common.stall_seconds() while the instance is still
     on ``host``, and say what to do (Nova will not retry it)."""
     if mig is None or mig.status not in IN_FLIGHT or row.host != host:
         return row
@@ -387,18 +373,18 @@ def mark_stalled(row, mig, host, now=None):
         migrations_data.parse_time(mig.created_at)
     if last is None:
         return row
-    age = ((now or _now()) - last).total_seconds()
-    if age < stall_seconds():
+    age = ((now or common.utcnow()) - last).total_seconds()
+    if age < common.stall_seconds():
         return row
     row.stalled = True
     row.reason = _(
-        "Nova accepted this evacuation %(minutes)d minute(s) ago and its "
+        "Nova accepted this evacuation %(age)s ago and its "
         "record is still '%(status)s': the request was lost (was "
         "nova-conductor restarted?) and Nova will not retry it. The "
         "instance stays on %(host)s in task '%(task)s'. To retry, reset "
         "its state (openstack server set --state error %(id)s) and "
         "evacuate it again.") % {
-            "minutes": age // 60, "status": mig.status, "host": host,
+            "age": common.age_text(age), "status": mig.status, "host": host,
             "task": row.task_state or "-", "id": row.id}
     return row
 
