@@ -385,7 +385,12 @@ def test_drain_accounts_for_every_instance_after_a_crash(
         assert before[iid].name in page
     for row in rows.values():
         if row.id in planned and row.state == drain.FAILED:
-            assert "Failed" in page and row.reason[:40] in page
+            assert "Failed" in page
+            if row.reason.startswith("Stalled"):  # its age moves on
+                assert "openstack server set --state active %s" % row.id \
+                    in page
+            else:
+                assert row.reason[:30] in page, row.reason
     assert drain.parse_marker(
         _service(nova_admin, source).disabled_reason)[0] == since
     print("drain outcome after the crash: %r" % outcome)
