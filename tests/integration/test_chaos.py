@@ -184,16 +184,12 @@ def _move_home(nova, server, home):
                        what="%s back on %s" % (server.name, home))
 
 
-def restore_seed(nova, extra_ids=(), stranded=()):
-    """The cloud as the seed left it; returns what could not be done."""
+def restore_seed(nova, stranded=()):
+    """The cloud as the seed left it; returns what could not be done.
+    ``stranded``: instances the test saw stuck for good (not waited for)."""
     _services_back(nova)
     errors = _settle(nova, stranded)
     _hosts_back(nova, errors)
-    for server_id in extra_ids:
-        try:
-            nova.servers.delete(server_id)
-        except Exception:  # already gone
-            pass
     ids = _seed_ids()
     servers = _servers(nova)
     lost = []
@@ -233,9 +229,9 @@ def restore_seed(nova, extra_ids=(), stranded=()):
 @pytest.fixture
 def chaos(nova_admin):
     """Restores the cloud after the test, whatever happened."""
-    state = {"extras": [], "stranded": []}
+    state = {"stranded": []}
     yield state
-    errors = restore_seed(nova_admin, state["extras"], state["stranded"])
+    errors = restore_seed(nova_admin, state["stranded"])
     ids = _seed_ids()
     servers = _servers(nova_admin)
     for name, home in SEED_HOSTS.items():
