@@ -245,6 +245,11 @@ class Instance(_Record):
     def fault(self):
         return (self._data.get("fault") or {}).get("message")
 
+    @property
+    def updated(self):
+        """When Nova last saved the instance (ISO string)."""
+        return self._data.get("updated")
+
 
 class Migration(_Record):
     """A record of GET /os-migrations (2.80)."""

@@ -1,5 +1,9 @@
 """Helpers shared by the plugin's panels (Django side)."""
+import datetime
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from horizon import exceptions
 from horizon import messages
@@ -146,3 +150,30 @@ class PolicyOncePerRequest:
                 return False
             return self.allowed(request, datum)
         return super()._allowed(request, datum)
+
+
+# A move or an evacuation request that shows no sign of life for this long
+# was lost on its way (nova-conductor killed or restarted while it held
+# it): Nova leaves the instance in its task for ever and never retries.
+# Moves take seconds to a few minutes to leave their first state.
+STALL_SECONDS = 300
+
+
+def stall_seconds():
+    """The delay after which the pages call a request lost (setting
+    MIGRATION_DASHBOARD_STALL_SECONDS)."""
+    return int(getattr(settings, "MIGRATION_DASHBOARD_STALL_SECONDS",
+                       STALL_SECONDS))
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def age_text(seconds):
+    """'45 seconds' / '7 minutes' for the stall messages."""
+    seconds = int(seconds)
+    if seconds < 120:
+        return ngettext("%d second", "%d seconds", seconds) % seconds
+    minutes = seconds // 60
+    return ngettext("%d minute", "%d minutes", minutes) % minutes

@@ -2,6 +2,8 @@
 partial refusals, tracking, move back, errors, escaping, policy (the
 plugin's api modules mocked; facts, the planner, Horizon's tables and the
 templates run)."""
+import datetime
+
 from django.test.utils import override_settings
 from django.urls import reverse
 from keystoneauth1 import exceptions as ks_exceptions
@@ -11,6 +13,7 @@ from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
 from migration_dashboard.api import neutron  # noqa: F401
+from migration_dashboard.content import common
 from migration_dashboard.content.hosts.drain import data
 from tests.unit import fixtures as f
 
@@ -54,6 +57,12 @@ def _summary(free_ram=16384, free_vcpus=32, free_disk=500):
         "DISK_GB": {"capacity": 1000, "used": 1000 - free_disk,
                     "free": free_disk}},
         "traits": frozenset()}
+
+
+def _ago(seconds):
+    when = datetime.datetime.now(datetime.timezone.utc) - \
+        datetime.timedelta(seconds=seconds)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _messages(res):
@@ -422,6 +431,48 @@ class TrackTests(_Base):
         self.assertContains(res, "since=2026-11-26T10%3A00%3A00Z")
         self.assertContains(res, "drain__row_inst-cold-1__action_confirm")
         self.assertContains(res, "drain__action_confirm_all")
+
+    @test.create_mocks(MOCKS)
+    def test_a_lost_request_is_failed_stalled_not_migrating_for_ever(self):
+        """nova-conductor killed while it held the moves: one instance
+        stuck in task 'migrating' with no record, one whose record never
+        left 'accepted'; a young one is still just migrating."""
+        old = _ago(common.STALL_SECONDS + 120)
+        for name, updated in (("web-1", old), ("web-2", old),
+                              ("off-1", _ago(20))):
+            for n, i in enumerate(self.instances):
+                if i.name == name:
+                    raw = i.to_dict()
+                    raw["OS-EXT-STS:task_state"] = "migrating"
+                    raw["status"] = "MIGRATING"
+                    raw["updated"] = updated
+                    self.instances[n] = api.nova.Instance(raw)
+        accepted = mig(2, "inst-web-2", status="accepted")
+        accepted._data["created_at"] = accepted._data["updated_at"] = old
+        self.migrations = [accepted]
+        self._setup_mocks()
+        res = self.client.get(status_url())
+        self.assertEqual(200, res.status_code)
+        rows = {r.id: r for r in res.context["table"].data}
+        self.assertEqual(data.FAILED, rows["inst-web-1"].state)
+        self.assertIn("no migration has started", rows["inst-web-1"].reason)
+        self.assertEqual(data.FAILED, rows["inst-web-2"].state)
+        self.assertIn("its record is still 'accepted'",
+                      rows["inst-web-2"].reason)
+        self.assertEqual(data.MIGRATING, rows["inst-off-1"].state)
+        content = res.content.decode()
+        self.assertIn("openstack server set --state active inst-web-1",
+                      content)
+        # Only the young one keeps refreshing itself.
+        self.assertNotRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
+                                     r'id="drain__row__inst-web-1"')
+        self.assertRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
+                                  r'id="drain__row__inst-off-1"')
+        # The delay is a setting.
+        with self.settings(MIGRATION_DASHBOARD_STALL_SECONDS=10):
+            res = self.client.get(status_url())
+        rows = {r.id: r for r in res.context["table"].data}
+        self.assertEqual(data.FAILED, rows["inst-off-1"].state)
 
     @test.create_mocks(MOCKS)
     def test_host_empty_is_read_from_nova(self):

@@ -1,5 +1,6 @@
 """View tests for evacuation (plugin api modules mocked; the real facts
 conversion and pre-flight engine run)."""
+import datetime
 from unittest import mock
 
 from django.urls import reverse
@@ -9,6 +10,7 @@ from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
 from migration_dashboard.api import neutron  # noqa: F401 (api.neutron)
+from migration_dashboard.content import common
 from migration_dashboard.content.hosts.evacuation import data
 from tests.unit import fixtures as f
 
@@ -384,9 +386,11 @@ class StatusTests(test.BaseAdminViewTests):
         self.mock_instance_list.return_value = [
             f.instance("moved", "cmp1"), f.instance("flying", "cmp3"),
             f.instance("left", "cmp3"), f.instance("other", "cmp2")]
+        flying = f.migration(9, "inst-flying", "cmp3", None,
+                             status="accepted", migration_type="evacuation")
+        flying._data["updated_at"] = _ago(seconds=20)
         self.mock_migration_list.return_value = [
-            f.migration(9, "inst-flying", "cmp3", None, status="accepted",
-                        migration_type="evacuation"),
+            flying,
             f.migration(8, "inst-moved", "cmp3", "cmp1", status="done",
                         migration_type="evacuation"),
             f.migration(7, "inst-other", "cmp2", "cmp3",
@@ -417,6 +421,84 @@ class StatusTests(test.BaseAdminViewTests):
         self.assertIn("done", content)
         self.assertNotIn("ajax-update", content)
         self.mock_instance_get.assert_called_once()
+
+
+    @test.create_mocks({api.nova: ["service_list", "instance_list",
+                                   "migration_list", "instance_get"]})
+    def test_failed_and_lost_evacuations_are_named_as_such(self):
+        """After a crash (nova-conductor killed): one evacuation failed,
+        one was lost in `accepted` with the instance stuck rebuilding on
+        the failed host, one is still young."""
+        self.mock_service_list.return_value = [
+            f.service("cmp3", state="down", forced_down=True)]
+        failed = f.instance("failed", "cmp3", status="ERROR")
+        failed._data["fault"] = {"message": "No valid host <b>x</b>"}
+        self.mock_instance_list.return_value = [
+            failed,
+            f.instance("lost", "cmp3", status="REBUILD",
+                       task_state="rebuilding"),
+            f.instance("young", "cmp3", status="REBUILD",
+                       task_state="rebuilding")]
+        lost = f.migration(9, "inst-lost", "cmp3", None, status="accepted",
+                           migration_type="evacuation")
+        lost._data["created_at"] = lost._data["updated_at"] = _ago(
+            seconds=common.STALL_SECONDS + 60)
+        young = f.migration(10, "inst-young", "cmp3", None,
+                            status="accepted", migration_type="evacuation")
+        young._data["created_at"] = young._data["updated_at"] = _ago(
+            seconds=30)
+        self.mock_migration_list.return_value = [
+            young, lost,
+            f.migration(8, "inst-failed", "cmp3", "cmp2", status="failed",
+                        migration_type="evacuation")]
+        res = self.client.get(status_url("cmp3"))
+        self.assertEqual(200, res.status_code)
+        rows = {r.id: r for r in res.context["table"].data}
+        self.assertEqual("failed", rows["inst-failed"].progress)
+        self.assertEqual("stalled", rows["inst-lost"].progress)
+        self.assertEqual("in flight", rows["inst-young"].progress)
+        content = res.content.decode()
+        self.assertIn("Evacuation failed; still on cmp3. No valid host "
+                      "&lt;b&gt;x&lt;/b&gt;", content)
+        self.assertIn("1 rebuilding, 1 failed, 1 stalled, 0 not moved",
+                      content)
+        self.assertIn("evacuation-stalled", content)
+        self.assertIn("openstack server set --state error inst-lost",
+                      content)
+        self.assertIn("task &#x27;rebuilding&#x27;", content)
+        # Only the young one keeps refreshing itself.
+        self.assertEqual(1, content.count("ajax-update"))
+
+        # Its own refresh says the same.
+        self.mock_instance_get.return_value = f.instance(
+            "lost", "cmp3", status="REBUILD", task_state="rebuilding")
+        self.mock_migration_list.return_value = [lost]
+        res = self.client.get(
+            status_url("cmp3") + "?action=row_update&table=evacuation"
+            "&obj_id=inst-lost", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        self.assertEqual(200, res.status_code)
+        self.assertIn("Stalled", res.content.decode())
+        self.assertNotIn("ajax-update", res.content.decode())
+
+    def test_the_stall_delay_is_a_setting(self):
+        row = data.Row(id="i", outcome=data.ACCEPTED, host="cmp3",
+                       migration_status="accepted")
+        mig = f.migration(1, "i", "cmp3", None, status="accepted",
+                          migration_type="evacuation")
+        mig._data["updated_at"] = _ago(seconds=90)
+        self.assertFalse(data.mark_stalled(row, mig, "cmp3").stalled)
+        with self.settings(MIGRATION_DASHBOARD_STALL_SECONDS=60):
+            self.assertTrue(data.mark_stalled(row, mig, "cmp3").stalled)
+        # Left the failed host: never "stalled", whatever the record says.
+        row = data.Row(id="i", outcome=data.ACCEPTED, host="cmp1")
+        with self.settings(MIGRATION_DASHBOARD_STALL_SECONDS=60):
+            self.assertFalse(data.mark_stalled(row, mig, "cmp3").stalled)
+
+
+def _ago(seconds):
+    when = datetime.datetime.now(datetime.timezone.utc) - \
+        datetime.timedelta(seconds=seconds)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.000000")
 
 
 class ApiTests(test.TestCase):

@@ -274,12 +274,13 @@ def psql(sql, db='postgres', check=True):
     return r.stdout.strip() if r.returncode == 0 else None
 
 
-def compute_reports():
-    """{host: (seconds since last report, forced_down)} from nova_cell1."""
+def compute_reports(binary='nova-compute'):
+    """{host: (seconds since last report, forced_down)} from nova_cell1
+    (the services of ``binary``)."""
     out = psql("select host, extract(epoch from (now() at time zone 'utc')"
                " - coalesce(last_seen_up, updated_at, created_at)),"
-               " forced_down from services where \"binary\"='nova-compute'"
-               " and deleted=0", db='nova_cell1', check=False)
+               " forced_down from services where \"binary\"='%s'"
+               " and deleted=0" % binary, db='nova_cell1', check=False)
     res = {}
     for line in (out or '').splitlines():
         parts = line.split('|')
@@ -1034,6 +1035,69 @@ def cmd_restart_compute(args):
     return cmd_start_compute(args)
 
 
+# Services `stop-service` / `start-service` take: the control plane a
+# fault test crashes mid-operation (computes have their own commands).
+CONTROL = ('nova-api', 'nova-conductor', 'nova-scheduler')
+
+
+def _service_arg(args):
+    name = args.service
+    if name not in CONTROL:
+        raise Fail('unknown service %r (one of %s; computes: stop-compute)'
+                   % (name, ', '.join(CONTROL)))
+    return name
+
+
+def cmd_stop_service(args):
+    """SIGKILL the service's whole process group, like a crash: no
+    graceful shutdown, requests and RPC calls in flight are lost."""
+    name = _service_arg(args)
+    started, _ = stop_services([name], graceful=False)
+    say('%s %s' % (name, 'killed' if started else 'was not running'))
+    return 0
+
+
+def _reported_since(binary, host, since):
+    rep = compute_reports(binary).get(host)
+    return rep is not None and rep[0] <= time.time() - since
+
+
+def cmd_start_service(args):
+    """Start it again and wait until it really works: nova-api answers
+    HTTP; a conductor or scheduler has written its own heartbeat, and (for
+    the conductor, which carries the computes' heartbeats) every running
+    compute has reported through it again."""
+    name = _service_arg(args)
+    if read_pid(name):
+        say('%s already running' % name)
+        return 0
+    if not read_pid('postgres') or not read_pid('rabbitmq'):
+        raise Fail('the cloud is not running: `democloud start` first')
+    t = time.time()
+    if name == 'nova-api':
+        start_wsgi(name)
+        wait_for(name, lambda: http_ok(HTTP_HEALTH[name]), 120)
+    else:
+        start_nova_service(name)
+        # Services other than computes register under the machine's name.
+        hosts = set(compute_reports(name)) or {socket.gethostname()}
+        wait_for(name, lambda: any(_reported_since(name, h, t)
+                                   for h in hosts), 120,
+                 'report its heartbeat')
+        if name == 'nova-conductor':
+            for c in COMPUTES:
+                if read_pid('nova-compute-%s' % c):
+                    wait_compute(c, 120, since=t)
+    say('%s up (%.0f s)' % (name, time.time() - t))
+    return 0
+
+
+def cmd_restart_service(args):
+    _service_arg(args)
+    cmd_stop_service(args)
+    return cmd_start_service(args)
+
+
 def cmd_reset(args=None):
     cmd_stop()
     if os.path.isdir(STATE):
@@ -1056,7 +1120,8 @@ def cmd_env(args=None):
 
 
 LOCKED = ('install', 'start', 'stop', 'reset', 'seed', 'stop-compute',
-          'start-compute', 'restart-compute')
+          'start-compute', 'restart-compute', 'stop-service', 'start-service',
+          'restart-service')
 
 
 def _lock(cmd):
@@ -1096,6 +1161,12 @@ def main(argv=None):
                      ('restart-compute', cmd_restart_compute)]:
         p = sub.add_parser(name)
         p.add_argument('host', help=', '.join(COMPUTES))
+        p.set_defaults(fn=fn)
+    for name, fn in [('stop-service', cmd_stop_service),
+                     ('start-service', cmd_start_service),
+                     ('restart-service', cmd_restart_service)]:
+        p = sub.add_parser(name)
+        p.add_argument('service', help=', '.join(CONTROL))
         p.set_defaults(fn=fn)
     args = ap.parse_args(argv)
     try:

@@ -98,6 +98,9 @@ OUTCOME_TEXT = {
 DRAIN = "drain"
 BACK = "back"
 
+# Task states Nova's API sets before it hands a move to nova-conductor.
+_MOVE_TASKS = ("migrating", "resize_prep")
+
 
 # ---------------------------------------------------------------- marker
 
@@ -430,7 +433,30 @@ def drain_records(migrations, host, since, direction=DRAIN):
     return out
 
 
-def classify(row, inst, mig, host, direction=DRAIN):
+def _lost_for(inst, mig, now=None):
+    """Seconds a move request has shown no sign of life when it looks lost
+    on its way to nova-conductor, else None: the instance still carries
+    the task the API set, and either no move of it is under way or its
+    record never left `accepted`, for longer than
+    common.stall_seconds()."""
+    if inst is None or inst.task_state not in _MOVE_TASKS:
+        return None
+    moving = mig is not None and core_progress.is_in_progress(
+        mig.status, mig.migration_type)
+    if moving and (mig.status or "").lower() != "accepted":
+        return None
+    last = migrations_data.parse_time(inst.updated)
+    if moving:
+        last = max(filter(None, (last, migrations_data.parse_time(
+            mig.updated_at) or migrations_data.parse_time(mig.created_at))),
+            default=None)
+    if last is None:
+        return None
+    age = ((now or common.utcnow()) - last).total_seconds()
+    return int(age) if age >= common.stall_seconds() else None
+
+
+def classify(row, inst, mig, host, direction=DRAIN, now=None):
     """Fill ``row``'s state and reason from the instance and its newest
     record (either may be None)."""
     if mig is not None:
@@ -455,6 +481,24 @@ def classify(row, inst, mig, host, direction=DRAIN):
         row.state = CONFIRM
         row.reason = str(_("On %s: check it, then confirm (or revert).")
                          % (inst.host or row.migration_dest or "?"))
+        return row
+    lost = _lost_for(inst, mig, now)
+    if lost is not None:
+        # Nothing will ever happen to it: say so, rather than "Migrating"
+        # for ever.
+        row.state = FAILED
+        row.reason = str(_(
+            "Stalled: Nova accepted the move %(age)s ago "
+            "and %(what)s since; the request was lost (was nova-conductor "
+            "restarted?) and Nova will not retry it. It stays on %(host)s "
+            "in task '%(task)s': reset its state (openstack server set "
+            "--state active %(id)s), then plan the drain again.") % {
+                "age": common.age_text(lost), "host": inst.host or "?",
+                "task": inst.task_state, "id": inst.id,
+                "what": (_("its record is still '%s'") % mig.status
+                         if mig is not None and core_progress.is_in_progress(
+                             mig.status, mig.migration_type)
+                         else _("no migration has started"))})
         return row
     if mig is not None and core_progress.is_in_progress(
             mig.status, mig.migration_type):

@@ -19,6 +19,7 @@ from migration_dashboard.api import microversions as mv
 from migration_dashboard.content import common
 from migration_dashboard.content import facts as facts_mod
 from migration_dashboard.content.hosts.instances import submit
+from migration_dashboard.content.migrations import data as migrations_data
 from migration_dashboard.core import preflight
 
 EVACUATE = preflight.Kind.EVACUATE
@@ -30,6 +31,11 @@ POLICY = (("compute", "os_compute_api:os-evacuate"),)
 IN_FLIGHT = ("accepted", "pre-migrating")
 REBUILT = ("done", "completed")
 FAILED = ("failed", "error")
+
+# An evacuation whose record has not moved on from `accepted` or
+# `pre-migrating` for common.stall_seconds(), with the instance still on
+# the failed host, was lost on the way: a request nova-conductor dropped
+# stays `accepted` for ever and leaves the instance in task `rebuilding`.
 
 # Outcome of the request for one instance.
 ACCEPTED = "accepted"
@@ -300,15 +306,18 @@ class Row:
     migration_dest: str = None
     created_at: str = None
     fault: str = None
+    task_state: str = None
+    stalled: bool = False
 
     @property
     def in_flight(self):
-        return (self.outcome == ACCEPTED and
+        return (self.outcome == ACCEPTED and not self.stalled and
                 (self.migration_status or "accepted") in IN_FLIGHT)
 
     @property
     def progress(self):
-        """in flight | rebuilt | failed | not moved (the status column)."""
+        """in flight | rebuilt | failed | stalled | not moved (the status
+        column)."""
         if self.outcome in (REFUSED, NOT_SENT, NOT_MOVED):
             return "not moved"
         status = self.migration_status or ""
@@ -316,6 +325,8 @@ class Row:
             return "failed"
         if status in REBUILT:
             return "rebuilt"
+        if self.stalled:
+            return "stalled"
         return "in flight"
 
 
@@ -348,6 +359,33 @@ def apply_instance(row, inst):
     row.status = inst.status
     row.host = inst.host
     row.fault = inst.fault
+    row.task_state = inst.task_state
+    return row
+
+
+def mark_stalled(row, mig, host, now=None):
+    """Flag ``row`` when its evacuation has sat in `accepted` or
+    `pre-migrating` past common.stall_seconds() while the instance is still
+    on ``host``, and say what to do (Nova will not retry it)."""
+    if mig is None or mig.status not in IN_FLIGHT or row.host != host:
+        return row
+    last = migrations_data.parse_time(mig.updated_at) or \
+        migrations_data.parse_time(mig.created_at)
+    if last is None:
+        return row
+    age = ((now or common.utcnow()) - last).total_seconds()
+    if age < common.stall_seconds():
+        return row
+    row.stalled = True
+    row.reason = _(
+        "Nova accepted this evacuation %(age)s ago and its "
+        "record is still '%(status)s': the request was lost (was "
+        "nova-conductor restarted?) and Nova will not retry it. The "
+        "instance stays on %(host)s in task '%(task)s'. To retry, reset "
+        "its state (openstack server set --state error %(id)s) and "
+        "evacuate it again.") % {
+            "age": common.age_text(age), "status": mig.status, "host": host,
+            "task": row.task_state or "-", "id": row.id}
     return row
 
 
@@ -366,11 +404,18 @@ def status_rows(request, host, limit=200):
             mig = records.get(inst.id)
             if mig is not None and mig.status in IN_FLIGHT:
                 row = Row(id=inst.id, outcome=ACCEPTED)
+            elif mig is not None and mig.status in FAILED:
+                # Tried and failed: say so (with the instance's fault),
+                # rather than "not moved" as if never asked.
+                row = Row(id=inst.id, outcome=ACCEPTED, reason=_(
+                    "Evacuation %(status)s; still on %(host)s.") % {
+                        "status": mig.status, "host": host})
             else:
                 row = Row(id=inst.id, outcome=NOT_MOVED,
                           reason=_("Still on %s.") % host)
                 mig = None
-            rows.append(apply_migration(apply_instance(row, inst), mig))
+            row = apply_migration(apply_instance(row, inst), mig)
+            rows.append(mark_stalled(row, mig, host))
     seen = {r.id for r in rows}
     for instance_id, mig in records.items():
         if instance_id in seen:
@@ -397,9 +442,9 @@ def row_update(request, host, instance_id, outcome=ACCEPTED,
         row.reason = common.error_reason(exc)
     migrations = api.nova.migration_list(request, instance_id=instance_id,
                                          migration_type="evacuation")
-    apply_migration(row, newest_evacuations(migrations, host).get(
-        instance_id))
-    return row
+    mig = newest_evacuations(migrations, host).get(instance_id)
+    apply_migration(row, mig)
+    return mark_stalled(row, mig, host)
 
 
 # ------------------------------------------------------------ force up

@@ -86,6 +86,7 @@ _PROGRESS_TEXT = {
     "in flight": _("Rebuilding"),
     "rebuilt": _("Rebuilt"),
     "failed": _("Failed"),
+    "stalled": _("Stalled"),
     "not moved": _("Not moved"),
 }
 
@@ -122,7 +123,8 @@ class EvacuationRow(tables.Row):
         datum = datum or self.datum
         self.ajax = bool(datum is not None and datum.in_flight)
         super().load_cells(datum)
-        if datum is not None and datum.progress in ("not moved", "failed"):
+        if datum is not None and datum.progress in ("not moved", "failed",
+                                                     "stalled"):
             self.classes.append("danger")
 
     def get_ajax_update_url(self):
@@ -144,7 +146,7 @@ class EvacuationRow(tables.Row):
 class EvacuationTable(tables.DataTable):
     PROGRESS_CHOICES = (
         ("in flight", None), ("rebuilt", True), ("failed", False),
-        ("not moved", False),
+        ("stalled", False), ("not moved", False),
     )
     name = tables.WrappingColumn(_name, verbose_name=_("Instance"),
                                  link=_instance_link)

@@ -248,6 +248,8 @@ class StatusView(common.PolicyRequiredMixin, tables.DataTableView):
                              if r.migration_status == "done"),
             "in_flight": sum(1 for r in rows if r.in_flight),
             "not_moved": sum(1 for r in rows if r.progress == "not moved"),
+            "failed": sum(1 for r in rows if r.progress == "failed"),
+            "stalled": sum(1 for r in rows if r.progress == "stalled"),
             "detail_url": _detail_url(host),
             "evacuate_url": reverse("horizon:admin:hosts:evacuate_host",
                                     args=[host]),
