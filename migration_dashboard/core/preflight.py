@@ -459,6 +459,30 @@ def _list(items, limit=8):
     return text
 
 
+# What _Profile._derive_from_specs sets: shared by every profile with the
+# same vCPUs, extra specs and image properties, so none may be mutable.
+_DERIVED = (
+    "cpu_policy",
+    "page_size",
+    "pmem",
+    "numa_nodes",
+    "hugepages",
+    "pinned",
+    "numa",
+    "vcpu_need",
+    "pcpu_need",
+    "pci_aliases",
+    "vgpus",
+    "vtpm",
+    "tpm_security",
+    "sev",
+    "accel",
+    "machine_type",
+    "required_traits",
+    "forbidden_traits",
+)
+
+
 class _Profile:
     """What the rules need to know about an instance, derived once."""
 
@@ -471,29 +495,11 @@ class _Profile:
         "img_known",
         "vcpus",
         "ram",
-        "pcpu_need",
-        "vcpu_need",
         "disk_need",
         "local_disk_gb",
         "has_local_disk",
-        "numa",
-        "pinned",
-        "hugepages",
-        "numa_nodes",
-        "page_size",
-        "cpu_policy",
-        "pci_aliases",
-        "vgpus",
-        "vtpm",
-        "tpm_security",
-        "sev",
-        "accel",
-        "pmem",
-        "machine_type",
-        "required_traits",
-        "forbidden_traits",
         "groups",
-    )
+    ) + _DERIVED
 
     def __init__(self, inst: Instance, derived=None):
         """``derived``: a dict shared by the profiles of one batch, holding
@@ -680,30 +686,6 @@ class _Profile:
             req.add("COMPUTE_ACCELERATORS")
         self.required_traits = frozenset(req)
         self.forbidden_traits = frozenset(forb)
-
-
-# What _Profile._derive_from_specs sets: shared by every profile with the
-# same vCPUs, extra specs and image properties, so none may be mutable.
-_DERIVED = (
-    "cpu_policy",
-    "page_size",
-    "pmem",
-    "numa_nodes",
-    "hugepages",
-    "pinned",
-    "numa",
-    "vcpu_need",
-    "pcpu_need",
-    "pci_aliases",
-    "vgpus",
-    "vtpm",
-    "tpm_security",
-    "sev",
-    "accel",
-    "machine_type",
-    "required_traits",
-    "forbidden_traits",
-)
 
 
 # ---------------------------------------------------------------------------

@@ -171,7 +171,7 @@ def test_running_live_migration_has_memory_bytes_and_completes(
 
 
 def test_abort_keeps_the_instance_on_its_source(admin_request, nova_admin,
-                                                 server):
+                                                server):
     source, dest, migration = _start_live(nova_admin, admin_request, server)
     _wait_running_with_bytes(admin_request, server.id, migration.id)
     api.nova.migration_abort(admin_request, server.id, migration.id)

@@ -56,7 +56,7 @@ def _summary(free_ram=16384, free_vcpus=32, free_disk=500):
                       "free": free_ram},
         "DISK_GB": {"capacity": 1000, "used": 1000 - free_disk,
                     "free": free_disk}},
-        "traits": frozenset()}
+            "traits": frozenset()}
 
 
 def _ago(seconds):

@@ -422,7 +422,6 @@ class StatusTests(test.BaseAdminViewTests):
         self.assertNotIn("ajax-update", content)
         self.mock_instance_get.assert_called_once()
 
-
     @test.create_mocks({api.nova: ["service_list", "instance_list",
                                    "migration_list", "instance_get"]})
     def test_failed_and_lost_evacuations_are_named_as_such(self):

@@ -47,7 +47,7 @@ def _summary(free_ram=8192, free_vcpus=16, free_disk=100, traits=()):
                       "free": free_ram},
         "DISK_GB": {"capacity": 200, "used": 200 - free_disk,
                     "free": free_disk}},
-        "traits": frozenset(traits)}
+            "traits": frozenset(traits)}
 
 
 def _messages(res):

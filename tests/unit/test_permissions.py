@@ -120,8 +120,8 @@ class CsrfTests(test.BaseAdminViewTests):
     def test_post_without_csrf_token_is_rejected(self):
         self.client.handler.enforce_csrf_checks = True
         res = self.client.post(reverse("horizon:admin:hosts:disable",
-                                  args=["cmp1"]),
-                          {"host": "cmp1", "reason": "x"})
+                                       args=["cmp1"]),
+                               {"host": "cmp1", "reason": "x"})
         self.assertEqual(403, res.status_code)
         self.mock_service_disable.assert_not_called()
 

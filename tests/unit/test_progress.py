@@ -150,7 +150,8 @@ def _states(result):
 
 def test_live_steps():
     assert _states(p.steps("running", "live-migration")) == [
-        ("accepted", "done"), ("queued", "done"), ("preparing", "done"), ("running", "current"),
+        ("accepted", "done"), ("queued", "done"), ("preparing",
+                                                   "done"), ("running", "current"),
         ("post-migrating", "todo"), ("completed", "todo")]
     assert all(x.state == "done"
                for x in p.steps("completed", "live-migration"))

@@ -478,7 +478,7 @@ class Smoke(object):
         assert src == 'cmp3', src
         self.n.servers.evacuate(s)
         self.wait(lambda: (lambda x: x if x.status in ('SHUTOFF', 'ACTIVE',
-                                                        'ERROR') and
+                                                       'ERROR') and
                            getattr(x, 'OS-EXT-STS:task_state') is None
                            else None)(self.server('cache-1')),
                   'evacuated', 90)
@@ -514,7 +514,7 @@ class Smoke(object):
         c('live migrate + force-complete', self.force_complete)
         c('cold migrate + confirm', lambda: self._cold('db-2', 'cmp3', True))
         c('cold migrate + revert', lambda: self._cold('app-2', 'cmp2',
-                                                       False))
+                                                      False))
         c('stop cmp3, force-down, evacuate', self.evacuate)
         c('start cmp3, force-up', self.restart_force_up)
         failed = [r for r in self.results if not r[1]]

@@ -699,7 +699,7 @@ def start_neutron_stub():
         return
     _check_port_free('neutron-stub')
     spawn('neutron-stub', [sys.executable, os.path.join(HERE,
-                                                         'neutron_stub.py'),
+                                                        'neutron_stub.py'),
                            '--state', STATE, '--port', '9696'])
 
 

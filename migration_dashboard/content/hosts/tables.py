@@ -196,7 +196,7 @@ def _migrations(host):
     if not host.migrations_in_progress:
         return "0"
     return _("%(out)s out, %(in)s in") % {"out": host.migrations_from,
-                                           "in": host.migrations_to}
+                                          "in": host.migrations_to}
 
 
 def _instances(host):
@@ -286,4 +286,3 @@ class MigrationsTable(tables.DataTable):
         name = "migrations"
         verbose_name = _("Migrations")
         multi_select = False
-

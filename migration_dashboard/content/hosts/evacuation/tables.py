@@ -124,7 +124,7 @@ class EvacuationRow(tables.Row):
         self.ajax = bool(datum is not None and datum.in_flight)
         super().load_cells(datum)
         if datum is not None and datum.progress in ("not moved", "failed",
-                                                     "stalled"):
+                                                    "stalled"):
             self.classes.append("danger")
 
     def get_ajax_update_url(self):
@@ -179,4 +179,3 @@ class EvacuationTable(tables.DataTable):
         row_class = EvacuationRow
         status_columns = ["progress"]
         multi_select = False
-
