@@ -3,6 +3,7 @@ partial refusals, tracking, move back, errors, escaping, policy (the
 plugin's api modules mocked; facts, the planner, Horizon's tables and the
 templates run)."""
 import datetime
+from unittest import mock
 
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -705,3 +706,74 @@ class PolicyTests(_Base):
             res = self.client.get(reverse("horizon:admin:hosts:index"))
         self.assertNotContains(res, "hosts__row_cmp1__action_drain")
         self.mock_server_live_migrate.assert_not_called()
+
+
+def _plan_row(instance_id, strategy, restricted=False):
+    from migration_dashboard.core import planning
+    return planning.PlanRow(
+        instance_id=instance_id, name=instance_id, status="ACTIVE",
+        source="cmp2", strategy=strategy, destination=None,
+        block_migration=None, findings=(), why="", restricted=restricted)
+
+
+class RestrictedFirstTests(test.TestCase):
+    """A move only a few hosts can take is placed by the scheduler before
+    the others are sent, so they cannot fill those hosts first."""
+
+    def _plan(self):
+        from migration_dashboard.core import planning
+        rows = (_plan_row("vtpm", planning.Strategy.COLD, restricted=True),
+                _plan_row("web", planning.Strategy.LIVE),
+                _plan_row("off", planning.Strategy.COLD))
+        return mock.Mock(rows=rows, order=("vtpm", "web", "off"))
+
+    def _run(self, records, wait=60):
+        events = []
+        polls = iter(records)
+
+        def listed(request, instance_id=None, limit=None,
+                   changes_since=None):
+            events.append(("poll", instance_id, bool(changes_since)))
+            return next(polls)
+
+        with mock.patch.object(api.nova, "compute_microversion"), \
+                mock.patch.object(api.nova, "server_migrate",
+                                  side_effect=lambda r, i, host=None:
+                                  events.append(("cold", i))), \
+                mock.patch.object(api.nova, "server_live_migrate",
+                                  side_effect=lambda r, i, **kw:
+                                  events.append(("live", i))), \
+                mock.patch.object(api.nova, "migration_list",
+                                  side_effect=listed), \
+                mock.patch.object(data.time, "sleep"), \
+                override_settings(MIGRATION_DASHBOARD_SCHEDULE_WAIT=wait):
+            rows = data.submit_plan(self.request, self._plan())
+        return events, rows
+
+    def test_others_wait_until_the_restricted_move_is_scheduled(self):
+        unplaced = api.nova.Migration({"id": 7, "status": "pre-migrating",
+                                       "dest_compute": None})
+        placed = api.nova.Migration({"id": 7, "status": "pre-migrating",
+                                     "dest_compute": "cmp3"})
+        events, rows = self._run([[], [unplaced], [placed]])
+        self.assertEqual(("cold", "vtpm"), events[0])
+        # Polled (changes since the submit only) until Nova chose cmp3.
+        self.assertEqual([("poll", "vtpm", True)] * 3, events[1:4])
+        self.assertEqual({("live", "web"), ("cold", "off")}, set(events[4:]))
+        self.assertEqual([data.ACCEPTED] * 3, [r.outcome for r in rows])
+
+    def test_a_failed_schedule_stops_the_wait_and_the_rest_go(self):
+        failed = api.nova.Migration({"id": 7, "status": "error",
+                                     "dest_compute": None})
+        events, rows = self._run([[failed]])
+        self.assertEqual(2, len([e for e in events if e[0] != "poll"][1:]))
+        self.assertEqual(1, len([e for e in events if e[0] == "poll"]))
+
+    def test_the_wait_is_bounded(self):
+        unplaced = api.nova.Migration({"id": 7, "status": "pre-migrating",
+                                       "dest_compute": None})
+        events, rows = self._run([[unplaced]] * 1000, wait=0)
+        self.assertEqual(1, len([e for e in events if e[0] == "poll"]))
+        self.assertEqual({"web", "off"},
+                         {e[1] for e in events if e[0] in ("live", "cold")}
+                         - {"vtpm"})

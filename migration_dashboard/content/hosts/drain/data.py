@@ -25,7 +25,9 @@ Costs (constant, whatever the number of instances):
 import dataclasses
 import datetime
 import re
+import time
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
 
@@ -342,7 +344,19 @@ def submit_plan(request, plan):
         # Build the client (and learn the cloud's version) once, here,
         # before the pool's threads share it.
         api.nova.compute_microversion(request)
-        results = dict(submit.run(plan.order, call))
+        # Rows only a few hosts can take (their traits) go first, and the
+        # rest only once the scheduler has placed them: Nova answers a move
+        # at once and schedules it later, so sending everything together
+        # lets unrestricted instances fill those few hosts first ("No
+        # valid host" for the restricted one, seen on the demo cloud).
+        first = [i for i in plan.order if by_id[i].restricted]
+        rest = [i for i in plan.order if not by_id[i].restricted]
+        sent_at = common.utcnow() - CLOCK_SKEW
+        results = dict(submit.run(first, call))
+        placed = [i for i in first if results.get(i) is None]
+        if placed and rest:
+            wait_until_scheduled(request, placed, sent_at)
+        results.update(submit.run(rest, call))
     out = []
     for row in plan.rows:
         r = ResultRow(id=row.instance_id, name=row.name or row.instance_id,
@@ -365,6 +379,47 @@ def submit_plan(request, plan):
             r.reason = row.why
         out.append(r)
     return out
+
+
+# How long the submit waits for the scheduler to place the host-restricted
+# moves before sending the others anyway (seconds; setting
+# MIGRATION_DASHBOARD_SCHEDULE_WAIT).
+SCHEDULE_WAIT = 60
+SCHEDULE_POLL = 1.0
+
+
+def wait_until_scheduled(request, instance_ids, since, sleep=time.sleep,
+                         clock=time.monotonic):
+    """Wait until Nova has chosen a destination (the record's
+    dest_compute, set once the scheduler has claimed the room) or given up
+    (error/failed) for the newest move of each instance changed ``since``
+    (a datetime: older records say nothing of this move), at most
+    SCHEDULE_WAIT seconds.  One migrations call per instance and poll; a
+    read that fails stops waiting (the moves are sent, the drain status
+    tells what became of them).  Returns the ids still unplaced."""
+    limit = getattr(settings, "MIGRATION_DASHBOARD_SCHEDULE_WAIT",
+                    SCHEDULE_WAIT)
+    deadline = clock() + limit
+    waiting = list(instance_ids)
+    while waiting:
+        still = []
+        for instance_id in waiting:
+            try:
+                records = api.nova.migration_list(
+                    request, instance_id=instance_id, limit=1,
+                    changes_since=since.isoformat())
+            except Exception:
+                return waiting
+            newest = records[0] if records else None
+            if newest is None or not (
+                    newest.dest_compute or
+                    (newest.status or "").lower() in ("error", "failed")):
+                still.append(instance_id)
+        waiting = still
+        if not waiting or clock() >= deadline:
+            break
+        sleep(SCHEDULE_POLL)
+    return waiting
 
 
 def result_summary(rows):
