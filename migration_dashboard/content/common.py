@@ -170,6 +170,16 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def stalled_for(last, now=None):
+    """Whole seconds since ``last`` (an aware datetime, the last sign of
+    life of a request) when that is at least stall_seconds(); else None
+    (also when ``last`` is unknown)."""
+    if last is None:
+        return None
+    age = ((now or utcnow()) - last).total_seconds()
+    return int(age) if age >= stall_seconds() else None
+
+
 def age_text(seconds):
     """'45 seconds' / '7 minutes' for the stall messages."""
     seconds = int(seconds)

@@ -205,6 +205,17 @@ def _follow(driver, nova, host, ids, arrived, what):
         what, _rows_text(driver, ids)))
 
 
+def _submit(driver, count):
+    """Acknowledge the warnings if asked, submit the plan and check Nova
+    accepted ``count`` moves."""
+    acks = driver.find_elements(By.ID, "id_acknowledge")
+    if acks:
+        _click(driver, acks[0])
+    _click(driver, driver.find_element(By.CSS_SELECTOR, ".drain-submit"))
+    summary = _result(driver)
+    assert "Accepted by Nova: %d" % count in summary.text, summary.text
+
+
 def test_drain_a_host_from_the_browser(admin_browser, horizon_url,
                                        request):
     nova = democloud.nova(democloud.session())
@@ -263,12 +274,7 @@ def test_drain_a_host_from_the_browser(admin_browser, horizon_url,
                for i in moved), "the dry run moved something"
 
     # 3. Submit: one result row per instance.
-    acks = driver.find_elements(By.ID, "id_acknowledge")
-    if acks:
-        _click(driver, acks[0])
-    _click(driver, driver.find_element(By.CSS_SELECTOR, ".drain-submit"))
-    summary = _result(driver)
-    assert "Accepted by Nova: %d" % len(moved) in summary.text, summary.text
+    _submit(driver, len(moved))
     for i in moved:
         assert driver.find_elements(By.ID, "drain_result__row__%s" % i)
 
@@ -303,12 +309,7 @@ def test_drain_a_host_from_the_browser(admin_browser, horizon_url,
     assert enable.is_selected()
     plan = driver.find_element(By.CSS_SELECTOR, ".drain-plan")
     assert plan.get_attribute("data-moving") == str(len(moved)), plan.text
-    acks = driver.find_elements(By.ID, "id_acknowledge")
-    if acks:
-        _click(driver, acks[0])
-    _click(driver, driver.find_element(By.CSS_SELECTOR, ".drain-submit"))
-    summary = _result(driver)
-    assert "Accepted by Nova: %d" % len(moved) in summary.text, summary.text
+    _submit(driver, len(moved))
     assert nova.services.list(host=host, binary="nova-compute")[0] \
         .status == "enabled"
     _click(driver, driver.find_element(By.CSS_SELECTOR,

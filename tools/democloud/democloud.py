@@ -1005,12 +1005,16 @@ def cmd_status(args=None):
     return 0 if ok else 1
 
 
+def _one_of(name, allowed, what, hint=''):
+    """``name`` if it is one of ``allowed``, else a Fail naming them."""
+    if name not in allowed:
+        raise Fail('unknown %s %r (one of %s%s)'
+                   % (what, name, ', '.join(allowed), hint))
+    return name
+
+
 def _compute_arg(args):
-    host = args.host
-    if host not in COMPUTES:
-        raise Fail('unknown compute %r (one of %s)'
-                   % (host, ', '.join(COMPUTES)))
-    return host
+    return _one_of(args.host, COMPUTES, 'compute')
 
 
 def cmd_stop_compute(args):
@@ -1048,11 +1052,8 @@ CONTROL = ('nova-api', 'nova-conductor', 'nova-scheduler')
 
 
 def _service_arg(args):
-    name = args.service
-    if name not in CONTROL:
-        raise Fail('unknown service %r (one of %s; computes: stop-compute)'
-                   % (name, ', '.join(CONTROL)))
-    return name
+    return _one_of(args.service, CONTROL, 'service',
+                   '; computes: stop-compute')
 
 
 def cmd_stop_service(args):

@@ -505,10 +505,7 @@ def _lost_for(inst, mig, now=None):
         last = max(filter(None, (last, migrations_data.parse_time(
             mig.updated_at) or migrations_data.parse_time(mig.created_at))),
             default=None)
-    if last is None:
-        return None
-    age = ((now or common.utcnow()) - last).total_seconds()
-    return int(age) if age >= common.stall_seconds() else None
+    return common.stalled_for(last, now)
 
 
 def classify(row, inst, mig, host, direction=DRAIN, now=None):

@@ -32,11 +32,6 @@ IN_FLIGHT = ("accepted", "pre-migrating")
 REBUILT = ("done", "completed")
 FAILED = ("failed", "error")
 
-# An evacuation whose record has not moved on from `accepted` or
-# `pre-migrating` for common.stall_seconds(), with the instance still on
-# the failed host, was lost on the way: a request nova-conductor dropped
-# stays `accepted` for ever and leaves the instance in task `rebuilding`.
-
 # Outcome of the request for one instance.
 ACCEPTED = "accepted"
 REFUSED = "refused"
@@ -369,12 +364,10 @@ def mark_stalled(row, mig, host, now=None):
     on ``host``, and say what to do (Nova will not retry it)."""
     if mig is None or mig.status not in IN_FLIGHT or row.host != host:
         return row
-    last = migrations_data.parse_time(mig.updated_at) or \
-        migrations_data.parse_time(mig.created_at)
-    if last is None:
-        return row
-    age = ((now or common.utcnow()) - last).total_seconds()
-    if age < common.stall_seconds():
+    age = common.stalled_for(
+        migrations_data.parse_time(mig.updated_at) or
+        migrations_data.parse_time(mig.created_at), now)
+    if age is None:
         return row
     row.stalled = True
     row.reason = _(
