@@ -8,5 +8,7 @@ unchanged so that views can turn them into messages with
 """
 from migration_dashboard.api import keystone  # noqa: F401
 from migration_dashboard.api import microversions  # noqa: F401
+from migration_dashboard.api import neutron  # noqa: F401
 from migration_dashboard.api import nova  # noqa: F401
+from migration_dashboard.api import nova_records  # noqa: F401
 from migration_dashboard.api import placement  # noqa: F401

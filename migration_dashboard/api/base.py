@@ -1,4 +1,5 @@
-"""The Keystone session every api module uses.
+"""The Keystone session every api module uses, and how to read what the
+services send back (ids, times, the reason of a failure).
 
 Horizon's own novaclient factory authenticates again with the user's token
 (identity discovery + POST /auth/tokens on every page).  The token Horizon
@@ -6,7 +7,12 @@ obtained at login already carries the service catalog, so the plugin sends
 it straight to the catalog's endpoint: the same user, the same token, two
 round trips fewer per page.
 """
+import datetime
+import uuid
+
 from django.conf import settings
+from django.utils import dateparse
+from django.utils import timezone
 from keystoneauth1 import session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base as horizon_base
@@ -33,3 +39,40 @@ def token_session(request, service_type):
     timeout = getattr(settings, "MIGRATION_DASHBOARD_API_TIMEOUT",
                       DEFAULT_TIMEOUT)
     return session.Session(auth=auth, verify=verify, timeout=timeout)
+
+
+def error_reason(exc):
+    """Nova's (or Keystone's) own words for a failure, for a message."""
+    for attr in ("message", "details"):
+        value = getattr(exc, attr, None)
+        if value and isinstance(value, str):
+            return value
+    return str(exc) or type(exc).__name__
+
+
+def parse_time(value):
+    """An aware UTC datetime from Nova's ISO strings (naive = UTC); None
+    for nothing or what is not a time."""
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dateparse.parse_datetime(str(value))
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
+
+
+def is_uuid(value):
+    """True when ``value`` reads as a UUID (ids from URLs and filters)."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

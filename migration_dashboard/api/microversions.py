@@ -1,4 +1,4 @@
-"""The Nova microversions the plugin asks for, in one place.
+"""The Nova and Placement microversions the plugin asks for, in one place.
 
 Each constant names the newest microversion a group of calls needs; when the
 cloud is older, :func:`negotiate` lowers the request to what the cloud serves
@@ -12,6 +12,8 @@ from novaclient import api_versions
 
 # Client ceiling: python-novaclient 18.x knows no microversion above this.
 CLIENT_MAX = "2.96"
+# The compute API without microversions: what any cloud serves.
+BASE = "2.1"
 
 # GET /os-services: 2.11 adds forced_down, 2.53 adds UUID ids and the
 # PUT /os-services/{uuid} update.
@@ -65,11 +67,18 @@ def server_max_version(client):
     return max_version
 
 
+def capped(wanted, ceiling):
+    """``wanted``, or ``ceiling`` (the cloud's maximum, "2.NN") if lower;
+    ``wanted`` when the ceiling is unknown (None or "")."""
+    if ceiling and _parse(ceiling) < _parse(wanted):
+        return ceiling
+    return wanted
+
+
 def negotiate(client, wanted):
     """The microversion to use: ``wanted`` or the cloud's maximum if lower."""
-    wanted_v = _parse(wanted)
     ceiling = min(server_max_version(client), _parse(CLIENT_MAX))
-    return wanted_v if wanted_v <= ceiling else ceiling
+    return _parse(capped(wanted, ceiling.get_string()))
 
 
 def at_least(version, minimum):
@@ -85,7 +94,7 @@ def forget():
         _server_max.clear()
 
 
-# ------------------------------------------------ migration status (issue 5)
+# ----------------------------------------------------- migration status
 # GET /servers/{id}/migrations[/{mid}]: 2.23 (in-progress live migrations
 # with memory_*/disk_* bytes), 2.59 uuid, 2.80 user_id/project_id.
 SERVER_MIGRATIONS = "2.80"
@@ -103,24 +112,30 @@ MIGRATIONS_PAGING = "2.59"
 INSTANCE_ACTIONS = "2.84"
 
 
-# ------------------------------------------ instance moves (issue 4)
+# -------------------------------------------------------- instance moves
 # POST /servers/{id}/action os-migrateLive: 2.25 block_migration "auto"
 # (and no disk_over_commit), 2.30 force, 2.34 async pre-checks, 2.68 force
 # removed.  The plugin never forces, so it asks for 2.68.
 LIVE_MIGRATE = "2.68"
 LIVE_MIGRATE_AUTO = "2.25"
+# From 2.34 Nova checks the destination after accepting the request: a
+# refusal shows as a failed migration, not as the call's answer.
+LIVE_MIGRATE_ASYNC_CHECKS = "2.34"
 # POST /servers/{id}/action migrate {"host": ...}: the host needs 2.56.
 COLD_MIGRATE = "2.56"
 COLD_MIGRATE_HOST = "2.56"
 # GET /os-server-groups?all_projects=True: 2.64 "policy" + "rules"
 # (max_server_per_host) instead of the "policies" list.
 SERVER_GROUPS = "2.64"
+# Placement GET /resource_providers/{uuid}/inventories and /usages: 1.14
+# is enough, and is what Horizon itself asks for.
+PLACEMENT_PROVIDER = "1.14"
 # Placement GET /allocation_candidates: 1.12 provider_summaries with
 # capacity and used per resource class, 1.17 adds each provider's traits.
 PLACEMENT_ALLOCATION_CANDIDATES = "1.17"
 
 
-# ------------------------------------------------------ evacuation (issue 6)
+# ------------------------------------------------------------ evacuation
 # POST /servers/{id}/action {"evacuate": {host, adminPass}}
 # (nova/api/openstack/compute/evacuate.py): below 2.14 onSharedStorage is
 # required and the answer carries adminPass when [api]

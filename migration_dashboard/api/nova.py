@@ -2,297 +2,25 @@
 
 Lists are fetched whole (following Nova's ``*_links`` pages, so one call per
 page of up to ``osapi_max_limit`` items, never one call per row) and returned
-as small wrapper objects over the JSON Nova sent.  Errors from novaclient are
-raised unchanged: views turn them into messages.
+as the objects of :mod:`api.nova_records` over the JSON Nova sent.  Errors
+from novaclient are raised unchanged: views turn them into messages.
 """
 import re
 from urllib import parse
 
 from horizon import exceptions as horizon_exceptions
 from horizon.utils import memoized
-from novaclient import api_versions
 from novaclient import client as nova_client
 from novaclient import exceptions as nova_exceptions
 from openstack_dashboard.contrib.developer.profiler import api as profiler
 
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
+from migration_dashboard.api import nova_records as records
 
 
 class NotSupported(horizon_exceptions.HorizonException):
     """The cloud's Nova is too old for the operation asked for."""
-
-
-# ---------------------------------------------------------------- wrappers
-
-class _Record:
-    """Attribute access over the dict Nova returned, keeping the raw data."""
-
-    def __init__(self, data):
-        self._data = data
-
-    def to_dict(self):
-        return dict(self._data)
-
-    def __repr__(self):
-        return "<%s %s>" % (type(self).__name__, self.id)
-
-
-class Service(_Record):
-    """A nova-compute service: the host's maintenance state lives here."""
-
-    @property
-    def id(self):
-        return self._data.get("id")
-
-    @property
-    def host(self):
-        return self._data.get("host")
-
-    @property
-    def binary(self):
-        return self._data.get("binary")
-
-    @property
-    def zone(self):
-        return self._data.get("zone")
-
-    @property
-    def status(self):
-        return self._data.get("status")  # enabled | disabled
-
-    @property
-    def state(self):
-        return self._data.get("state")  # up | down
-
-    @property
-    def forced_down(self):
-        return bool(self._data.get("forced_down"))
-
-    @property
-    def disabled_reason(self):
-        return self._data.get("disabled_reason") or ""
-
-    @property
-    def updated_at(self):
-        return self._data.get("updated_at")
-
-
-class Hypervisor(_Record):
-    """A compute node as GET /os-hypervisors/detail at 2.87 describes it."""
-
-    def __init__(self, data, servers_asked=False):
-        super().__init__(data)
-        # Whether Nova was asked (and able) to list the node's servers.
-        self._servers_asked = servers_asked
-
-    @property
-    def id(self):
-        return self._data.get("id")
-
-    @property
-    def hostname(self):
-        return self._data.get("hypervisor_hostname")
-
-    @property
-    def host(self):
-        service = self._data.get("service") or {}
-        return service.get("host") or self._data.get("hypervisor_hostname")
-
-    @property
-    def hypervisor_type(self):
-        return self._data.get("hypervisor_type")
-
-    @property
-    def hypervisor_version(self):
-        return self._data.get("hypervisor_version")
-
-    def _int(self, key):
-        value = self._data.get(key)
-        return int(value) if value is not None else None
-
-    @property
-    def vcpus(self):
-        return self._int("vcpus")
-
-    @property
-    def vcpus_used(self):
-        return self._int("vcpus_used")
-
-    @property
-    def memory_mb(self):
-        return self._int("memory_mb")
-
-    @property
-    def memory_mb_used(self):
-        return self._int("memory_mb_used")
-
-    @property
-    def local_gb(self):
-        return self._int("local_gb")
-
-    @property
-    def local_gb_used(self):
-        return self._int("local_gb_used")
-
-    @property
-    def running_vms(self):
-        return self._int("running_vms")
-
-    @property
-    def servers(self):
-        """Ids of the instances on this node's host when the list was asked
-        ``with_servers`` (2.53+), else None (not known)."""
-        if "servers" in self._data:
-            return [s.get("uuid") for s in self._data["servers"] or ()]
-        # Before 2.75 Nova leaves the key out for a node without servers.
-        return [] if self._servers_asked else None
-
-    @property
-    def cpu_info(self):
-        """cpu_info as a dict ({} when Nova hides it or it is not JSON)."""
-        import json
-
-        info = self._data.get("cpu_info")
-        if isinstance(info, dict):
-            return info
-        if not info:
-            return {}
-        try:
-            parsed = json.loads(info)
-        except (TypeError, ValueError):
-            return {}
-        return parsed if isinstance(parsed, dict) else {}
-
-
-class Instance(_Record):
-    """A server as GET /servers/detail (all projects, 2.47+) returns it."""
-
-    @property
-    def id(self):
-        return self._data.get("id")
-
-    @property
-    def name(self):
-        return self._data.get("name")
-
-    @property
-    def status(self):
-        return self._data.get("status")
-
-    @property
-    def task_state(self):
-        return self._data.get("OS-EXT-STS:task_state")
-
-    @property
-    def vm_state(self):
-        return self._data.get("OS-EXT-STS:vm_state")
-
-    @property
-    def power_state(self):
-        return self._data.get("OS-EXT-STS:power_state")
-
-    @property
-    def host(self):
-        return self._data.get("OS-EXT-SRV-ATTR:host")
-
-    @property
-    def node(self):
-        return self._data.get("OS-EXT-SRV-ATTR:hypervisor_hostname")
-
-    @property
-    def project_id(self):
-        return self._data.get("tenant_id")
-
-    @property
-    def flavor(self):
-        """The embedded flavor (2.47+): name, vcpus, ram, disk, extra_specs."""
-        return self._data.get("flavor") or {}
-
-    @property
-    def flavor_name(self):
-        return self.flavor.get("original_name") or self.flavor.get("id")
-
-    @property
-    def extra_specs(self):
-        return self.flavor.get("extra_specs") or {}
-
-    @property
-    def image_id(self):
-        image = self._data.get("image")
-        return image.get("id") if isinstance(image, dict) else None
-
-    @property
-    def volume_backed(self):
-        # Nova reports an empty image for servers booted from a volume.
-        return not self.image_id
-
-    @property
-    def volumes(self):
-        return [v.get("id") for v in
-                self._data.get("os-extended-volumes:volumes_attached") or []]
-
-    @property
-    def config_drive(self):
-        value = self._data.get("config_drive")
-        return value in (True, "True", "true", "1", 1)
-
-    @property
-    def host_status(self):
-        return self._data.get("host_status")
-
-    @property
-    def fault(self):
-        return (self._data.get("fault") or {}).get("message")
-
-    @property
-    def updated(self):
-        """When Nova last saved the instance (ISO string)."""
-        return self._data.get("updated")
-
-
-class Migration(_Record):
-    """A record of GET /os-migrations (2.80)."""
-
-    @property
-    def id(self):
-        return self._data.get("id")
-
-    @property
-    def uuid(self):
-        return self._data.get("uuid")
-
-    @property
-    def instance_id(self):
-        return self._data.get("instance_uuid")
-
-    @property
-    def status(self):
-        return self._data.get("status")
-
-    @property
-    def migration_type(self):
-        return self._data.get("migration_type")
-
-    @property
-    def source_compute(self):
-        return self._data.get("source_compute")
-
-    @property
-    def dest_compute(self):
-        return self._data.get("dest_compute")
-
-    @property
-    def project_id(self):
-        return self._data.get("project_id")
-
-    @property
-    def created_at(self):
-        return self._data.get("created_at")
-
-    @property
-    def updated_at(self):
-        return self._data.get("updated_at")
 
 
 # ------------------------------------------------------------- the client
@@ -308,7 +36,7 @@ def _client(request, version):
 
 def novaclient(request, wanted):
     """A novaclient for this user at ``wanted`` or the cloud's maximum."""
-    version = mv.negotiate(_client(request, "2.1"), wanted)
+    version = mv.negotiate(_client(request, mv.BASE), wanted)
     return _client(request, version.get_string())
 
 
@@ -344,20 +72,18 @@ def service_list(request, host=None):
         params["host"] = host
     _resp, body = client.client.get(
         "/os-services?" + parse.urlencode(params))
-    return [Service(s) for s in body.get("services", [])]
+    return [records.Service(s) for s in body.get("services", [])]
 
 
 def _service_put(client, service, body):
     """Update one service: by UUID at 2.53+, by host/binary before."""
-    if client.api_version >= api_versions.APIVersion("2.53"):
+    if mv.at_least(client.api_version, mv.SERVICES):
         _resp, result = client.client.put(
             "/os-services/%s" % service.id, body=body)
-        return Service(result.get("service", {}))
+        return records.Service(result.get("service", {}))
     legacy = {"host": service.host, "binary": service.binary}
     if "forced_down" in body:
-        if client.api_version < api_versions.APIVersion("2.11"):
-            raise NotSupported("Forcing a service down needs Nova "
-                               "microversion 2.11 or later.")
+        _require(client, mv.SERVICES_FORCED_DOWN, "Forcing a service down")
         legacy["forced_down"] = body["forced_down"]
         action = "force-down"
     elif body.get("status") == "enabled":
@@ -371,41 +97,40 @@ def _service_put(client, service, body):
                                       body=legacy)
     data = dict(service.to_dict())
     data.update(result.get("service", {}))
-    return Service(data)
+    return records.Service(data)
 
 
-def _compute_service(client, host):
-    """The nova-compute service of ``host`` (404 when there is none)."""
-    _resp, body = client.client.get(
-        "/os-services?" + parse.urlencode({"binary": "nova-compute",
-                                           "host": host}))
-    for data in body.get("services", []):
-        if data.get("host") == host:
-            return Service(data)
-    raise nova_exceptions.NotFound(
-        404, message="No nova-compute service on host %s" % host)
+@profiler.trace
+def compute_service(request, host):
+    """The nova-compute service of ``host`` (one call; None when there is
+    none)."""
+    return next((s for s in service_list(request, host=host)
+                 if s.host == host), None)
+
+
+def _update_service(request, host, body):
+    service = compute_service(request, host)
+    if service is None:
+        raise nova_exceptions.NotFound(
+            404, message="No nova-compute service on host %s" % host)
+    return _service_put(novaclient(request, mv.SERVICES), service, body)
 
 
 @profiler.trace
 def service_disable(request, host, reason):
-    client = novaclient(request, mv.SERVICES)
-    service = _compute_service(client, host)
-    return _service_put(client, service,
-                        {"status": "disabled", "disabled_reason": reason})
+    return _update_service(request, host, {"status": "disabled",
+                                           "disabled_reason": reason})
 
 
 @profiler.trace
 def service_enable(request, host):
-    client = novaclient(request, mv.SERVICES)
-    service = _compute_service(client, host)
-    return _service_put(client, service, {"status": "enabled"})
+    return _update_service(request, host, {"status": "enabled"})
 
 
 @profiler.trace
 def service_force_down(request, host, forced_down):
-    client = novaclient(request, mv.SERVICES)
-    service = _compute_service(client, host)
-    return _service_put(client, service, {"forced_down": bool(forced_down)})
+    return _update_service(request, host,
+                           {"forced_down": bool(forced_down)})
 
 
 # ------------------------------------------------------------- hypervisors
@@ -423,7 +148,7 @@ def hypervisor_list(request, with_servers=False):
     asked = bool(with_servers) and mv.at_least(client.api_version,
                                                mv.HYPERVISORS_WITH_SERVERS)
     params = {"with_servers": "true"} if asked else None
-    return [Hypervisor(h, servers_asked=asked)
+    return [records.Hypervisor(h, servers_asked=asked)
             for h in _get_all(client, "/os-hypervisors/detail",
                               "hypervisors", params)]
 
@@ -444,7 +169,7 @@ def instance_list(request, host=None, changes_since=None, name=None):
     if name:
         # Nova matches names as a regular expression.
         params["name"] = "^%s$" % re.escape(name)
-    return [Instance(s)
+    return [records.Instance(s)
             for s in _get_all(client, "/servers/detail", "servers", params)]
 
 
@@ -460,19 +185,10 @@ def migration_list(request, host=None, status=None, instance_id=None,
     microversion 2.59; Nova ignores them before.
     """
     client = novaclient(request, mv.MIGRATIONS)
-    params = {}
-    if marker:
-        params["marker"] = marker
-    if changes_since:
-        params["changes-since"] = changes_since
-    if host:
-        params["host"] = host
-    if status:
-        params["status"] = status
-    if instance_id:
-        params["instance_uuid"] = instance_id
-    if migration_type:
-        params["migration_type"] = migration_type
+    params = {name: value for name, value in (
+        ("marker", marker), ("changes-since", changes_since), ("host", host),
+        ("status", status), ("instance_uuid", instance_id),
+        ("migration_type", migration_type)) if value}
     if limit:
         params["limit"] = int(limit)
         _resp, body = client.client.get(
@@ -480,87 +196,10 @@ def migration_list(request, host=None, status=None, instance_id=None,
         items = body.get("migrations", [])
     else:
         items = _get_all(client, "/os-migrations", "migrations", params)
-    migrations = [Migration(m) for m in items]
+    migrations = [records.Migration(m) for m in items]
     migrations.sort(key=lambda m: (m.created_at or "", m.id or 0),
                     reverse=True)
     return migrations
-
-
-# ------------------------------------------- migration status (issue 5)
-
-class ServerMigration(Migration):
-    """An in-progress live migration as GET /servers/{id}/migrations[/{mid}]
-    (2.23+) returns it, with the bytes Nova's monitor saved."""
-
-    @property
-    def instance_id(self):
-        return (self._data.get("server_uuid") or
-                self._data.get("instance_uuid"))
-
-    @property
-    def migration_type(self):
-        return self._data.get("migration_type") or "live-migration"
-
-    def _bytes(self, key):
-        value = self._data.get(key + "_bytes", self._data.get(key))
-        return int(value) if value is not None else None
-
-    @property
-    def memory_total(self):
-        return self._bytes("memory_total")
-
-    @property
-    def memory_processed(self):
-        return self._bytes("memory_processed")
-
-    @property
-    def memory_remaining(self):
-        return self._bytes("memory_remaining")
-
-    @property
-    def disk_total(self):
-        return self._bytes("disk_total")
-
-    @property
-    def disk_processed(self):
-        return self._bytes("disk_processed")
-
-    @property
-    def disk_remaining(self):
-        return self._bytes("disk_remaining")
-
-
-class InstanceAction(_Record):
-    """An instance action (os-instance-actions); ``events`` at 2.51+ for
-    admins, each with ``details`` at 2.84 (Nova's reason for a failure)."""
-
-    @property
-    def id(self):
-        return self._data.get("request_id")
-
-    @property
-    def request_id(self):
-        return self._data.get("request_id")
-
-    @property
-    def action(self):
-        return self._data.get("action")
-
-    @property
-    def message(self):
-        return self._data.get("message")
-
-    @property
-    def start_time(self):
-        return self._data.get("start_time")
-
-    @property
-    def updated_at(self):
-        return self._data.get("updated_at")
-
-    @property
-    def events(self):
-        return list(self._data.get("events") or [])
 
 
 def _quote(value):
@@ -583,23 +222,13 @@ def compute_microversion(request):
 
 
 @profiler.trace
-def server_migration_list(request, instance_id):
-    """The instance's in-progress live migrations with their bytes."""
-    client = novaclient(request, mv.SERVER_MIGRATIONS)
-    _require(client, mv.SERVER_MIGRATIONS_MIN, "Listing server migrations")
-    _resp, body = client.client.get(
-        "/servers/%s/migrations" % _quote(instance_id))
-    return [ServerMigration(m) for m in body.get("migrations", [])]
-
-
-@profiler.trace
 def server_migration_get(request, instance_id, migration_id):
     """One in-progress live migration (404 once it is no longer one)."""
     client = novaclient(request, mv.SERVER_MIGRATIONS)
     _require(client, mv.SERVER_MIGRATIONS_MIN, "Showing a server migration")
     _resp, body = client.client.get("/servers/%s/migrations/%s" % (
         _quote(instance_id), _quote(migration_id)))
-    return ServerMigration(body.get("migration", {}))
+    return records.ServerMigration(body.get("migration", {}))
 
 
 @profiler.trace
@@ -629,7 +258,8 @@ def instance_action_list(request, instance_id):
     client = novaclient(request, mv.INSTANCE_ACTIONS)
     _resp, body = client.client.get(
         "/servers/%s/os-instance-actions" % _quote(instance_id))
-    return [InstanceAction(a) for a in body.get("instanceActions", [])]
+    return [records.InstanceAction(a)
+            for a in body.get("instanceActions", [])]
 
 
 @profiler.trace
@@ -638,7 +268,7 @@ def instance_action_get(request, instance_id, request_id):
     client = novaclient(request, mv.INSTANCE_ACTIONS)
     _resp, body = client.client.get("/servers/%s/os-instance-actions/%s" % (
         _quote(instance_id), _quote(request_id)))
-    return InstanceAction(body.get("instanceAction", {}))
+    return records.InstanceAction(body.get("instanceAction", {}))
 
 
 @profiler.trace
@@ -646,46 +276,10 @@ def instance_get(request, instance_id):
     """One instance (any project), e.g. for its name and fault."""
     client = novaclient(request, mv.SERVERS)
     _resp, body = client.client.get("/servers/%s" % _quote(instance_id))
-    return Instance(body.get("server", {}))
+    return records.Instance(body.get("server", {}))
 
 
-# ------------------------------------------ instance moves (issue 4)
-
-class ServerGroup(_Record):
-    """A server group of GET /os-server-groups (2.64: policy + rules)."""
-
-    @property
-    def id(self):
-        return self._data.get("id")
-
-    @property
-    def name(self):
-        return self._data.get("name") or ""
-
-    @property
-    def policy(self):
-        policy = self._data.get("policy")
-        if not policy:  # before 2.64: a list with one policy
-            policies = self._data.get("policies") or []
-            policy = policies[0] if policies else ""
-        return policy
-
-    @property
-    def members(self):
-        return list(self._data.get("members") or [])
-
-    @property
-    def max_server_per_host(self):
-        rules = self._data.get("rules") or {}
-        try:
-            return int(rules.get("max_server_per_host", 1))
-        except (TypeError, ValueError):
-            return 1
-
-    @property
-    def project_id(self):
-        return self._data.get("project_id")
-
+# ----------------------------------------------------------- server groups
 
 # Nova pages server groups by limit/offset without next links; its default
 # (and usual) [api]max_limit.
@@ -703,7 +297,7 @@ def server_group_list(request):
             "/os-server-groups?all_projects=True&limit=%d&offset=%d"
             % (SERVER_GROUP_PAGE, offset))
         page = body.get("server_groups", [])
-        groups.extend(ServerGroup(g) for g in page)
+        groups.extend(records.ServerGroup(g) for g in page)
         if len(page) < SERVER_GROUP_PAGE:
             return groups
         offset += len(page)
@@ -766,7 +360,7 @@ def server_start(request, instance_id):
     _server_action(client, instance_id, {"os-start": None})
 
 
-# ------------------------------------------------------ evacuation (issue 6)
+# -------------------------------------------------------------- evacuation
 
 def evacuate_microversion(request, keep_state=False):
     """The microversion instance_evacuate will use ("2.NN"): 2.95 (lands

@@ -8,9 +8,7 @@ from keystoneauth1 import adapter
 from openstack_dashboard.contrib.developer.profiler import api as profiler
 
 from migration_dashboard.api import base
-
-# 1.14 is enough for inventories/usages and is what Horizon itself asks for.
-PLACEMENT_VERSION = "placement 1.14"
+from migration_dashboard.api import microversions as mv
 
 
 def _adapter(request):
@@ -20,9 +18,9 @@ def _adapter(request):
                            raise_exc=True)
 
 
-def _get(api, path):
+def _get(api, path, version=mv.PLACEMENT_PROVIDER):
     return api.get(path, headers={"OpenStack-API-Version":
-                                  PLACEMENT_VERSION}).json()
+                                  "placement %s" % version}).json()
 
 
 @profiler.trace
@@ -52,7 +50,7 @@ def provider_capacity(request, provider_uuid):
     return result
 
 
-# ------------------------------------------ instance moves (issue 4)
+# ------------------------------------------ capacity of every host at once
 
 @profiler.trace
 def allocation_candidates(request, resources):
@@ -64,15 +62,12 @@ def allocation_candidates(request, resources):
     ratios and reserved amounts ((total - reserved) * ratio).  A provider
     absent from the answer cannot take ``resources``.
     """
-    from migration_dashboard.api import microversions as mv
-
     api = _adapter(request)
     query = ",".join("%s:%d" % (rc, int(amount))
                      for rc, amount in sorted(resources.items())
                      if amount and int(amount) > 0)
-    body = api.get("/allocation_candidates?resources=%s" % query,
-                   headers={"OpenStack-API-Version": "placement %s"
-                            % mv.PLACEMENT_ALLOCATION_CANDIDATES}).json()
+    body = _get(api, "/allocation_candidates?resources=%s" % query,
+                mv.PLACEMENT_ALLOCATION_CANDIDATES)
     result = {}
     for uuid, summary in (body.get("provider_summaries") or {}).items():
         resources_out = {}

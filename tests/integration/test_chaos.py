@@ -32,8 +32,11 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from migration_dashboard import api
-from migration_dashboard.content.hosts.drain import data as drain
-from migration_dashboard.content.hosts.evacuation import data as evac
+from migration_dashboard.services import drain
+from migration_dashboard.services import drain_tracking as track
+from migration_dashboard.services import evacuation as evac
+from migration_dashboard.services import gather
+from migration_dashboard.services import submit
 from tests import democloud
 from tests import evacuation_cloud as ec
 
@@ -321,7 +324,7 @@ def test_drain_accounts_for_every_instance_after_a_crash(
     assert len(before) >= 3, "cmp2 should hold its seeded instances"
     since = drain.ensure_marker(admin_request, source,
                                 reason="chaos test: drain")
-    facts = drain.gather(admin_request, source)
+    facts = gather.gather(admin_request, source)
     # Every instance to cmp1, so that a killed destination is the one
     # each move needs (ha-1's anti-affinity allows only cmp1 anyway).
     plan = drain.make_plan(facts, default_destination=dest)
@@ -337,11 +340,11 @@ def test_drain_accounts_for_every_instance_after_a_crash(
     # Track until nothing is in flight: each planned instance is moved,
     # failed with a reason (a lost request too), or still on the source.
     def settled():
-        t = drain.track(admin_request, source)
+        t = track.track(admin_request, source)
         for r in t.rows:
-            if r.state == drain.CONFIRM:
+            if r.state == track.CONFIRM:
                 api.nova.server_confirm_resize(admin_request, r.id)
-        if any(r.state in (drain.MIGRATING, drain.CONFIRM)
+        if any(r.state in (track.MIGRATING, track.CONFIRM)
                for r in t.rows if r.id in planned):
             return None
         return t
@@ -354,13 +357,13 @@ def test_drain_accounts_for_every_instance_after_a_crash(
     for iid in planned:
         row, server = rows[iid], servers.get(iid)
         assert server is not None, "%s lost" % before[iid].name
-        assert row.state in (drain.DONE, drain.FAILED, drain.WAITING), \
+        assert row.state in (track.DONE, track.FAILED, track.WAITING), \
             (row.name, row.state, row.reason)
         assert row.reason, row.name
         # The plugin and Nova agree: on a host, in a known state.
         assert row.host == _host(server) in democloud.COMPUTES, row.name
         assert row.status == server.status, row.name
-        if row.state == drain.DONE:
+        if row.state == track.DONE:
             assert row.host == dest and server.status in SETTLED, row.name
         elif row.reason.startswith("Stalled"):
             # Lost with the conductor: on the source, stuck in its task.
@@ -380,7 +383,7 @@ def test_drain_accounts_for_every_instance_after_a_crash(
     for iid in planned:
         assert before[iid].name in page
     for row in rows.values():
-        if row.id in planned and row.state == drain.FAILED:
+        if row.id in planned and row.state == track.FAILED:
             assert "Failed" in page
             if row.reason.startswith("Stalled"):  # its age moves on
                 assert "openstack server set --state active %s" % row.id \
@@ -402,11 +405,11 @@ def test_evacuation_survives_nova_conductor_killed_mid_way(
     names = {s.id: s.name for s in _servers(nova_admin).values()}
     _democloud("stop-compute", failed)
     api.nova.service_force_down(admin_request, failed, True)
-    facts = evac.gather(admin_request, failed)
+    facts = gather.gather(admin_request, failed)
     assert facts.source.is_down
     outcome = evac.submit_all(admin_request, everyone, None,
                               {i: None for i in everyone}, keep_state=True)
-    refused = {names[i]: evac.explain(exc)
+    refused = {names[i]: submit.explain(exc)
                for i, (exc, _p) in outcome.items() if exc is not None}
     assert not refused, refused
     # Nova accepted every request; the conductor, which schedules them

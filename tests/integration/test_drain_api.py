@@ -28,8 +28,11 @@ from keystoneauth1 import exceptions as ks_exceptions
 from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
-from migration_dashboard.content.hosts.drain import data
-from migration_dashboard.content.hosts.instances import submit
+from migration_dashboard.content.hosts.drain import views as drain_views
+from migration_dashboard.services import drain as data
+from migration_dashboard.services import drain_tracking as tracking
+from migration_dashboard.services import gather
+from migration_dashboard.services import submit
 from migration_dashboard.core import planning
 from tests import democloud
 
@@ -148,7 +151,7 @@ def _run(admin_request, plan_fn, track_fn, done_fn, what):
         if done_fn(tracking):
             return results, tracking
         busy = [r for r in tracking.rows
-                if r.state in (data.MIGRATING, data.CONFIRM)]
+                if r.state in (tracking.MIGRATING, tracking.CONFIRM)]
         idle_for = time.monotonic() - submitted
         if not busy and tries >= TRIES and idle_for > 30:
             break  # retries spent, nothing moves: fail now, not at TIMEOUT
@@ -185,13 +188,13 @@ def _move_back(admin_request, nova_admin, since, originals):
             data.gather_back(admin_request, HOST, since), since)
 
     plan = plan_fn()
-    service = data.service_of(admin_request, HOST)
+    service = api.nova.compute_service(admin_request, HOST)
     if service is not None and service.status == "disabled":
         api.nova.service_enable(admin_request, HOST)
     started = data.now()
 
     def track_fn():
-        return data.track(admin_request, HOST, data.BACK, started)
+        return tracking.track(admin_request, HOST, data.BACK, started)
 
     def done(tracking):
         servers = _servers(nova_admin)
@@ -214,7 +217,7 @@ def _restore(admin_request, nova_admin, since, originals):
                for i in originals):
             _move_back(admin_request, nova_admin, since, originals)
     finally:
-        service = data.service_of(admin_request, HOST)
+        service = api.nova.compute_service(admin_request, HOST)
         if service is not None and service.status == "disabled":
             api.nova.service_enable(admin_request, HOST)
 
@@ -240,12 +243,12 @@ def test_drain_cmp2_with_a_must_cold_vtpm_instance_then_move_back(
                                reason="integration test drain")
     request.addfinalizer(
         lambda: _restore(admin_request, nova_admin, since, set(before)))
-    service = data.service_of(admin_request, HOST)
+    service = api.nova.compute_service(admin_request, HOST)
     assert service.status == "disabled"
     assert data.parse_marker(service.disabled_reason)[0] == since
 
     # Plan (and dry run: nothing moves by planning).
-    facts = data.gather(admin_request, HOST)
+    facts = gather.gather(admin_request, HOST)
     plan = data.make_plan(facts)
     rows = {r.instance_id: r for r in plan.rows}
     assert set(before) <= set(rows)
@@ -261,7 +264,7 @@ def test_drain_cmp2_with_a_must_cold_vtpm_instance_then_move_back(
     row = rows[vtpm]
     assert row.strategy is planning.Strategy.COLD, row
     assert "vtpm-live" in row.why, row.why
-    shown = {r["id"]: r for r in data.plan_context(
+    shown = {r["id"]: r for r in drain_views.plan_context(
         plan, facts.hosts, HOST)["plan_rows"]}[vtpm]
     assert shown["strategy"] == "cold"
     live_blocked = [f for f in shown["findings"]
@@ -288,21 +291,21 @@ def test_drain_cmp2_with_a_must_cold_vtpm_instance_then_move_back(
     assert {s.id for s in _wait_idle_on(nova_admin, HOST)} == set(before)
 
     def plan_fn():
-        return data.make_plan(data.gather(admin_request, HOST))
+        return data.make_plan(gather.gather(admin_request, HOST))
 
     def track_fn():
-        return data.track(admin_request, HOST)
+        return tracking.track(admin_request, HOST)
 
     def done(tracking):
         return tracking.host_empty and all(
-            r.state == data.DONE for r in tracking.rows
+            r.state == tracking.DONE for r in tracking.rows
             if r.id in before)
 
     results, tracking = _run(admin_request, _first_then(plan, plan_fn),
                              track_fn, done, "the drain of " + HOST)
     assert {r.id for r in results} >= set(before)
     # Tracking needs only Nova: a fresh read shows the same drain.
-    again = data.track(admin_request, HOST)
+    again = tracking.track(admin_request, HOST)
     assert again.since == since and again.host_empty
     assert {r.id for r in again.rows} >= set(before)
 
@@ -339,5 +342,5 @@ def test_drain_cmp2_with_a_must_cold_vtpm_instance_then_move_back(
             lambda: _idle(nova_admin.servers.get(i)) and
             nova_admin.servers.get(i).status == states[i],
             timeout=60, what="%s back %s" % (names[i], states[i]))
-    service = data.service_of(admin_request, HOST)
+    service = api.nova.compute_service(admin_request, HOST)
     assert service.status == "enabled"

@@ -10,7 +10,10 @@ import pytest
 from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
-from migration_dashboard.content.hosts.evacuation import data
+from migration_dashboard.content.hosts.evacuation import forms as evac_forms
+from migration_dashboard.services import evacuation as data
+from migration_dashboard.services import gather
+from migration_dashboard.services import submit
 from tests import evacuation_cloud as ec
 
 pytestmark = pytest.mark.integration
@@ -55,10 +58,10 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
     assert svc.forced_down
 
     # The pre-flight engine agrees the host can be evacuated now.
-    facts = data.gather(request, ec.FAILED)
+    facts = gather.gather(request, ec.FAILED)
     assert facts.source.is_down
     assert {i.id for i in facts.instances} == set(everyone)
-    results = data.check(facts)
+    results = facts.check(data.EVACUATE, None)
     assert all("source-still-up" not in {f.code for f in fs}
                for fs in results.values())
 
@@ -66,14 +69,14 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
     chosen = failed_host["extras"][0]
     assert data.call_microversion(facts.microversion) == "2.95"
     returned = api.nova.instance_evacuate(
-        request, chosen, host="cmp1", password=data.generate_password())
+        request, chosen, host="cmp1", password=evac_forms.generate_password())
     assert returned is None  # 2.14+: Nova never sends the password back
 
     # The rest by host evacuation: scheduler's choice, keeping their state.
     rest = [i for i in everyone if i != chosen]
     outcome = data.submit_all(request, rest, None, {i: None for i in rest},
                               keep_state=True)
-    refused = {i: data.explain(exc) for i, (exc, _p) in outcome.items()
+    refused = {i: submit.explain(exc) for i, (exc, _p) in outcome.items()
                if exc is not None}
     assert not refused, refused
 

@@ -11,8 +11,7 @@ from unittest import mock
 import pytest
 
 from migration_dashboard import api
-from migration_dashboard.api import neutron  # noqa: F401
-from migration_dashboard.content import facts as facts_mod
+from migration_dashboard.services import gather as facts_mod
 from migration_dashboard.core import preflight
 from tests import democloud
 

@@ -4,7 +4,7 @@ import pytest
 from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
-from migration_dashboard.content.hosts.instances import submit
+from migration_dashboard.services import submit
 from tests import democloud
 from tests.integration import test_migrate_api as moves
 

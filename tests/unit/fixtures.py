@@ -1,6 +1,6 @@
 """Small, realistic Nova records for view tests (shapes as Nova 2.87/2.96
 returns them), wrapped in the plugin's own api classes."""
-from migration_dashboard.api import nova
+from migration_dashboard.api import nova_records as nova
 
 
 def service(host, status="enabled", state="up", forced_down=False,

@@ -13,9 +13,9 @@ from novaclient import exceptions as nova_exceptions
 from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
-from migration_dashboard.api import neutron  # noqa: F401
-from migration_dashboard.content import common
-from migration_dashboard.content.hosts.drain import data
+from migration_dashboard.services import drain
+from migration_dashboard.services import drain_tracking as data
+from migration_dashboard.services import stall
 from tests.unit import fixtures as f
 
 MOCKS = {api.nova: ["service_list", "hypervisor_list", "instance_list",
@@ -127,7 +127,7 @@ class _Base(test.BaseAdminViewTests):
                 raw = i.to_dict()
                 raw["OS-EXT-SRV-ATTR:host"] = host
                 raw["status"] = status
-                self.instances[n] = api.nova.Instance(raw)
+                self.instances[n] = api.nova_records.Instance(raw)
 
 
 # ------------------------------------------------------------------ start
@@ -155,7 +155,7 @@ class StartTests(_Base):
         self.assertRedirectsNoFollow(res, plan_url())
         args = self.mock_service_disable.call_args[0]
         self.assertEqual("cmp1", args[1])
-        since, reason = data.parse_marker(args[2])
+        since, reason = drain.parse_marker(args[2])
         self.assertIsNotNone(since)
         self.assertEqual("kernel upgrade", reason)
 
@@ -183,7 +183,7 @@ class StartTests(_Base):
         self._setup_mocks()
         res = self.client.post(start_url(), {"host": "cmp1", "reason": ""})
         self.assertRedirectsNoFollow(res, plan_url())
-        since, reason = data.parse_marker(
+        since, reason = drain.parse_marker(
             self.mock_service_disable.call_args[0][2])
         self.assertIsNotNone(since)
         self.assertEqual("disk swap", reason)
@@ -397,7 +397,7 @@ class TrackTests(_Base):
             mig(4, "inst-fail-1", status="error"),
             mig(5, "inst-deleted", status="completed"),
             # Before the drain: ignored.
-            api.nova.Migration({
+            api.nova_records.Migration({
                 "id": 6, "instance_uuid": "inst-old",
                 "source_compute": "cmp1", "dest_compute": "cmp2",
                 "status": "completed", "migration_type": "live-migration",
@@ -405,7 +405,7 @@ class TrackTests(_Base):
         ]
         self._setup_mocks()
         self.mock_server_migration_get.return_value = \
-            api.nova.ServerMigration({
+            api.nova_records.ServerMigration({
                 "id": 2, "server_uuid": "inst-web-2",
                 "status": "running", "memory_total_bytes": 1000,
                 "memory_processed_bytes": 400,
@@ -438,7 +438,7 @@ class TrackTests(_Base):
         """nova-conductor killed while it held the moves: one instance
         stuck in task 'migrating' with no record, one whose record never
         left 'accepted'; a young one is still just migrating."""
-        old = _ago(common.STALL_SECONDS + 120)
+        old = _ago(stall.STALL_SECONDS + 120)
         for name, updated in (("web-1", old), ("web-2", old),
                               ("off-1", _ago(20))):
             for n, i in enumerate(self.instances):
@@ -447,7 +447,7 @@ class TrackTests(_Base):
                     raw["OS-EXT-STS:task_state"] = "migrating"
                     raw["status"] = "MIGRATING"
                     raw["updated"] = updated
-                    self.instances[n] = api.nova.Instance(raw)
+                    self.instances[n] = api.nova_records.Instance(raw)
         accepted = mig(2, "inst-web-2", status="accepted")
         accepted._data["created_at"] = accepted._data["updated_at"] = old
         self.migrations = [accepted]
@@ -598,17 +598,17 @@ class TrackTests(_Base):
         self.assertEqual(data.FAILED, row.state)
 
     def test_marker_round_trip(self):
-        when = data.parse_since(SINCE)
-        reason = data.drain_reason("x" * 400, when)
+        when = drain.parse_since(SINCE)
+        reason = drain.drain_reason("x" * 400, when)
         self.assertLessEqual(len(reason), 255)
-        since, rest = data.parse_marker(reason)
+        since, rest = drain.parse_marker(reason)
         self.assertEqual(when, since)
         self.assertTrue(rest.startswith("xxx"))
         # A new marker replaces the old one, keeping the operator's words.
-        again = data.drain_reason(MARKED)
-        self.assertEqual("kernel upgrade", data.parse_marker(again)[1])
-        self.assertEqual((None, "repair"), data.parse_marker("repair"))
-        self.assertIsNone(data.parse_since("yesterday"))
+        again = drain.drain_reason(MARKED)
+        self.assertEqual("kernel upgrade", drain.parse_marker(again)[1])
+        self.assertEqual((None, "repair"), drain.parse_marker("repair"))
+        self.assertIsNone(drain.parse_since("yesterday"))
 
 
 # -------------------------------------------------------------- move back
@@ -745,33 +745,33 @@ class RestrictedFirstTests(test.TestCase):
                                   events.append(("live", i))), \
                 mock.patch.object(api.nova, "migration_list",
                                   side_effect=listed), \
-                mock.patch.object(data.time, "sleep"), \
+                mock.patch.object(drain.time, "sleep"), \
                 override_settings(MIGRATION_DASHBOARD_SCHEDULE_WAIT=wait):
-            rows = data.submit_plan(self.request, self._plan())
+            rows = drain.submit_plan(self.request, self._plan())
         return events, rows
 
     def test_others_wait_until_the_restricted_move_is_scheduled(self):
-        unplaced = api.nova.Migration({"id": 7, "status": "pre-migrating",
-                                       "dest_compute": None})
-        placed = api.nova.Migration({"id": 7, "status": "pre-migrating",
-                                     "dest_compute": "cmp3"})
+        unplaced = api.nova_records.Migration(
+            {"id": 7, "status": "pre-migrating", "dest_compute": None})
+        placed = api.nova_records.Migration(
+            {"id": 7, "status": "pre-migrating", "dest_compute": "cmp3"})
         events, rows = self._run([[], [unplaced], [placed]])
         self.assertEqual(("cold", "vtpm"), events[0])
         # Polled (changes since the submit only) until Nova chose cmp3.
         self.assertEqual([("poll", "vtpm", True)] * 3, events[1:4])
         self.assertEqual({("live", "web"), ("cold", "off")}, set(events[4:]))
-        self.assertEqual([data.ACCEPTED] * 3, [r.outcome for r in rows])
+        self.assertEqual([drain.ACCEPTED] * 3, [r.outcome for r in rows])
 
     def test_a_failed_schedule_stops_the_wait_and_the_rest_go(self):
-        failed = api.nova.Migration({"id": 7, "status": "error",
-                                     "dest_compute": None})
+        failed = api.nova_records.Migration({"id": 7, "status": "error",
+                                             "dest_compute": None})
         events, rows = self._run([[failed]])
         self.assertEqual(2, len([e for e in events if e[0] != "poll"][1:]))
         self.assertEqual(1, len([e for e in events if e[0] == "poll"]))
 
     def test_the_wait_is_bounded(self):
-        unplaced = api.nova.Migration({"id": 7, "status": "pre-migrating",
-                                       "dest_compute": None})
+        unplaced = api.nova_records.Migration(
+            {"id": 7, "status": "pre-migrating", "dest_compute": None})
         events, rows = self._run([[unplaced]] * 1000, wait=0)
         self.assertEqual(1, len([e for e in events if e[0] == "poll"]))
         self.assertEqual({"web", "off"},

@@ -9,9 +9,9 @@ from novaclient import exceptions as nova_exceptions
 from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
-from migration_dashboard.api import neutron  # noqa: F401 (api.neutron)
-from migration_dashboard.content import common
-from migration_dashboard.content.hosts.evacuation import data
+from migration_dashboard.content.hosts.evacuation import forms as evac_forms
+from migration_dashboard.services import evacuation as data
+from migration_dashboard.services import stall
 from tests.unit import fixtures as f
 
 GATHER = {api.nova: ["service_list", "hypervisor_list", "instance_list",
@@ -182,7 +182,7 @@ class EvacuateInstanceTests(_Cloud, test.BaseAdminViewTests):
         self.assertEqual("cmp1", kwargs["host"])
         self.assertFalse(kwargs["keep_state"])
         password = kwargs["password"]
-        self.assertEqual(data.PASSWORD_LENGTH, len(password))
+        self.assertEqual(evac_forms.PASSWORD_LENGTH, len(password))
         self.assertContains(res, password, count=1)
         self.assertEqual("no-store", res["Cache-Control"])
         # Never in a message (messages live in the session cookie).
@@ -441,7 +441,7 @@ class StatusTests(test.BaseAdminViewTests):
         lost = f.migration(9, "inst-lost", "cmp3", None, status="accepted",
                            migration_type="evacuation")
         lost._data["created_at"] = lost._data["updated_at"] = _ago(
-            seconds=common.STALL_SECONDS + 60)
+            seconds=stall.STALL_SECONDS + 60)
         young = f.migration(10, "inst-young", "cmp3", None,
                             status="accepted", migration_type="evacuation")
         young._data["created_at"] = young._data["updated_at"] = _ago(
@@ -539,11 +539,11 @@ class ApiTests(test.TestCase):
     def test_generated_passwords(self):
         seen = set()
         for _i in range(50):
-            password = data.generate_password()
-            self.assertEqual(data.PASSWORD_LENGTH, len(password))
+            password = evac_forms.generate_password()
+            self.assertEqual(evac_forms.PASSWORD_LENGTH, len(password))
             self.assertTrue(any(c.isdigit() for c in password))
             self.assertTrue(any(c.isupper() for c in password))
             self.assertTrue(any(c.islower() for c in password))
-            self.assertIsNone(data.password_ok(password))
+            self.assertIsNone(evac_forms.password_ok(password))
             seen.add(password)
         self.assertEqual(50, len(seen))

@@ -1,4 +1,4 @@
-"""content/facts.py: api wrappers -> core.preflight dataclasses, and the
+"""services/gather.py: api wrappers -> core.preflight dataclasses, and the
 constant number of calls gathering them costs."""
 from unittest import mock
 
@@ -7,9 +7,8 @@ from keystoneauth1 import exceptions as ks_exceptions
 from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
-from migration_dashboard.api import neutron  # noqa: F401
-from migration_dashboard.api import nova
-from migration_dashboard.content import facts
+from migration_dashboard.api import nova_records as nova
+from migration_dashboard.services import gather as facts
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import preflight
 from tests.unit import fixtures as f

@@ -13,8 +13,7 @@ from novaclient import exceptions as nova_exceptions
 from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
-from migration_dashboard.api import neutron  # noqa: F401
-from migration_dashboard.content.hosts.instances import submit
+from migration_dashboard.services import submit
 from tests.unit import fixtures as f
 
 DETAIL = reverse("horizon:admin:hosts:detail", args=["cmp1"])
@@ -325,7 +324,7 @@ class LiveMigrateFormTests(_Base):
 
     @test.create_mocks(MOCKS)
     def test_anti_affinity_group_member_on_destination_blocks(self):
-        from migration_dashboard.api import nova
+        from migration_dashboard.api import nova_records as nova
         self.instances.append(f.instance("ha-2", "cmp2",
                                          instance_id="inst-ha-2"))
         self._setup_mocks()

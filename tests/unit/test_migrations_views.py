@@ -10,8 +10,8 @@ from novaclient import exceptions as nova_exceptions
 from openstack_dashboard.test import helpers as test
 
 from migration_dashboard import api
-from migration_dashboard.content.migrations import data
-from migration_dashboard.content.migrations import links
+from migration_dashboard.content import links
+from migration_dashboard.services import migrations as data
 from tests.unit import fixtures as f
 
 INDEX_URL = reverse("horizon:admin:migrations:index")
@@ -28,7 +28,7 @@ def detail_url(instance_id, mid):
 
 def server_migration(mid, instance_id, total=4 * GiB, remaining=GiB,
                      processed=None, disk_total=0):
-    return api.nova.ServerMigration({
+    return api.nova_records.ServerMigration({
         "id": mid, "server_uuid": instance_id, "status": "running",
         "memory_total_bytes": total,
         "memory_processed_bytes": processed if processed is not None
@@ -41,7 +41,7 @@ def server_migration(mid, instance_id, total=4 * GiB, remaining=GiB,
 
 def action(name="live-migration", events=(), message="Error",
            start="2026-11-26T10:05:01.000000"):
-    return api.nova.InstanceAction({
+    return api.nova_records.InstanceAction({
         "action": name, "request_id": "req-%s" % name, "message": message,
         "start_time": start, "events": list(events)})
 

@@ -3,7 +3,7 @@ import threading
 
 from novaclient import exceptions as nova_exceptions
 
-from migration_dashboard.content.hosts.instances import submit
+from migration_dashboard.services import submit
 
 
 def test_each_call_keeps_its_own_outcome_even_for_the_same_instance():

@@ -1,15 +1,12 @@
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from horizon import exceptions
 from horizon import forms
 from horizon import messages
 
 from migration_dashboard import api
-from migration_dashboard.content import common
+from migration_dashboard.content import links
+from migration_dashboard.content import presentation
 from migration_dashboard.core import maintenance
-
-INDEX_URL = "horizon:admin:hosts:index"
 
 
 def _readonly():
@@ -27,6 +24,19 @@ def _reason_field(required=True):
                     "most)."))
 
 
+def _update_host(request, call, failure, success, host):
+    """``call()`` on ``host``'s service; Nova's refusal is ``failure`` and
+    a redirect to the hosts list, success the ``success`` message."""
+    try:
+        call()
+    except Exception as exc:
+        presentation.show_error(request, failure, exc,
+                                redirect=links.hosts_index(), host=host)
+        return False
+    messages.success(request, success % {"host": host})
+    return True
+
+
 class DisableHostForm(forms.SelfHandlingForm):
     host = forms.CharField(label=_("Host"), widget=_readonly())
     reason = _reason_field()
@@ -39,19 +49,12 @@ class DisableHostForm(forms.SelfHandlingForm):
 
     def handle(self, request, data):
         host = data["host"]
-        try:
-            api.nova.service_disable(request, host, data["reason"])
-        except Exception as exc:
-            exceptions.handle(
-                request,
-                _("Unable to disable host %(host)s: %(reason)s") % {
-                    "host": host, "reason": common.error_reason(exc)},
-                redirect=reverse(INDEX_URL), details="")
-            return False
-        messages.success(request, _("Disabled host %(host)s: the "
-                                    "scheduler will place no new instances "
-                                    "there.") % {"host": host})
-        return True
+        return _update_host(
+            request,
+            lambda: api.nova.service_disable(request, host, data["reason"]),
+            _("Unable to disable host %(host)s: %(reason)s"),
+            _("Disabled host %(host)s: the scheduler will place no new "
+              "instances there."), host)
 
 
 class DisableHostsForm(forms.SelfHandlingForm):
@@ -75,11 +78,9 @@ class DisableHostsForm(forms.SelfHandlingForm):
                 done.append(host)
             except Exception as exc:
                 failed.append(host)
-                exceptions.handle(
-                    request,
-                    _("Unable to disable host %(host)s: %(reason)s") % {
-                        "host": host, "reason": common.error_reason(exc)},
-                    details="")
+                presentation.show_error(
+                    request, _("Unable to disable host %(host)s: %(reason)s"),
+                    exc, host=host)
         if done:
             messages.success(request, _("Disabled hosts: %s") %
                              ", ".join(done))
@@ -97,19 +98,11 @@ class ForceDownForm(forms.SelfHandlingForm):
 
     def handle(self, request, data):
         host = data["host"]
-        try:
-            api.nova.service_force_down(request, host, True)
-        except Exception as exc:
-            exceptions.handle(
-                request,
-                _("Unable to force down host %(host)s: %(reason)s") % {
-                    "host": host, "reason": common.error_reason(exc)},
-                redirect=reverse(INDEX_URL), details="")
-            return False
-        messages.success(request, _("Host %(host)s is forced down: its "
-                                    "instances can now be evacuated.") %
-                         {"host": host})
-        return True
+        return _update_host(
+            request, lambda: api.nova.service_force_down(request, host, True),
+            _("Unable to force down host %(host)s: %(reason)s"),
+            _("Host %(host)s is forced down: its instances can now be "
+              "evacuated."), host)
 
 
 class PrepareDestinationForm(forms.SelfHandlingForm):
@@ -164,11 +157,9 @@ class PrepareDestinationForm(forms.SelfHandlingForm):
             api.nova.service_disable(
                 request, host, maintenance.destination_reason(source))
         except Exception as exc:
-            exceptions.handle(
-                request,
-                _("Unable to prepare host %(host)s: %(reason)s") % {
-                    "host": host, "reason": common.error_reason(exc)},
-                redirect=reverse(INDEX_URL), details="")
+            presentation.show_error(
+                request, _("Unable to prepare host %(host)s: %(reason)s"),
+                exc, redirect=links.hosts_index(), host=host)
             return False
         messages.success(request, _(
             "Host %(host)s is disabled and reserved as the destination for "
@@ -190,11 +181,9 @@ class CompleteMaintenanceForm(forms.SelfHandlingForm):
         try:
             rows = maintenance.summarize(api.nova.service_list(request), [])
         except Exception as exc:
-            exceptions.handle(
-                request,
-                _("Unable to read the compute services: %s") %
-                common.error_reason(exc),
-                redirect=reverse(INDEX_URL), details="")
+            presentation.show_error(
+                request, _("Unable to read the compute services: %(reason)s"),
+                exc, redirect=links.hosts_index())
             return False
         targets = maintenance.maintenance_hosts_to_enable(source, rows)
         if not targets:
@@ -208,12 +197,9 @@ class CompleteMaintenanceForm(forms.SelfHandlingForm):
                 done.append(row.host)
             except Exception as exc:
                 failed.append(row.host)
-                exceptions.handle(
-                    request,
-                    _("Unable to enable host %(host)s: %(reason)s") % {
-                        "host": row.host,
-                        "reason": common.error_reason(exc)},
-                    details="")
+                presentation.show_error(
+                    request, _("Unable to enable host %(host)s: %(reason)s"),
+                    exc, host=row.host)
         if done:
             messages.success(request, _("Maintenance complete; enabled: "
                                         "%s") % ", ".join(done))

@@ -6,22 +6,20 @@ from horizon import tables
 from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
+from migration_dashboard.content import actions
 from migration_dashboard.content import common
-from migration_dashboard.content.hosts.drain import tables as drain_tables
-from migration_dashboard.content.hosts.evacuation import data as evac_data
-from migration_dashboard.content.hosts.evacuation import tables as evac_tables
-from migration_dashboard.content.migrations import links as migration_links
-
-SERVICE_UPDATE = (("compute", "os_compute_api:os-services:update"),)
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.services import evacuation
 
 
-class DisableHost(common.PolicyOncePerRequest, tables.LinkAction):
+class DisableHost(policy.PolicyOncePerRequest, tables.LinkAction):
     name = "disable"
     verbose_name = _("Disable")
     url = "horizon:admin:hosts:disable"
     classes = ("ajax-modal",)
     icon = "pause"
-    policy_rules = SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
 
     def allowed(self, request, host=None):
         return host is None or host.status == "enabled"
@@ -34,21 +32,10 @@ class DisableHosts(DisableHost):
     url = "horizon:admin:hosts:disable_many"
 
 
-class ReasonedBatchAction(common.PolicyOncePerRequest, tables.BatchAction):
-    """A BatchAction whose failures carry the service's own reason."""
-
-    def handle(self, table, request, obj_ids):
-        # BatchAction.handle only says "Unable to <action>: <names>"; Nova's
-        # reason (e.g. evacuations still 'done' when forcing up) is what the
-        # operator needs to act on.
-        return common.batch_handle_with_reasons(self, table, request,
-                                                obj_ids)
-
-
-class EnableHost(ReasonedBatchAction):
+class EnableHost(actions.ReasonedBatchAction):
     name = "enable"
     icon = "play"
-    policy_rules = SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
     help_text = _("The scheduler will place new instances on the host "
                   "again.")
 
@@ -67,20 +54,20 @@ class EnableHost(ReasonedBatchAction):
         api.nova.service_enable(request, obj_id)
 
 
-class ForceDownHost(common.PolicyOncePerRequest, tables.LinkAction):
+class ForceDownHost(policy.PolicyOncePerRequest, tables.LinkAction):
     name = "force_down"
     verbose_name = _("Force Down")
     url = "horizon:admin:hosts:force_down"
     classes = ("ajax-modal", "btn-danger")
-    policy_rules = SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
 
     def allowed(self, request, host=None):
         return host is None or not host.forced_down
 
 
-class ForceUpHost(ReasonedBatchAction):
+class ForceUpHost(actions.ReasonedBatchAction):
     name = "force_up"
-    policy_rules = SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
     action_type = "danger"
     help_text = _("Only force a host up once its compute service runs "
                   "again. Nova refuses while evacuation records of the host "
@@ -101,27 +88,27 @@ class ForceUpHost(ReasonedBatchAction):
         try:
             api.nova.service_force_down(request, obj_id, False)
         except Exception as exc:
-            raise evac_data.explain_force_up(exc, obj_id)
+            raise evacuation.explain_force_up(exc, obj_id)
 
 
-class PrepareDestination(common.PolicyOncePerRequest, tables.LinkAction):
+class PrepareDestination(policy.PolicyOncePerRequest, tables.LinkAction):
     name = "prepare_destination"
     verbose_name = _("Prepare as Destination")
     url = "horizon:admin:hosts:prepare_destination"
     classes = ("ajax-modal",)
-    policy_rules = SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
 
     def allowed(self, request, host=None):
         return host is None or (host.state == "up" and not host.forced_down)
 
 
-class CompleteMaintenance(common.PolicyOncePerRequest,
+class CompleteMaintenance(policy.PolicyOncePerRequest,
                           tables.LinkAction):
     name = "complete_maintenance"
     verbose_name = _("Complete Maintenance")
     url = "horizon:admin:hosts:complete_maintenance"
     classes = ("ajax-modal",)
-    policy_rules = SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
 
     def allowed(self, request, host=None):
         # A prepared destination is re-enabled with its source, not alone.
@@ -129,12 +116,30 @@ class CompleteMaintenance(common.PolicyOncePerRequest,
                 (host.status == "disabled" and not host.prepared_for))
 
 
-class EvacuateHost(common.PolicyOncePerRequest, evac_tables.EvacuateHost):
-    """Evacuate Host, its policy checked once per page, not per row."""
+class EvacuateHost(policy.PolicyOncePerRequest, tables.LinkAction):
+    """Offered for every host: for a host whose compute service is up the
+    page explains that it must be fenced and forced down first, and links
+    to Force Down."""
+    name = "evacuate"
+    verbose_name = _("Evacuate Host")
+    url = "horizon:admin:hosts:evacuate_host"
+    classes = ("btn-danger",)
+    policy_rules = policy.EVACUATE
+
+    def allowed(self, request, host=None):
+        return True
 
 
-class DrainHost(common.PolicyOncePerRequest, drain_tables.DrainHost):
-    """Drain Host, its policy checked once per page, not per row."""
+class DrainHost(policy.PolicyOncePerRequest, tables.LinkAction):
+    """Disable, plan, submit, track."""
+    name = "drain"
+    verbose_name = _("Drain Host")
+    url = "horizon:admin:hosts:drain_start"
+    classes = ("ajax-modal",)
+    policy_rules = policy.DRAIN
+
+    def allowed(self, request, host=None):
+        return True
 
 
 FILTER_FIELDS = ("host", "zone", "status", "state", "disabled_reason")
@@ -269,7 +274,7 @@ class HostsTable(tables.DataTable):
 
 class MigrationsTable(tables.DataTable):
     id = tables.Column("id", verbose_name=_("ID"),
-                       link=migration_links.detail_url)
+                       link=links.detail_url)
     instance = tables.Column(
         lambda m: getattr(m, "instance_name", None) or m.instance_id,
         verbose_name=_("Instance"))

@@ -10,7 +10,9 @@ from horizon.utils import functions as utils
 from horizon.utils import memoized
 
 from migration_dashboard import api
-from migration_dashboard.content import common
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts import forms as host_forms
 from migration_dashboard.content.hosts import tables as host_tables
 from migration_dashboard.content.hosts import tabs as host_tabs
@@ -33,32 +35,36 @@ def load_hosts(request, with_migrations=True):
     try:
         services = api.nova.service_list(request)
     except Exception as exc:
-        exceptions.handle(request, _("Unable to list compute services: %s")
-                          % common.error_reason(exc), details="")
+        presentation.show_error(
+            request, _("Unable to list compute services: %(reason)s"), exc)
         return []
     try:
         hypervisors = api.nova.hypervisor_list(request)
     except Exception as exc:
-        exceptions.handle(request, _("Unable to read host capacity "
-                                     "(hypervisors): %s")
-                          % common.error_reason(exc), details="")
+        presentation.show_error(request, _("Unable to read host capacity "
+                                           "(hypervisors): %(reason)s"), exc)
     if with_migrations:
         try:
             migrations = api.nova.migration_list(request,
                                                  limit=RECENT_MIGRATIONS)
         except Exception as exc:
-            exceptions.handle(request, _("Unable to list migrations: %s")
-                              % common.error_reason(exc), details="")
+            presentation.show_error(
+                request, _("Unable to list migrations: %(reason)s"), exc)
     return maintenance.summarize(services, hypervisors, migrations)
 
 
-def load_host(request, host, with_migrations=False):
-    """One host's summary, or a redirect to the index with a message."""
-    for row in load_hosts(request, with_migrations=with_migrations):
+def _find_host(request, rows, host):
+    """``host``'s row, or a redirect to the index with a message."""
+    for row in rows:
         if row.host == host:
             return row
     exceptions.handle(request, _("Compute host %s was not found.") % host,
                       redirect=INDEX_URL)
+
+
+def load_host(request, host, with_migrations=False):
+    """One host's summary, or a redirect to the index with a message."""
+    return _find_host(request, load_hosts(request, with_migrations), host)
 
 
 class IndexView(tables.DataTableView):
@@ -122,7 +128,7 @@ class DetailView(tabs.TabbedTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["host"] = self.get_host()
-        context["url"] = reverse("horizon:admin:hosts:index")
+        context["url"] = links.hosts_index()
         table = host_tables.HostsTable(self.request)
         context["actions"] = table.render_row_actions(self.get_host())
         return context
@@ -131,13 +137,13 @@ class DetailView(tabs.TabbedTableView):
         return self.tab_group_class(request, summary=self.get_host(), **kwargs)
 
 
-class _HostFormView(common.PolicyRequiredMixin, forms.ModalFormView):
+class _HostFormView(policy.PolicyRequiredMixin, forms.ModalFormView):
     success_url = INDEX_URL
     cancel_url = INDEX_URL
     template_name = "admin/hosts/host_form.html"
     #: extra text rendered above the form (escaped)
     description = ""
-    policy_rules = host_tables.SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -163,7 +169,7 @@ class DisableView(_HostFormView):
                     "until you migrate them.")
 
 
-class DisableManyView(common.PolicyRequiredMixin, forms.ModalFormView):
+class DisableManyView(policy.PolicyRequiredMixin, forms.ModalFormView):
     form_class = host_forms.DisableHostsForm
     form_id = "disable_hosts_form"
     template_name = "admin/hosts/host_form.html"
@@ -173,16 +179,15 @@ class DisableManyView(common.PolicyRequiredMixin, forms.ModalFormView):
     success_url = INDEX_URL
     cancel_url = INDEX_URL
     page_title = _("Disable Compute Hosts")
-    policy_rules = host_tables.SERVICE_UPDATE
+    policy_rules = policy.SERVICE_UPDATE
 
     def get_initial(self):
         try:
             services = api.nova.service_list(self.request)
         except Exception as exc:
-            exceptions.handle(self.request,
-                              _("Unable to list compute services: %s")
-                              % common.error_reason(exc),
-                              redirect=INDEX_URL, details="")
+            presentation.show_error(
+                self.request, _("Unable to list compute services: "
+                                "%(reason)s"), exc, redirect=INDEX_URL)
         return {"host_choices": sorted(s.host for s in services
                                        if s.status == "enabled")}
 
@@ -221,23 +226,17 @@ class PrepareDestinationView(_HostFormView):
     def _facts(self):
         host = self.kwargs["host"]
         rows = load_hosts(self.request, with_migrations=False)
-        this = next((r for r in rows if r.host == host), None)
-        if this is None:
-            exceptions.handle(self.request,
-                              _("Compute host %s was not found.") % host,
-                              redirect=INDEX_URL)
+        this = _find_host(self.request, rows, host)
         instances, migrations = [], []
         try:
             instances = api.nova.instance_list(self.request, host=host)
             migrations = api.nova.migration_list(self.request, host=host,
                                                  limit=RECENT_MIGRATIONS)
         except Exception as exc:
-            exceptions.handle(self.request,
-                              _("Unable to list the instances on %(host)s: "
-                                "%(reason)s") % {
-                                  "host": host,
-                                  "reason": common.error_reason(exc)},
-                              redirect=INDEX_URL, details="")
+            presentation.show_error(
+                self.request, _("Unable to list the instances on %(host)s: "
+                                "%(reason)s"), exc, redirect=INDEX_URL,
+                host=host)
         return this, rows, instances, migrations
 
     def _others(self, source=None):

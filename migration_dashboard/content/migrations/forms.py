@@ -1,13 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
 
-from horizon import exceptions
 from horizon import forms
 from horizon import messages
 
 from migration_dashboard import api
-from migration_dashboard.content import common
-from migration_dashboard.content.migrations import data
+from migration_dashboard.content import presentation
+from migration_dashboard.services import migrations
 
 
 class _MigrationActionForm(forms.SelfHandlingForm):
@@ -29,8 +28,8 @@ class _MigrationActionForm(forms.SelfHandlingForm):
         """The migration's status when it is no longer in progress (it
         ended between the page and the click), else None."""
         try:
-            row = data.load_row(request, data_["instance_id"],
-                                data_["migration_id"])
+            row = migrations.load_row(request, data_["instance_id"],
+                                      data_["migration_id"])
         except nova_exceptions.NotFound:
             return _("gone")
         except Exception:
@@ -54,12 +53,10 @@ class _MigrationActionForm(forms.SelfHandlingForm):
                     "(status: %(status)s); nothing to do.") % dict(
                         names, status=status))
                 return True
-            exceptions.handle(request, self.failure % dict(
-                names, reason=common.error_reason(exc)), details="")
+            presentation.show_error(request, self.failure, exc, **names)
             return False
         except Exception as exc:
-            exceptions.handle(request, self.failure % dict(
-                names, reason=common.error_reason(exc)), details="")
+            presentation.show_error(request, self.failure, exc, **names)
             return False
         messages.success(request, self.success % names)
         return True

@@ -1,6 +1,5 @@
 from urllib import parse
 
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -8,43 +7,42 @@ from horizon import exceptions
 from horizon import tables
 from horizon.utils import filters as utils_filters
 
-from migration_dashboard.content.migrations import data
-from migration_dashboard.content.migrations import links
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import widgets
+from migration_dashboard.core import maintenance
 from migration_dashboard.core import progress as core
-
-ABORT_POLICY = (("compute", "os_compute_api:servers:migrations:delete"),)
-FORCE_COMPLETE_POLICY = (
-    ("compute", "os_compute_api:servers:migrations:force_complete"),)
+from migration_dashboard.services import migrations
 
 
-class AbortMigration(tables.LinkAction):
+class _MigrationAction(tables.LinkAction):
+    """A live migration's action form; offered while the row's ``can``
+    attribute says the migration is in a state that takes it."""
+    classes = ("ajax-modal", "btn-danger")
+    can = None
+
+    def get_link_url(self, datum):
+        return reverse("horizon:admin:migrations:" + self.name,
+                       args=[datum.instance_id, datum.id])
+
+    def allowed(self, request, datum=None):
+        return datum is not None and getattr(datum, self.can)
+
+
+class AbortMigration(_MigrationAction):
     name = "abort"
     verbose_name = _("Abort")
-    classes = ("ajax-modal", "btn-danger")
     icon = "stop"
-    policy_rules = ABORT_POLICY
-
-    def get_link_url(self, datum):
-        return reverse("horizon:admin:migrations:abort",
-                       args=[datum.instance_id, datum.id])
-
-    def allowed(self, request, datum=None):
-        return datum is not None and datum.can_abort
+    policy_rules = policy.MIGRATION_ABORT
+    can = "can_abort"
 
 
-class ForceCompleteMigration(tables.LinkAction):
+class ForceCompleteMigration(_MigrationAction):
     name = "force_complete"
     verbose_name = _("Force Complete")
-    classes = ("ajax-modal", "btn-danger")
     icon = "forward"
-    policy_rules = FORCE_COMPLETE_POLICY
-
-    def get_link_url(self, datum):
-        return reverse("horizon:admin:migrations:force_complete",
-                       args=[datum.instance_id, datum.id])
-
-    def allowed(self, request, datum=None):
-        return datum is not None and datum.can_force_complete
+    policy_rules = policy.MIGRATION_FORCE_COMPLETE
+    can = "can_force_complete"
 
 
 class MigrationFilterAction(tables.FilterAction):
@@ -84,9 +82,9 @@ class MigrationRow(tables.Row):
         instance_id = request.GET.get("instance")
         if not instance_id:
             raise exceptions.NotFound(_("No instance given."))
-        return data.load_row(request, instance_id, obj_id,
-                             request.GET.get("instance_name"),
-                             request.GET.get("project_name"))
+        return migrations.load_row(request, instance_id, obj_id,
+                                   request.GET.get("instance_name"),
+                                   request.GET.get("project_name"))
 
     def load_cells(self, datum=None):
         super().load_cells(datum)
@@ -123,16 +121,13 @@ def _duration(row):
 
 
 def _progress(row):
-    return render_to_string("admin/migrations/_progress_cell.html",
-                            {"row": row, "progress": row.progress})
+    return widgets.progress_cell(row.progress, row.progress_text,
+                                 row.progress_error,
+                                 waiting=row.in_progress and row.is_live)
 
 
-def _in_progress_statuses():
-    from migration_dashboard.core import maintenance
-    return tuple((status, None) for status in sorted(maintenance.IN_PROGRESS))
-
-
-STATUS_CHOICES = _in_progress_statuses() + (
+STATUS_CHOICES = tuple(
+    (status, None) for status in sorted(maintenance.IN_PROGRESS)) + (
     ("completed", True), ("confirmed", True), ("reverted", True),
     ("cancelled", True), ("failed", False), ("error", False),
 )

@@ -4,7 +4,6 @@ from django.utils import dateparse
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
 
-from horizon import exceptions
 from horizon import forms
 from horizon import messages
 from horizon import tables
@@ -12,19 +11,17 @@ from horizon.utils import functions as utils
 from horizon.utils import memoized
 
 from migration_dashboard import api
-from migration_dashboard.content import common
-from migration_dashboard.content.migrations import data
+from migration_dashboard.api import base
+from migration_dashboard.api import microversions as mv
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
 from migration_dashboard.content.migrations import forms as mig_forms
 from migration_dashboard.content.migrations import tables as mig_tables
 from migration_dashboard.core import progress as core
+from migration_dashboard.services import migrations
 
 INDEX_URL = reverse_lazy("horizon:admin:migrations:index")
-PAGING_MIN = "2.59"  # limit/marker/changes-since on GET /os-migrations
-
-
-def _detail_url(instance_id, migration_id):
-    return reverse("horizon:admin:migrations:detail",
-                   args=[instance_id, migration_id])
 
 
 class _PagedView(tables.DataTableView):
@@ -36,19 +33,19 @@ class _PagedView(tables.DataTableView):
 
     def _page(self, filters, names):
         request = self.request
-        version = data.version(request)
-        paging = core.version_at_least(version, PAGING_MIN)
+        version = migrations.version(request)
+        paging = core.version_at_least(version, mv.MIGRATIONS_PAGING)
         limit = utils.get_page_size(request) if paging else None
         marker = request.GET.get(
             self.table_class._meta.pagination_param) if paging else None
         try:
-            rows, self._more = data.load_rows(
+            rows, self._more = migrations.load_rows(
                 request, filters=filters, marker=marker, limit=limit,
                 names=names, current_version=version)
         except Exception as exc:
             self._more = False
-            exceptions.handle(request, _("Unable to list migrations: %s")
-                              % common.error_reason(exc), details="")
+            presentation.show_error(
+                request, _("Unable to list migrations: %(reason)s"), exc)
             return []
         return rows
 
@@ -67,7 +64,7 @@ class IndexView(_PagedView):
             if field in ("host", "status"):
                 filters[field] = value if field == "host" else value.lower()
             elif field == "migration_type":
-                kind = data.TYPE_ALIASES.get(value.lower())
+                kind = migrations.TYPE_ALIASES.get(value.lower())
                 if kind is None:
                     messages.warning(self.request, _(
                         "Unknown migration type %s: use live, cold, resize "
@@ -75,17 +72,17 @@ class IndexView(_PagedView):
                     return None
                 filters["migration_type"] = kind
             elif field == "instance":
-                if data.is_uuid(value):
+                if base.is_uuid(value):
                     filters["instance_id"] = value
                     continue
                 try:
-                    ids = data.instance_ids_named(self.request, value)
+                    ids = migrations.instance_ids_named(self.request, value)
                 except Exception as exc:
                     messages.warning(self.request, _(
                         "Unable to look up instance %(name)s (filter by "
                         "instance ID instead): %(reason)s") % {
                             "name": value,
-                            "reason": common.error_reason(exc)})
+                            "reason": base.error_reason(exc)})
                     return None
                 if len(ids) != 1:
                     messages.warning(self.request, _(
@@ -126,10 +123,9 @@ def _instance(request, instance_id):
     except nova_exceptions.NotFound:
         return None
     except Exception as exc:
-        exceptions.handle(request, _("Unable to read instance %(id)s: "
-                                     "%(reason)s") % {
-            "id": instance_id, "reason": common.error_reason(exc)},
-            details="")
+        presentation.show_error(
+            request, _("Unable to read instance %(id)s: %(reason)s"), exc,
+            id=instance_id)
         return None
 
 
@@ -176,15 +172,14 @@ class DetailView(tables.DataTableView):
         migration_id = self.kwargs["migration_id"]
         instance = self.get_instance()
         try:
-            return data.load_row(self.request, instance_id, migration_id,
-                                 instance.name if instance else None)
+            return migrations.load_row(self.request, instance_id,
+                                       migration_id,
+                                       instance.name if instance else None)
         except Exception as exc:
-            exceptions.handle(
-                self.request,
-                _("Unable to read migration %(mid)s of instance %(id)s: "
-                  "%(reason)s") % {"mid": migration_id, "id": instance_id,
-                                   "reason": common.error_reason(exc)},
-                redirect=INDEX_URL, details="")
+            presentation.show_error(
+                self.request, _("Unable to read migration %(mid)s of "
+                                "instance %(id)s: %(reason)s"), exc,
+                redirect=INDEX_URL, mid=migration_id, id=instance_id)
 
     def get_data(self):
         return [self.get_row()]
@@ -193,13 +188,12 @@ class DetailView(tables.DataTableView):
         if not row.failed:
             return None, []
         try:
-            return data.failure_reasons(self.request, row)
+            return migrations.failure_reasons(self.request, row)
         except Exception as exc:
-            exceptions.handle(self.request, _(
-                "Unable to read the instance actions of %(name)s (why the "
-                "migration failed): %(reason)s") % {
-                    "name": row.display_name,
-                    "reason": common.error_reason(exc)}, details="")
+            presentation.show_error(
+                self.request, _("Unable to read the instance actions of "
+                                "%(name)s (why the migration failed): "
+                                "%(reason)s"), exc, name=row.display_name)
             return None, []
 
     def get_context_data(self, **kwargs):
@@ -215,14 +209,14 @@ class DetailView(tables.DataTableView):
             "url": reverse("horizon:admin:migrations:index"),
             "instance_url": reverse("horizon:admin:migrations:instance",
                                     args=[row.instance_id]),
-            "stuck_window": int(float(data.option("stuck_window"))),
+            "stuck_window": int(float(migrations.option("stuck_window"))),
             "time_budget": core.human_seconds(
-                float(data.option("time_budget"))),
+                float(migrations.option("time_budget"))),
         })
         return context
 
 
-class _ActionView(common.PolicyRequiredMixin, forms.ModalFormView):
+class _ActionView(policy.PolicyRequiredMixin, forms.ModalFormView):
     template_name = "admin/migrations/action_form.html"
     #: the consequence, shown above the confirm button (escaped)
     consequence = ""
@@ -232,21 +226,22 @@ class _ActionView(common.PolicyRequiredMixin, forms.ModalFormView):
         """The migration as it is now (None if it is gone)."""
         instance = _instance(self.request, self.kwargs["instance_id"])
         try:
-            return data.load_row(self.request, self.kwargs["instance_id"],
-                                 self.kwargs["migration_id"],
-                                 instance.name if instance else None)
+            return migrations.load_row(
+                self.request, self.kwargs["instance_id"],
+                self.kwargs["migration_id"],
+                instance.name if instance else None)
         except nova_exceptions.NotFound:
             return None
         except Exception as exc:
-            exceptions.handle(self.request, _(
-                "Unable to read migration %(mid)s: %(reason)s") % {
-                    "mid": self.kwargs["migration_id"],
-                    "reason": common.error_reason(exc)}, details="")
+            presentation.show_error(
+                self.request, _("Unable to read migration %(mid)s: "
+                                "%(reason)s"), exc,
+                mid=self.kwargs["migration_id"])
             return None
 
     def get_success_url(self):
-        return _detail_url(self.kwargs["instance_id"],
-                           self.kwargs["migration_id"])
+        return links.migration_url(self.kwargs["instance_id"],
+                                   self.kwargs["migration_id"])
 
     def get_cancel_url(self):
         return self.get_success_url()
@@ -272,7 +267,7 @@ class AbortView(_ActionView):
     modal_header = _("Abort Live Migration")
     submit_label = _("Abort Migration")
     submit_url_name = "horizon:admin:migrations:abort"
-    policy_rules = mig_tables.ABORT_POLICY
+    policy_rules = policy.MIGRATION_ABORT
     page_title = _("Abort Live Migration")
     consequence = _(
         "Nova stops copying the instance and rolls the migration back: the "
@@ -289,7 +284,7 @@ class ForceCompleteView(_ActionView):
     modal_header = _("Force Live Migration to Complete")
     submit_label = _("Force Complete")
     submit_url_name = "horizon:admin:migrations:force_complete"
-    policy_rules = mig_tables.FORCE_COMPLETE_POLICY
+    policy_rules = policy.MIGRATION_FORCE_COMPLETE
     page_title = _("Force Live Migration to Complete")
     consequence = _(
         "Nova PAUSES the instance so that no more memory changes, copies "

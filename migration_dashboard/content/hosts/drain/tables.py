@@ -1,10 +1,10 @@
-"""The Drain Host action, the submission's result table and the drain's
-status table (rows in flight refresh themselves)."""
+"""The submission's result table and the drain's status table (rows in
+flight refresh themselves)."""
 from urllib import parse
 
 from django import shortcuts
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from horizon import messages
@@ -12,33 +12,16 @@ from horizon import tables
 from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
-from migration_dashboard.content.hosts.drain import data
-from migration_dashboard.content.hosts.instances import submit
-from migration_dashboard.content.hosts.instances import tables as move_tables
-from migration_dashboard.content.migrations import links as migration_links
+from migration_dashboard.content import actions
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import widgets
+from migration_dashboard.services import drain
+from migration_dashboard.services import drain_tracking as tracking
+from migration_dashboard.services import submit
 
 
 # ---------------------------------------------------------------- actions
-
-class DrainHost(tables.LinkAction):
-    """Hosts table row action: disable, plan, submit, track."""
-    name = "drain"
-    verbose_name = _("Drain Host")
-    url = "horizon:admin:hosts:drain_start"
-    classes = ("ajax-modal",)
-    policy_rules = data.POLICY
-
-    def allowed(self, request, host=None):
-        return True
-
-
-class ConfirmMigration(move_tables.ConfirmMigration):
-    """Confirm the selected (or this row's) cold migration."""
-
-
-class RevertMigration(move_tables.RevertMigration):
-    """Revert the selected (or this row's) cold migration."""
-
 
 class ConfirmAll(tables.Action):
     """Confirm every cold migration of the drain waiting in VERIFY_RESIZE,
@@ -48,8 +31,8 @@ class ConfirmAll(tables.Action):
     verbose_name_plural = _("Confirm All")
     requires_input = False
     classes = ("btn-confirm",)
-    policy_rules = move_tables.CONFIRM
-    help_text = move_tables.TWO_STEPS
+    policy_rules = policy.CONFIRM
+    help_text = actions.TWO_STEPS
 
     def allowed(self, request, datum=None):
         return True
@@ -80,13 +63,6 @@ class ConfirmAll(tables.Action):
 
 # ---------------------------------------------------------------- columns
 
-def _instance_link(row):
-    try:
-        return reverse("horizon:admin:instances:detail", args=[row.id])
-    except Exception:
-        return None
-
-
 def _name(row):
     return row.name or row.id
 
@@ -96,31 +72,25 @@ def _destination(row):
 
 
 def _outcome(row):
-    return data.OUTCOME_TEXT.get(row.outcome, row.outcome)
+    return drain.OUTCOME_TEXT.get(row.outcome, row.outcome)
 
 
-class ResultTable(tables.DataTable):
+class ResultTable(actions.InstanceRowsTable):
     OUTCOME_CHOICES = (
-        (data.ACCEPTED, True), (data.REFUSED, False),
-        (data.NOT_SENT, False), (data.EXCLUDED, True),
-        (data.NOTHING, True))
+        (drain.ACCEPTED, True), (drain.REFUSED, False),
+        (drain.NOT_SENT, False), (drain.EXCLUDED, True),
+        (drain.NOTHING, True))
     name = tables.WrappingColumn(_name, verbose_name=_("Instance"),
-                                 link=_instance_link)
+                                 link=links.instance_detail)
     strategy = tables.Column("strategy", verbose_name=_("Strategy"))
     destination = tables.Column(_destination,
                                 verbose_name=_("Destination asked"))
     outcome = tables.Column("outcome", verbose_name=_("Request"),
                             status=True, status_choices=OUTCOME_CHOICES,
                             display_choices=tuple(
-                                data.OUTCOME_TEXT.items()))
+                                drain.OUTCOME_TEXT.items()))
     reason = tables.WrappingColumn("reason", verbose_name=_("Reason"),
                                    empty_value="-")
-
-    def get_object_id(self, datum):
-        return datum.id
-
-    def get_object_display(self, datum):
-        return datum.name or datum.id
 
     class Meta(object):
         name = "drain_result"
@@ -130,27 +100,11 @@ class ResultTable(tables.DataTable):
 
 
 def _progress(row):
-    if row.state != data.MIGRATING:
+    if row.state != tracking.MIGRATING:
         return "-"
-    return render_to_string("admin/migrations/_progress_cell.html",
-                            {"progress": row.progress, "row": _ProgressRef(
-                                row)})
-
-
-class _ProgressRef:
-    """What _progress_cell.html reads of a migrations row."""
-
-    def __init__(self, row):
-        self.progress_text = row.progress_text
-        self.progress_error = row.progress_error
-        self.in_progress = row.state == data.MIGRATING
-        self.is_live = (row.migration_type or "") == "live-migration"
-
-
-class _MigrationRef:
-    def __init__(self, row):
-        self.id = row.migration_id
-        self.instance_id = row.id
+    return widgets.progress_cell(
+        row.progress, row.progress_text, row.progress_error,
+        waiting=(row.migration_type or "") == "live-migration")
 
 
 def _migration(row):
@@ -158,9 +112,8 @@ def _migration(row):
         return "-"
     text = "%s %s (%s)" % (row.migration_type or "", row.migration_status,
                            row.migration_id)
-    url = migration_links.detail_url(_MigrationRef(row))
+    url = links.migration_url(row.id, row.migration_id)
     if url:
-        from django.utils.html import format_html
         return format_html('<a href="{}">{}</a>', url, text)
     return text
 
@@ -174,7 +127,8 @@ class DrainRow(tables.Row):
         datum = datum or self.datum
         self.ajax = bool(datum is not None and datum.in_flight)
         super().load_cells(datum)
-        if datum is not None and datum.state in (data.FAILED, data.GONE):
+        if datum is not None and datum.state in (tracking.FAILED,
+                                                 tracking.GONE):
             self.classes.append("danger")
 
     def get_ajax_update_url(self):
@@ -184,30 +138,30 @@ class DrainRow(tables.Row):
         params = [("action", self.ajax_action_name),
                   ("table", table.name),
                   ("obj_id", table.get_object_id(self.datum)),
-                  ("direction", table.kwargs.get("direction", data.DRAIN))]
+                  ("direction", table.kwargs.get("direction", drain.DRAIN))]
         since = table.kwargs.get("since")
         if since is not None:
-            params.append(("since", data.stamp(since)))
+            params.append(("since", drain.stamp(since)))
         return "%s?%s" % (url, parse.urlencode(params))
 
     def get_data(self, request, obj_id):
         host = self.table.kwargs.get("host")
         direction = request.GET.get("direction")
-        direction = data.BACK if direction == data.BACK else data.DRAIN
-        since = data.parse_since(request.GET.get("since"))
-        return data.row_update(request, host, obj_id, direction, since)
+        direction = drain.BACK if direction == drain.BACK else drain.DRAIN
+        since = drain.parse_since(request.GET.get("since"))
+        return tracking.row_update(request, host, obj_id, direction, since)
 
 
-class DrainTable(tables.DataTable):
+class DrainTable(actions.InstanceRowsTable):
     STATE_CHOICES = (
-        (data.WAITING, None), (data.MIGRATING, None),
-        (data.CONFIRM, True), (data.DONE, True), (data.FAILED, False),
-        (data.GONE, False))
+        (tracking.WAITING, None), (tracking.MIGRATING, None),
+        (tracking.CONFIRM, True), (tracking.DONE, True),
+        (tracking.FAILED, False), (tracking.GONE, False))
     name = tables.WrappingColumn(_name, verbose_name=_("Instance"),
-                                 link=_instance_link)
+                                 link=links.instance_detail)
     state = tables.Column("state", verbose_name=_("State"), status=True,
                           status_choices=STATE_CHOICES,
-                          display_choices=tuple(data.STATE_TEXT.items()))
+                          display_choices=tuple(tracking.STATE_TEXT.items()))
     progress = tables.Column(_progress, verbose_name=_("Progress"))
     reason = tables.WrappingColumn("reason", verbose_name=_("Details"),
                                    empty_value="-")
@@ -220,16 +174,11 @@ class DrainTable(tables.DataTable):
                             empty_value="-",
                             filters=(utils_filters.parse_isotime,))
 
-    def get_object_id(self, datum):
-        return datum.id
-
-    def get_object_display(self, datum):
-        return datum.name or datum.id
-
     class Meta(object):
         name = "drain"
         verbose_name = _("Drain")
         row_class = DrainRow
         status_columns = ["state"]
-        table_actions = (ConfirmAll, ConfirmMigration, RevertMigration)
-        row_actions = (ConfirmMigration, RevertMigration)
+        table_actions = (ConfirmAll, actions.ConfirmMigration,
+                         actions.RevertMigration)
+        row_actions = (actions.ConfirmMigration, actions.RevertMigration)

@@ -5,74 +5,121 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from horizon import exceptions
 from horizon import forms
 from horizon import messages
 from horizon import tables
 from horizon.utils import memoized
-from openstack_dashboard import policy
 
 from migration_dashboard import api
-from migration_dashboard.content import common
-from migration_dashboard.content.hosts.drain import data
+from migration_dashboard.api import base
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts.drain import forms as drain_forms
 from migration_dashboard.content.hosts.drain import tables as drain_tables
-
-
-def _detail_url(host, tab=None):
-    url = reverse("horizon:admin:hosts:detail", args=[host])
-    if tab:
-        url += "?tab=host_details__%s" % tab
-    return url
+from migration_dashboard.core import planning
+from migration_dashboard.core import preflight
+from migration_dashboard.services import drain
+from migration_dashboard.services import drain_tracking
+from migration_dashboard.services import gather
 
 
 def plan_url(host):
     return reverse("horizon:admin:hosts:drain_plan", args=[host])
 
 
-def status_url(host, direction=data.DRAIN, since=None):
+def status_url(host, direction=drain.DRAIN, since=None):
     url = reverse("horizon:admin:hosts:drain_status", args=[host])
-    if direction == data.BACK:
+    if direction == drain.BACK:
         url += "?direction=back"
         if since is not None:
-            url += "&since=" + data.stamp(since)
+            url += "&since=" + drain.stamp(since)
     return url
 
 
 def move_back_url(host, since=None):
     url = reverse("horizon:admin:hosts:drain_move_back", args=[host])
     if since is not None:
-        url += "?since=" + data.stamp(since)
+        url += "?since=" + drain.stamp(since)
     return url
+
+
+def plan_context(plan, hosts, source, overrides=None, default=None):
+    """What _plan.html shows: rows with their choices, the summary and the
+    plan's findings."""
+    overrides = overrides or {}
+    rows = []
+    warnings = 0
+    for row in plan.rows:
+        items = [presentation.finding(f) for f in row.findings]
+        if row.moves:
+            warnings += sum(1 for f in row.findings
+                            if f.severity is preflight.WARNING)
+        o = overrides.get(row.instance_id)
+        chosen_strategy = drain_forms.AUTO
+        chosen_dest = drain_forms.DEFAULT
+        if o is not None:
+            if o.exclude:
+                chosen_strategy = drain_forms.EXCLUDE
+            elif o.strategy is not None:
+                chosen_strategy = o.strategy.value
+            if o.destination:
+                chosen_dest = o.destination
+        rows.append({
+            "id": row.instance_id, "name": row.name or row.instance_id,
+            "status": row.status, "strategy": row.strategy.value,
+            "strategy_label": row.strategy.label,
+            "destination": row.destination,
+            "expected_host": row.expected_host,
+            "why": row.why, "findings": items,
+            "moves": row.moves, "position": row.position,
+            "blocked": row.strategy is planning.Strategy.BLOCKED,
+            "chosen_strategy": chosen_strategy, "chosen_dest": chosen_dest,
+            "ram_mb": row.ram_mb, "vcpus": row.vcpus,
+            "disk_gb": row.disk_gb,
+        })
+    counts = [(s.label, plan.counts.get(s, 0)) for s in planning.Strategy
+              if plan.counts.get(s, 0)]
+    warnings += sum(1 for f in plan.findings
+                    if f.severity is preflight.WARNING)
+    blockers = sum(1 for f in plan.findings
+                   if f.severity is preflight.BLOCKER)
+    return {
+        "plan": plan, "plan_rows": rows, "plan_counts": counts,
+        "plan_findings": [presentation.finding(f)
+                          for f in plan.findings],
+        "plan_warnings": warnings, "plan_blockers": blockers,
+        "moving": len(plan.order),
+        "destination_hosts": sorted(h for h in hosts if h != source),
+        "strategy_choices": drain_forms.STRATEGY_CHOICES,
+        "scheduler_value": planning.SCHEDULER,
+        "default_destination": default or "",
+    }
 
 
 # ------------------------------------------------------------------ start
 
-class StartView(common.PolicyRequiredMixin, forms.ModalFormView):
+class StartView(policy.PolicyRequiredMixin, forms.ModalFormView):
     form_class = drain_forms.StartDrainForm
     form_id = "drain_start_form"
     template_name = "admin/hosts/drain/start.html"
     modal_header = _("Drain Host")
     submit_label = _("Disable and Plan")
     page_title = _("Drain Host")
-    policy_rules = data.POLICY + data.SERVICE_UPDATE
+    policy_rules = policy.DRAIN + policy.SERVICE_UPDATE
 
     @memoized.memoized_method
     def service(self):
         host = self.kwargs["host"]
-        try:
-            return data.service_of(self.request, host)
-        except Exception as exc:
-            exceptions.handle(
-                self.request,
-                _("Unable to read the compute service of %(host)s: "
-                  "%(reason)s") % {"host": host,
-                                   "reason": common.error_reason(exc)},
-                redirect=reverse("horizon:admin:hosts:index"), details="")
+        return presentation.read(
+            self.request,
+            lambda: api.nova.compute_service(self.request, host),
+            _("Unable to read the compute service of %(host)s: %(reason)s"),
+            redirect=links.hosts_index(), host=host)
 
     def get_initial(self):
         service = self.service()
-        _since, reason = data.parse_marker(
+        _since, reason = drain.parse_marker(
             service.disabled_reason if service else "")
         return {"host": self.kwargs["host"], "service": service,
                 "reason": reason}
@@ -84,13 +131,13 @@ class StartView(common.PolicyRequiredMixin, forms.ModalFormView):
         context = super().get_context_data(**kwargs)
         host = self.kwargs["host"]
         service = self.service()
-        since, reason = data.parse_marker(
+        since, reason = drain.parse_marker(
             service.disabled_reason if service else "")
         context.update({
             "host_name": host, "service": service, "drain_since": since,
             "submit_url": reverse("horizon:admin:hosts:drain_start",
                                   args=[host]),
-            "cancel_url": reverse("horizon:admin:hosts:index"),
+            "cancel_url": links.hosts_index(),
             "plan_url": plan_url(host), "status_url": status_url(host),
             "move_back_url": move_back_url(host, since),
         })
@@ -99,21 +146,35 @@ class StartView(common.PolicyRequiredMixin, forms.ModalFormView):
 
 # ------------------------------------------------------------------- plan
 
-class _PlanBase(common.PolicyRequiredMixin, generic.View):
+class _PlanBase(policy.PolicyRequiredMixin, generic.View):
     """GET: the plan; POST: a dry run or the submission."""
-    policy_rules = data.POLICY
+    policy_rules = policy.DRAIN
     template_name = None
     result_template = "admin/hosts/drain/result.html"
 
-    def _error(self, message, exc):
-        exceptions.handle(
-            self.request, message % {"host": self.kwargs["host"],
-                                     "reason": common.error_reason(exc)},
-            redirect=_detail_url(self.kwargs["host"]), details="")
+    def _read(self, call, message):
+        """``call(request, host)``; if it fails, back to the host's page
+        with ``message``."""
+        host = self.kwargs["host"]
+        return presentation.read(self.request,
+                                 lambda: call(self.request, host), message,
+                                 redirect=links.host_detail(host), host=host)
+
+    def _unacknowledged(self, context):
+        """True (and the reason in ``context``) when the plan has warnings
+        the operator has not acknowledged."""
+        if context["plan_warnings"] and \
+                not self.request.POST.get("acknowledge"):
+            context["submit_error"] = _(
+                "Not submitted: read the %d warning(s) and tick the "
+                "acknowledgement to proceed.") % context["plan_warnings"]
+            return True
+        return False
 
     def render(self, context):
         context.setdefault("host_name", self.kwargs["host"])
-        context.setdefault("detail_url", _detail_url(self.kwargs["host"]))
+        context.setdefault("detail_url",
+                           links.host_detail(self.kwargs["host"]))
         return shortcuts.render(self.request, self.template_name, context)
 
 
@@ -121,23 +182,20 @@ class PlanView(_PlanBase):
     template_name = "admin/hosts/drain/plan.html"
 
     def _facts(self):
-        try:
-            return data.gather(self.request, self.kwargs["host"])
-        except Exception as exc:
-            self._error(_("Unable to read what draining %(host)s needs to "
-                          "know: %(reason)s"), exc)
+        return self._read(gather.gather, _(
+            "Unable to read what draining %(host)s needs to know: "
+            "%(reason)s"))
 
     def _context(self, facts, plan, overrides, default, dry_run=False,
                  errors=()):
         host = self.kwargs["host"]
-        context = data.plan_context(plan, facts.hosts, host, overrides,
-                                    default)
+        context = plan_context(plan, facts.hosts, host, overrides, default)
         context.update({
             "page_title": _("Drain %s") % host,
             "source": facts.source, "dry_run": dry_run,
             "input_errors": list(errors), "data_notes": list(facts.notes),
             "form_url": plan_url(host), "status_url": status_url(host),
-            "drain_since": data.parse_marker(
+            "drain_since": drain.parse_marker(
                 facts.source.disabled_reason)[0],
             "submit_label": _("Submit the Drain"),
             "intro": _("Every instance of %(host)s with how it moves and "
@@ -150,15 +208,15 @@ class PlanView(_PlanBase):
 
     def get(self, request, host):
         facts = self._facts()
-        plan = data.make_plan(facts)
+        plan = drain.make_plan(facts)
         return self.render(self._context(facts, plan, {}, None))
 
     def post(self, request, host):
         facts = self._facts()
         ids = [i.id for i in facts.instances]
-        overrides, default, errors = data.parse_choices(
+        overrides, default, errors = drain_forms.parse_choices(
             request.POST, ids, facts.hosts, host)
-        plan = data.make_plan(facts, overrides, default)
+        plan = drain.make_plan(facts, overrides, default)
         context = self._context(facts, plan, overrides, default,
                                 dry_run="submit" not in request.POST,
                                 errors=errors)
@@ -168,21 +226,18 @@ class PlanView(_PlanBase):
             context["submit_error"] = _(
                 "Nothing to submit: no instance of the plan moves.")
             return self.render(context)
-        if context["plan_warnings"] and not request.POST.get("acknowledge"):
-            context["submit_error"] = _(
-                "Not submitted: read the %d warning(s) and tick the "
-                "acknowledgement to proceed.") % context["plan_warnings"]
+        if self._unacknowledged(context):
             return self.render(context)
         try:
-            since = data.ensure_marker(request, host)
+            since = drain.ensure_marker(request, host)
         except Exception as exc:
             context["submit_error"] = _(
                 "Not submitted: unable to mark %(host)s as drained (disable "
                 "it with the drain marker): %(reason)s") % {
-                    "host": host, "reason": common.error_reason(exc)}
+                    "host": host, "reason": base.error_reason(exc)}
             return self.render(context)
         return _submit_and_report(
-            request, self.result_template, plan, host, data.DRAIN,
+            request, self.result_template, plan, host, drain.DRAIN,
             _("Drain %s: submitted") % host, status_url(host), since)
 
 
@@ -192,29 +247,28 @@ class MoveBackView(_PlanBase):
     def _since(self, service):
         raw = self.request.POST.get("since") or \
             self.request.GET.get("since")
-        since = data.parse_since(raw) if raw else None
+        since = drain.parse_since(raw) if raw else None
         if since is None and service is not None:
-            since, _reason = data.parse_marker(service.disabled_reason)
+            since, _reason = drain.parse_marker(service.disabled_reason)
         return since
 
     def _back(self, since):
-        try:
-            return data.gather_back(self.request, self.kwargs["host"], since)
-        except Exception as exc:
-            self._error(_("Unable to read what moving instances back to "
-                          "%(host)s needs to know: %(reason)s"), exc)
+        return self._read(
+            lambda request, host: drain.gather_back(request, host, since),
+            _("Unable to read what moving instances back to %(host)s needs "
+              "to know: %(reason)s"))
 
     def _context(self, back, plan, overrides, since, dry_run=False,
                  errors=(), enable_first=True):
         host = self.kwargs["host"]
-        context = data.plan_context(plan, back.hosts, host, overrides)
+        context = plan_context(plan, back.hosts, host, overrides)
         context.update({
             "page_title": _("Move back to %s") % host,
             "source": back.target, "dry_run": dry_run,
             "input_errors": list(errors), "data_notes": list(back.notes),
             "form_url": reverse("horizon:admin:hosts:drain_move_back",
                                 args=[host]),
-            "since": since, "since_value": data.stamp(since) if since
+            "since": since, "since_value": drain.stamp(since) if since
             else "",
             "enable_first": enable_first,
             "host_disabled": back.target.status == "disabled",
@@ -230,16 +284,13 @@ class MoveBackView(_PlanBase):
         service = self._service()
         since = self._since(service)
         back = self._back(since)
-        plan = data.make_move_back(back, since)
+        plan = drain.make_move_back(back, since)
         return self.render(self._context(back, plan, {}, since))
 
     @memoized.memoized_method
     def _service(self):
-        try:
-            return data.service_of(self.request, self.kwargs["host"])
-        except Exception as exc:
-            self._error(_("Unable to read the compute service of %(host)s: "
-                          "%(reason)s"), exc)
+        return self._read(api.nova.compute_service, _(
+            "Unable to read the compute service of %(host)s: %(reason)s"))
 
     def post(self, request, host):
         service = self._service()
@@ -247,11 +298,11 @@ class MoveBackView(_PlanBase):
         back = self._back(since)
         enable_first = bool(request.POST.get("enable_first"))
         ids = [i.id for i in back.instances]
-        overrides, _default, errors = data.parse_choices(
+        overrides, _default, errors = drain_forms.parse_choices(
             request.POST, ids, back.hosts, None)
         # Destinations of a move back are the host itself.
         overrides = {k: v for k, v in overrides.items()}
-        plan = data.make_move_back(back, since, overrides, enable_first)
+        plan = drain.make_move_back(back, since, overrides, enable_first)
         context = self._context(back, plan, overrides, since,
                                 dry_run="submit" not in request.POST,
                                 errors=errors, enable_first=enable_first)
@@ -267,13 +318,10 @@ class MoveBackView(_PlanBase):
             context["submit_error"] = _(
                 "Nothing to move back to %s.") % host
             return self.render(context)
-        if context["plan_warnings"] and not request.POST.get("acknowledge"):
-            context["submit_error"] = _(
-                "Not submitted: read the %d warning(s) and tick the "
-                "acknowledgement to proceed.") % context["plan_warnings"]
+        if self._unacknowledged(context):
             return self.render(context)
         if back.target.status == "disabled":
-            if not policy.check(data.SERVICE_UPDATE, request):
+            if not policy.allows(request, policy.SERVICE_UPDATE):
                 context["submit_error"] = _(
                     "Not submitted: your role may not enable %s.") % host
                 return self.render(context)
@@ -282,49 +330,47 @@ class MoveBackView(_PlanBase):
             except Exception as exc:
                 context["submit_error"] = _(
                     "Not submitted: unable to enable %(host)s: %(reason)s") \
-                    % {"host": host, "reason": common.error_reason(exc)}
+                    % {"host": host, "reason": base.error_reason(exc)}
                 return self.render(context)
             messages.success(request, _("Enabled host %s.") % host)
-        started = data.now()
+        started = drain.now()
         return _submit_and_report(
-            request, self.result_template, plan, host, data.BACK,
+            request, self.result_template, plan, host, drain.BACK,
             _("Move back to %s: submitted") % host,
-            status_url(host, data.BACK, started), started)
+            status_url(host, drain.BACK, started), started)
 
 
 # ----------------------------------------------------------------- status
 
-class StatusView(common.PolicyRequiredMixin, tables.DataTableView):
+class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
     """Every instance of the drain (or of the move back), rows in flight
     refreshing themselves, until Nova lists nothing on the host."""
     table_class = drain_tables.DrainTable
     template_name = "admin/hosts/drain/status.html"
-    policy_rules = data.POLICY
+    policy_rules = policy.DRAIN
     page_title = _("Drain of {{ host_name }}")
 
     def _direction(self):
-        return data.BACK if self.request.GET.get("direction") == data.BACK \
-            else data.DRAIN
+        return drain.BACK if self.request.GET.get("direction") == drain.BACK \
+            else drain.DRAIN
 
     def _since(self):
-        return data.parse_since(self.request.GET.get("since"))
+        return drain.parse_since(self.request.GET.get("since"))
 
     @memoized.memoized_method
     def tracking(self):
         host = self.kwargs["host"]
         try:
-            return data.track(self.request, host, self._direction(),
-                              self._since())
+            return drain_tracking.track(self.request, host,
+                                        self._direction(), self._since())
         except Exception as exc:
-            exceptions.handle(
-                self.request,
-                _("Unable to read the drain of %(host)s: %(reason)s")
-                % {"host": host, "reason": common.error_reason(exc)},
-                details="")
-            return data.Tracking(host=host, direction=self._direction(),
-                                 since=self._since(), service=None,
-                                 rows=[], on_host=[],
-                                 error=common.error_reason(exc))
+            presentation.show_error(
+                self.request, _("Unable to read the drain of %(host)s: "
+                                "%(reason)s"), exc, host=host)
+            return drain_tracking.Tracking(
+                host=host, direction=self._direction(), since=self._since(),
+                service=None, rows=[], on_host=[],
+                error=base.error_reason(exc))
 
     def get_tables(self):
         tables_ = super().get_tables()
@@ -346,7 +392,7 @@ class StatusView(common.PolicyRequiredMixin, tables.DataTableView):
         tracking = self.tracking()
         context.update({
             "host_name": host, "tracking": tracking,
-            "detail_url": _detail_url(host),
+            "detail_url": links.host_detail(host),
             "plan_url": plan_url(host),
             "move_back_url": move_back_url(host, tracking.since),
             "drain_url": status_url(host),
@@ -358,9 +404,9 @@ def _submit_and_report(request, template, plan, host, direction, title,
                        status, since):
     """Submit the plan's moves; one message per refusal, and the result
     table accounting for every instance (drain and move back alike)."""
-    rows = data.submit_plan(request, plan)
+    rows = drain.submit_plan(request, plan)
     for row in rows:
-        if row.outcome == data.REFUSED:
+        if row.outcome == drain.REFUSED:
             messages.error(request, _(
                 "%(strategy)s of %(name)s not started: %(reason)s") % {
                     "strategy": row.strategy, "name": row.name,
@@ -368,7 +414,7 @@ def _submit_and_report(request, template, plan, host, direction, title,
     return shortcuts.render(request, template, {
         "page_title": title, "host_name": host, "direction": direction,
         "table": drain_tables.ResultTable(request, data=rows, host=host),
-        "summary": data.result_summary(rows),
+        "summary": drain.result_summary(rows),
         "status_url": status, "since": since,
-        "detail_url": _detail_url(host),
+        "detail_url": links.host_detail(host),
     })

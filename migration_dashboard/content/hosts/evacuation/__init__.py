@@ -1,2 +1,3 @@
-"""Evacuation (guide section 5.9): rebuild the instances of a failed,
-fenced compute host on other hosts, one instance or the whole host."""
+"""Evacuation: rebuild the instances of a failed, fenced compute host on
+other hosts, one instance or the whole host (Nova's "evacuate" procedure:
+only from a host whose compute service is down or forced down)."""

@@ -5,28 +5,91 @@ The facts are read again on every request and the engine runs again in
 whatever the page showed.  The plugin never sends ``force``: a chosen
 destination is checked by the scheduler.
 """
+import dataclasses
+import re
+import secrets
+
 from django.utils.translation import gettext_lazy as _
 
 from horizon import forms
+from horizon.utils import validators
 
 from migration_dashboard import api
+from migration_dashboard.content import links
+from migration_dashboard.content import presentation
 from migration_dashboard.content import widgets
-from migration_dashboard.content.hosts.evacuation import data
 from migration_dashboard.core import preflight
+from migration_dashboard.services import evacuation
+from migration_dashboard.services import submit
 
 SCHEDULER = ""  # destination value: let the scheduler choose
+KEEP_STATE = "keep"
+STOPPED = "stopped"
+
+PASSWORD_NONE = "none"
+PASSWORD_GENERATE = "generate"
+PASSWORD_SET = "set"
+PASSWORD_LENGTH = 16
+# As nova.utils.generate_password: no look-alike characters.
+_SYMBOL_GROUPS = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ",
+                  "abcdefghijkmnopqrstuvwxyz")
+
+
+def generate_password(length=PASSWORD_LENGTH):
+    """A random password with a digit, an upper- and a lower-case letter.
+
+    From microversion 2.14 Nova never returns the password it sets on an
+    evacuated instance, so the plugin generates one, sends it as adminPass
+    and shows it once.
+    """
+    rand = secrets.SystemRandom()
+    chars = [rand.choice(group) for group in _SYMBOL_GROUPS]
+    everything = "".join(_SYMBOL_GROUPS)
+    chars += [rand.choice(everything) for _i in range(length - len(chars))]
+    rand.shuffle(chars)
+    return "".join(chars)
+
+
+def password_ok(password):
+    """Nova takes any string; refuse what would surprise (spaces around it,
+    control characters) and what is too short to be a password."""
+    if not password or len(password) < 8:
+        return _("At least 8 characters.")
+    if password != password.strip():
+        return _("No spaces at the start or the end.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        return _("No control characters.")
+    if not re.match(validators.password_validator(), password):
+        return validators.password_validator_msg()
+    return None
+
+
+def guard_text(host):
+    return _(
+        "The compute service of %(host)s is up. Nova evacuates only from a "
+        "host whose compute service is down or forced down (it answers "
+        "\"Compute service of %(host)s is still in use\"). Fence the host "
+        "first: power it off or cut it from its storage and network, then "
+        "force its service down.") % {"host": host}
+
+
+FENCE_WARNING = _(
+    "Force a host down only when it is really off. Evacuation rebuilds its "
+    "instances elsewhere: if they still run on the old host, two copies "
+    "write to the same volumes and corrupt them.")
+
 
 FINAL_STATE_CHOICES = (
-    (data.STOPPED, _("Leave it SHUTOFF on the new host (microversion 2.95; "
-                     "start it once checked)")),
-    (data.KEEP_STATE, _("Keep the state it had: an ACTIVE instance is "
-                        "started on the new host (microversion 2.94)")),
+    (STOPPED, _("Leave it SHUTOFF on the new host (microversion 2.95; "
+                "start it once checked)")),
+    (KEEP_STATE, _("Keep the state it had: an ACTIVE instance is "
+                   "started on the new host (microversion 2.94)")),
 )
 PASSWORD_CHOICES = (
-    (data.PASSWORD_NONE, _("Do not set one (Nova sets a random password "
-                           "that nobody is told)")),
-    (data.PASSWORD_GENERATE, _("Generate one and show it to me once")),
-    (data.PASSWORD_SET, _("Set this password")),
+    (PASSWORD_NONE, _("Do not set one (Nova sets a random password "
+                      "that nobody is told)")),
+    (PASSWORD_GENERATE, _("Generate one and show it to me once")),
+    (PASSWORD_SET, _("Set this password")),
 )
 
 
@@ -39,14 +102,14 @@ class _EvacuateForm(forms.SelfHandlingForm):
                     "A chosen host is checked by the scheduler too."))
     final_state = forms.ChoiceField(
         label=_("Final state"), choices=FINAL_STATE_CHOICES,
-        initial=data.STOPPED, widget=forms.RadioSelect(), required=False,
+        initial=STOPPED, widget=forms.RadioSelect(), required=False,
         help_text=_("Microversion 2.95 has no parameter for it: it always "
                     "leaves the instance SHUTOFF. Only asking for 2.94 "
                     "keeps the state, and then an instance of a host that "
                     "is not really off runs twice."))
     password_mode = forms.ChoiceField(
         label=_("Admin password"), choices=PASSWORD_CHOICES,
-        initial=data.PASSWORD_NONE, widget=forms.RadioSelect(),
+        initial=PASSWORD_NONE, widget=forms.RadioSelect(),
         help_text=_("Applied only if the guest takes it (cloud-init from "
                     "the metadata service or config drive)."))
     password = forms.CharField(
@@ -68,27 +131,28 @@ class _EvacuateForm(forms.SelfHandlingForm):
         self.cloud_version = self.facts.microversion
         self.results = None
         self.result = None
-        if not data.offers_final_state(self.cloud_version):
+        if not evacuation.offers_final_state(self.cloud_version):
             del self.fields["final_state"]
         self._init_destinations()
 
     # -------------------------------------------------------- helpers
     def keep_state(self, cleaned=None):
         cleaned = cleaned if cleaned is not None else {}
-        return (data.offers_final_state(self.cloud_version) and
-                cleaned.get("final_state") == data.KEEP_STATE)
+        return (evacuation.offers_final_state(self.cloud_version) and
+                cleaned.get("final_state") == KEEP_STATE)
 
     def call_version(self, cleaned=None):
-        return data.call_microversion(self.cloud_version,
-                                      self.keep_state(cleaned))
+        return evacuation.call_microversion(self.cloud_version,
+                                            self.keep_state(cleaned))
 
     def checked_facts(self, cleaned=None):
-        return data.with_microversion(self.facts, self.call_version(cleaned))
+        return dataclasses.replace(self.facts,
+                                   microversion=self.call_version(cleaned))
 
     def _init_destinations(self):
         facts = self.checked_facts()
-        self.baseline = data.check(facts, None)
-        self.destination_rows = data.destinations(facts, self.baseline)
+        self.baseline = facts.check(evacuation.EVACUATE, None)
+        self.destination_rows = evacuation.destinations(facts, self.baseline)
         field = self.fields["destination"]
         choices = [(SCHEDULER, _("Let the scheduler choose"))]
         reasons = {}
@@ -107,23 +171,23 @@ class _EvacuateForm(forms.SelfHandlingForm):
 
     @property
     def source_is_down(self):
-        return data.source_down(self.facts.source)
+        return self.facts.source.is_down
 
     # ---------------------------------------------------------- clean
     def clean(self):
         cleaned = super().clean()
         host = self.facts.source.name
         if self.source_is_down is False:
-            raise forms.ValidationError(data.guard_text(host))
+            raise forms.ValidationError(guard_text(host))
         destination = cleaned.get("destination") or None
         if destination and destination not in self.usable_hosts:
             raise forms.ValidationError(
                 _("%s cannot take the instance(s): choose a host whose "
                   "compute service is up and enabled.") % destination)
-        mode = cleaned.get("password_mode") or data.PASSWORD_NONE
-        if mode == data.PASSWORD_SET:
+        mode = cleaned.get("password_mode") or PASSWORD_NONE
+        if mode == PASSWORD_SET:
             password = cleaned.get("password") or ""
-            problem = data.password_ok(password)
+            problem = password_ok(password)
             if problem:
                 self.add_error("password", problem)
             elif password != cleaned.get("confirm_password"):
@@ -132,14 +196,15 @@ class _EvacuateForm(forms.SelfHandlingForm):
         if not self.facts.instances:
             raise forms.ValidationError(
                 _("No instance to evacuate on %s.") % host)
-        self.results = data.check(self.checked_facts(cleaned), destination)
+        self.results = self.checked_facts(cleaned).check(
+            evacuation.EVACUATE, destination)
         return cleaned
 
     def passwords(self, cleaned, ids):
-        mode = cleaned.get("password_mode") or data.PASSWORD_NONE
-        if mode == data.PASSWORD_GENERATE:
-            return {i: data.generate_password() for i in ids}
-        if mode == data.PASSWORD_SET:
+        mode = cleaned.get("password_mode") or PASSWORD_NONE
+        if mode == PASSWORD_GENERATE:
+            return {i: generate_password() for i in ids}
+        if mode == PASSWORD_SET:
             return {i: cleaned.get("password") for i in ids}
         return {i: None for i in ids}
 
@@ -165,9 +230,6 @@ class EvacuateInstanceForm(_EvacuateForm):
         return cleaned
 
     def handle(self, request, cleaned):
-        from horizon import exceptions
-        from django.urls import reverse
-
         inst = self.facts.instances[0]
         destination = cleaned.get("destination") or None
         password = self.passwords(cleaned, [inst.id])[inst.id]
@@ -177,16 +239,15 @@ class EvacuateInstanceForm(_EvacuateForm):
                 request, inst.id, host=destination, password=password,
                 keep_state=keep)
         except Exception as exc:
-            exceptions.handle(
-                request,
-                _("Unable to evacuate %(name)s from %(host)s: %(reason)s") % {
-                    "name": inst.label, "host": self.facts.source.name,
-                    "reason": data.explain(exc)},
-                redirect=reverse("horizon:admin:hosts:detail",
-                                 args=[self.facts.source.name]) +
-                "?tab=host_details__instances", details="")
+            presentation.show_error(
+                request, _("Unable to evacuate %(name)s from %(host)s: "
+                           "%(reason)s"), exc,
+                redirect=links.host_detail(self.facts.source.name,
+                                           "instances"),
+                name=inst.label, host=self.facts.source.name,
+                reason=submit.explain(exc))
             return False
-        generated = cleaned.get("password_mode") == data.PASSWORD_GENERATE
+        generated = cleaned.get("password_mode") == PASSWORD_GENERATE
         self.result = {
             "instance": inst, "destination": destination,
             # Shown once: the one the plugin generated, or the one Nova
@@ -195,7 +256,7 @@ class EvacuateInstanceForm(_EvacuateForm):
             "password": (password if generated else
                          (returned if returned != password else None)),
             "microversion": self.call_version(cleaned),
-            "lands_shutoff": not keep and data.offers_final_state(
+            "lands_shutoff": not keep and evacuation.offers_final_state(
                 self.cloud_version),
         }
         return True
@@ -223,44 +284,44 @@ class EvacuateHostForm(_EvacuateForm):
         rows, send = [], []
         for inst in self.facts.instances:
             findings = self.results.get(inst.id, [])
-            row = data.Row(id=inst.id, name=inst.name,
-                           requested_host=destination, status=inst.status,
-                           host=inst.host)
+            row = evacuation.Row(id=inst.id, name=inst.name,
+                                 requested_host=destination,
+                                 status=inst.status, host=inst.host)
             blockers = [f for f in findings
                         if f.severity is preflight.BLOCKER]
             if blockers:
-                row.outcome = data.NOT_SENT
+                row.outcome = evacuation.NOT_SENT
                 row.reason = " ".join(f.message for f in blockers)
             else:
                 send.append(inst.id)
             rows.append(row)
         passwords = self.passwords(cleaned, send)
-        outcome = data.submit_all(request, send, destination, passwords,
-                                  keep)
+        outcome = evacuation.submit_all(request, send, destination,
+                                        passwords, keep)
         shown = []
         for row in rows:
             if row.id not in outcome:
                 continue
             exc, returned = outcome[row.id]
             if exc is None:
-                row.outcome = data.ACCEPTED
+                row.outcome = evacuation.ACCEPTED
                 row.migration_status = "accepted"
                 password = returned or passwords.get(row.id)
                 if password and cleaned.get("password_mode") != \
-                        data.PASSWORD_SET:
+                        PASSWORD_SET:
                     shown.append((row.name or row.id, password))
             else:
-                row.outcome = data.REFUSED
-                row.reason = data.explain(exc)
+                row.outcome = evacuation.REFUSED
+                row.reason = submit.explain(exc)
         # Not moved first: partial failures must not hide.
-        rows.sort(key=lambda r: (r.outcome == data.ACCEPTED,
+        rows.sort(key=lambda r: (r.outcome == evacuation.ACCEPTED,
                                  (r.name or r.id).lower()))
         self.result = {
             "rows": rows, "passwords": shown, "destination": destination,
             "microversion": self.call_version(cleaned),
-            "lands_shutoff": not keep and data.offers_final_state(
+            "lands_shutoff": not keep and evacuation.offers_final_state(
                 self.cloud_version),
-            "accepted": sum(r.outcome == data.ACCEPTED for r in rows),
-            "not_moved": sum(r.outcome != data.ACCEPTED for r in rows),
+            "accepted": sum(r.outcome == evacuation.ACCEPTED for r in rows),
+            "not_moved": sum(r.outcome != evacuation.ACCEPTED for r in rows),
         }
         return True

@@ -1,4 +1,4 @@
-"""Evacuation actions and the per-instance result / status table."""
+"""The per-instance result / status table of an evacuation."""
 from urllib import parse
 
 from django.urls import reverse
@@ -8,60 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 from horizon.utils import filters as utils_filters
 
-from migration_dashboard.content.hosts.evacuation import data
-from migration_dashboard.content.migrations import links as migration_links
+from migration_dashboard.content import actions
+from migration_dashboard.content import links
+from migration_dashboard.services import evacuation
 
-
-# ---------------------------------------------------------------- actions
-
-class EvacuateHost(tables.LinkAction):
-    """Hosts table row action.  Offered for every host: for a host whose
-    compute service is up the page explains that it must be fenced and
-    forced down first, and links to Force Down."""
-    name = "evacuate"
-    verbose_name = _("Evacuate Host")
-    url = "horizon:admin:hosts:evacuate_host"
-    classes = ("btn-danger",)
-    policy_rules = data.POLICY
-
-    def allowed(self, request, host=None):
-        return True
-
-
-class EvacuateInstance(tables.LinkAction):
-    """Instances tab row action (evacuate one instance)."""
-    name = "evacuate"
-    verbose_name = _("Evacuate")
-    url = "horizon:admin:hosts:evacuate_instance"
-    classes = ("ajax-modal", "btn-danger")
-    policy_rules = data.POLICY
-
-    def allowed(self, request, instance=None):
-        return instance is not None
-
-    def get_link_url(self, datum):
-        host = datum.host or self.table.kwargs.get("host")
-        return reverse(self.url, args=[host, datum.id])
-
-
-# ---------------------------------------------------------------- columns
 
 def _name(row):
     return row.name or row.id
 
 
-def _instance_link(row):
-    try:
-        return reverse("horizon:admin:instances:detail", args=[row.id])
-    except Exception:
-        return None
-
-
 _OUTCOME_TEXT = {
-    data.ACCEPTED: _("Accepted"),
-    data.REFUSED: _("Refused by Nova"),
-    data.NOT_SENT: _("Not sent"),
-    data.NOT_MOVED: _("Not moved"),
+    evacuation.ACCEPTED: _("Accepted"),
+    evacuation.REFUSED: _("Refused by Nova"),
+    evacuation.NOT_SENT: _("Not sent"),
+    evacuation.NOT_MOVED: _("Not moved"),
 }
 
 
@@ -70,14 +30,14 @@ def _outcome(row):
 
 
 def _requested(row):
-    if row.outcome in (data.NOT_MOVED,):
+    if row.outcome in (evacuation.NOT_MOVED,):
         return "-"
     return row.requested_host or _("scheduler")
 
 
 def _reason(row):
     text = row.reason or ""
-    if row.fault and row.migration_status in data.FAILED:
+    if row.fault and row.migration_status in evacuation.FAILED:
         text = ("%s %s" % (text, row.fault)).strip()
     return text or "-"
 
@@ -98,17 +58,11 @@ def _progress(row):
 def _migration(row):
     if row.migration_status is None:
         return "-"
-    url = migration_links.detail_url(_MigrationRef(row))
+    url = links.migration_url(row.id, row.migration_id)
     if url:
         return format_html('<a href="{}">{} ({})</a>', url,
                            row.migration_status, row.migration_id)
     return "%s (%s)" % (row.migration_status, row.migration_id)
-
-
-class _MigrationRef:
-    def __init__(self, row):
-        self.id = row.migration_id
-        self.instance_id = row.id
 
 
 class EvacuationRow(tables.Row):
@@ -139,17 +93,18 @@ class EvacuationRow(tables.Row):
 
     def get_data(self, request, obj_id):
         host = self.table.kwargs.get("host")
-        return data.row_update(request, host, obj_id,
-                               requested_host=request.GET.get("requested"))
+        return evacuation.row_update(
+            request, host, obj_id,
+            requested_host=request.GET.get("requested"))
 
 
-class EvacuationTable(tables.DataTable):
+class EvacuationTable(actions.InstanceRowsTable):
     PROGRESS_CHOICES = (
         ("in flight", None), ("rebuilt", True), ("failed", False),
         ("stalled", False), ("not moved", False),
     )
     name = tables.WrappingColumn(_name, verbose_name=_("Instance"),
-                                 link=_instance_link)
+                                 link=links.instance_detail)
     outcome = tables.Column(_outcome, verbose_name=_("Request"))
     reason = tables.WrappingColumn(_reason,
                                    verbose_name=_("Nova's reason / note"))
@@ -166,12 +121,6 @@ class EvacuationTable(tables.DataTable):
     started = tables.Column("created_at", verbose_name=_("Started"),
                             empty_value="-",
                             filters=(utils_filters.parse_isotime,))
-
-    def get_object_id(self, datum):
-        return datum.id
-
-    def get_object_display(self, datum):
-        return datum.name or datum.id
 
     class Meta(object):
         name = "evacuation"

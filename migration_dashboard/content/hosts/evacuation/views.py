@@ -1,55 +1,62 @@
 """Evacuate an instance / a whole failed host, and follow the rebuilds."""
+import dataclasses
+
 from django import shortcuts
-from django.urls import NoReverseMatch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from horizon import exceptions
 from horizon import forms
 from horizon import tables
+from horizon.utils import http as http_utils
 from horizon.utils import memoized
 
 from migration_dashboard import api
-from migration_dashboard.content import common
-from migration_dashboard.content.hosts.evacuation import data
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts.evacuation import forms as evac_forms
 from migration_dashboard.content.hosts.evacuation import tables as evac_tables
-
-
-def _detail_url(host, tab=None):
-    url = reverse("horizon:admin:hosts:detail", args=[host])
-    if tab:
-        url += "?tab=host_details__%s" % tab
-    return url
+from migration_dashboard.services import evacuation
+from migration_dashboard.services import gather
 
 
 def migrations_links(host):
     """Where to follow the evacuation records: our status page, the
     Migrations panel (filter Type = evacuation, Host = ``host``) when it is
     installed, and the host's Migrations tab."""
-    links = [(reverse("horizon:admin:hosts:evacuation_status", args=[host]),
-              _("Evacuation status of %s") % host)]
-    try:
-        links.append((reverse("horizon:admin:migrations:index"),
-                      _("Migrations panel (filter Type = evacuation, "
-                        "Host = %s)") % host))
-    except NoReverseMatch:
-        pass
-    links.append((_detail_url(host, "migrations"),
-                  _("Migrations tab of %s") % host))
-    return links
+    out = [(reverse("horizon:admin:hosts:evacuation_status", args=[host]),
+            _("Evacuation status of %s") % host)]
+    index = links.migrations_index()
+    if index:
+        out.append((index, _("Migrations panel (filter Type = evacuation, "
+                             "Host = %s)") % host))
+    out.append((links.host_detail(host, "migrations"),
+                _("Migrations tab of %s") % host))
+    return out
 
 
-def _force_down_url(host):
-    return reverse("horizon:admin:hosts:force_down", args=[host])
+def findings_rows(facts, results):
+    """Per instance: label, id, boot source, findings (for templates)."""
+    rows = []
+    for inst in facts.instances:
+        api_inst = facts.api_instances.get(inst.id)
+        items = [presentation.finding(f) for f in results.get(inst.id, [])]
+        rows.append({
+            "id": inst.id, "label": inst.label, "status": inst.status,
+            "volume_backed": inst.volume_backed,
+            "flavor": getattr(api_inst, "flavor_name", None),
+            "blocked": any(i["severity"] == "blocker" for i in items),
+            "findings": items})
+    return rows
 
 
-class _EvacuateView(common.PolicyRequiredMixin, forms.ModalFormView):
+class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
     """Shared by both forms: facts read on every request, the guard, the
     findings, and a result page instead of a redirect (it shows a generated
     password once; nothing is stored)."""
     result_template = None
-    policy_rules = data.POLICY
+    policy_rules = policy.EVACUATE
 
     def _instance_ids(self):
         return None
@@ -57,15 +64,11 @@ class _EvacuateView(common.PolicyRequiredMixin, forms.ModalFormView):
     @memoized.memoized_method
     def get_facts(self):
         host = self.kwargs["host"]
-        try:
-            return data.gather(self.request, host, self._instance_ids())
-        except Exception as exc:
-            exceptions.handle(
-                self.request,
-                _("Unable to read the facts for evacuating %(host)s: "
-                  "%(reason)s") % {"host": host,
-                                   "reason": common.error_reason(exc)},
-                redirect=reverse("horizon:admin:hosts:index"), details="")
+        return presentation.read(
+            self.request,
+            lambda: gather.gather(self.request, host, self._instance_ids()),
+            _("Unable to read the facts for evacuating %(host)s: "
+              "%(reason)s"), redirect=links.hosts_index(), host=host)
 
     def get_initial(self):
         return {"host": self.kwargs["host"], "facts": self.get_facts()}
@@ -76,33 +79,35 @@ class _EvacuateView(common.PolicyRequiredMixin, forms.ModalFormView):
         form = context["form"]
         facts = form.facts
         version = form.call_version(getattr(form, "cleaned_data", None))
-        checked = data.with_microversion(facts, version)
+        checked = dataclasses.replace(facts, microversion=version)
         results = form.results
         if results is None:
             destination = form.data.get("destination") if form.is_bound \
                 else None
             if destination not in form.usable_hosts:
                 destination = None
-            results = data.check(checked, destination)
+            results = checked.check(evacuation.EVACUATE, destination)
         context.update({
             "host_name": host,
             "source": facts.source,
-            "source_down": data.source_down(facts.source),
-            "guard_text": data.guard_text(host),
-            "fence_warning": data.FENCE_WARNING,
-            "force_down_url": _force_down_url(host),
-            "finding_rows": data.findings_rows(facts, results),
-            "summary": data.outcome_summary(facts, results, version),
+            "source_down": facts.source.is_down,
+            "guard_text": evac_forms.guard_text(host),
+            "fence_warning": evac_forms.FENCE_WARNING,
+            "force_down_url": reverse("horizon:admin:hosts:force_down",
+                                      args=[host]),
+            "finding_rows": findings_rows(facts, results),
+            "summary": evacuation.outcome_summary(facts, results, version),
             "destinations": form.destination_rows,
             "data_notes": list(facts.notes),
-            "offers_final_state": data.offers_final_state(
+            "offers_final_state": evacuation.offers_final_state(
                 facts.microversion),
             "cloud_version": facts.microversion,
-            "cli": data.cli_commands(
+            "cli": evacuation.cli_commands(
                 facts, {i.id for i in facts.instances},
                 form.data.get("destination") if form.is_bound else None,
-                version, (form.data.get("password_mode")
-                          if form.is_bound else data.PASSWORD_NONE)),
+                version, (form.data.get("password_mode") if form.is_bound
+                          else evac_forms.PASSWORD_NONE)
+                != evac_forms.PASSWORD_NONE),
             "cancel_url": self.cancel_url,
         })
         return context
@@ -119,20 +124,18 @@ class _EvacuateView(common.PolicyRequiredMixin, forms.ModalFormView):
         return response
 
     def get_result_template(self):
-        from horizon.utils import http as http_utils
         if http_utils.is_ajax(self.request):
             head, tail = self.result_template.rsplit("/", 1)
             return "%s/_%s" % (head, tail)
         return self.result_template
 
     def result_context(self, result):
-        from horizon.utils import http as http_utils
         host = self.kwargs["host"]
         context = dict(result)
         context.update({
             "host_name": host, "links": migrations_links(host),
             "hide": http_utils.is_ajax(self.request),
-            "detail_url": _detail_url(host),
+            "detail_url": links.host_detail(host),
             "page_title": self.page_title,
         })
         return context
@@ -149,7 +152,7 @@ class EvacuateHostView(_EvacuateView):
 
     @property
     def cancel_url(self):
-        return _detail_url(self.kwargs["host"])
+        return links.host_detail(self.kwargs["host"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -175,7 +178,7 @@ class EvacuateInstanceView(_EvacuateView):
 
     @property
     def cancel_url(self):
-        return _detail_url(self.kwargs["host"], "instances")
+        return links.host_detail(self.kwargs["host"], "instances")
 
     def _instance_ids(self):
         return [self.kwargs["instance_id"]]
@@ -186,7 +189,7 @@ class EvacuateInstanceView(_EvacuateView):
         facts = initial["facts"]
         if not facts.instances:
             raise exceptions.Http302(
-                _detail_url(self.kwargs["host"], "instances"),
+                links.host_detail(self.kwargs["host"], "instances"),
                 message=_("Instance %(id)s is not on %(host)s (any "
                           "more).") % {"id": self.kwargs["instance_id"],
                                        "host": self.kwargs["host"]})
@@ -201,40 +204,29 @@ class EvacuateInstanceView(_EvacuateView):
         return context
 
 
-class StatusView(common.PolicyRequiredMixin, tables.DataTableView):
+class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
     """The instances of a failed host: still there, or evacuated (newest
     evacuation record each), rows in flight refreshing themselves."""
     table_class = evac_tables.EvacuationTable
     template_name = "admin/hosts/evacuation/status.html"
-    policy_rules = data.POLICY
+    policy_rules = policy.EVACUATE
     page_title = _("Evacuation of {{ host_name }}")
 
     def get_data(self):
         host = self.kwargs["host"]
-        try:
-            return data.status_rows(self.request, host)
-        except Exception as exc:
-            exceptions.handle(
-                self.request,
-                _("Unable to read the evacuations of %(host)s: %(reason)s")
-                % {"host": host, "reason": common.error_reason(exc)},
-                details="")
-            return []
+        return presentation.read(
+            self.request, lambda: evacuation.status_rows(self.request, host),
+            _("Unable to read the evacuations of %(host)s: %(reason)s"),
+            host=host) or []
 
     @memoized.memoized_method
     def _service(self):
         host = self.kwargs["host"]
-        try:
-            services = api.nova.service_list(self.request, host=host)
-        except Exception as exc:
-            exceptions.handle(
-                self.request,
-                _("Unable to read the compute service of %(host)s: "
-                  "%(reason)s") % {"host": host,
-                                   "reason": common.error_reason(exc)},
-                details="")
-            return None
-        return next((s for s in services if s.host == host), None)
+        return presentation.read(
+            self.request,
+            lambda: api.nova.compute_service(self.request, host),
+            _("Unable to read the compute service of %(host)s: %(reason)s"),
+            host=host)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -250,7 +242,7 @@ class StatusView(common.PolicyRequiredMixin, tables.DataTableView):
             "not_moved": sum(1 for r in rows if r.progress == "not moved"),
             "failed": sum(1 for r in rows if r.progress == "failed"),
             "stalled": sum(1 for r in rows if r.progress == "stalled"),
-            "detail_url": _detail_url(host),
+            "detail_url": links.host_detail(host),
             "evacuate_url": reverse("horizon:admin:hosts:evacuate_host",
                                     args=[host]),
         })

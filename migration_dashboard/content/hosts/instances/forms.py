@@ -8,7 +8,6 @@ plugin never sends ``force``.
 import shlex
 
 from django.urls import NoReverseMatch
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,21 +15,19 @@ from horizon import forms
 from horizon import messages
 
 from migration_dashboard import api
-from migration_dashboard.content import widgets
 from migration_dashboard.api import microversions as mv
-from migration_dashboard.content.hosts.instances import submit
-from migration_dashboard.content.migrations import links as migration_links
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
+from migration_dashboard.content import widgets
 from migration_dashboard.core import preflight
+from migration_dashboard.services import submit
 
 SCHEDULER = ""  # destination value: let the scheduler choose
 BLOCK_CHOICES = (("auto", _("Auto (Nova decides from the storage)")),
                  ("true", _("Yes: copy the local disks (block migration)")),
                  ("false", _("No: shared storage or volume-backed")))
 _BLOCK_VALUES = {"auto": preflight.AUTO, "true": True, "false": False}
-_CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
-        preflight.NOTE: "info"}
-# Longest reason shown inside a greyed-out <option> (the full text is in
-# its title attribute and in the findings).
 
 
 def call_microversion(facts, kind):
@@ -38,11 +35,7 @@ def call_microversion(facts, kind):
     cloud's maximum if lower."""
     wanted = {preflight.Kind.LIVE: mv.LIVE_MIGRATE,
               preflight.Kind.COLD: mv.COLD_MIGRATE}[preflight.Kind(kind)]
-    cloud = facts.microversion or wanted
-    if preflight.parse_microversion(cloud) < \
-            preflight.parse_microversion(wanted):
-        return cloud
-    return wanted
+    return mv.capped(wanted, facts.microversion)
 
 
 def block_value(kind, raw, microversion):
@@ -101,9 +94,7 @@ def findings_context(facts, kind, destination, block, results=None):
                 blockers += 1
             elif f.severity is preflight.WARNING:
                 warnings += 1
-            items.append({"severity": f.severity.label,
-                          "css": _CSS[f.severity], "code": f.code,
-                          "message": f.message, "remedy": f.remedy})
+            items.append(presentation.finding(f))
         rows.append({"id": inst.id, "label": inst.label, "findings": items})
     return {"finding_rows": rows, "data_notes": list(facts.notes),
             "blockers": blockers, "warnings": warnings,
@@ -233,12 +224,11 @@ class _MoveForm(forms.SelfHandlingForm):
 
 
 def _status_link(instance_id, host):
-    url = migration_links.instance_url(instance_id)
+    url = links.instance_url(instance_id)
     if url:
         return url
     try:
-        return reverse("horizon:admin:hosts:detail", args=[host]) + \
-            "?tab=host_details__migrations"
+        return links.host_detail(host, "migrations")
     except NoReverseMatch:
         return None
 
@@ -246,8 +236,7 @@ def _status_link(instance_id, host):
 class LiveMigrateForm(_MoveForm):
     kind = preflight.Kind.LIVE
     kind_label = _("Live migration")
-    host_policy = (("compute",
-                    "os_compute_api:os-migrate-server:migrate_live:host"),)
+    host_policy = policy.LIVE_HOST
     block_migration = forms.ChoiceField(
         label=_("Block migration"), choices=BLOCK_CHOICES, required=False,
         help_text=_("Auto lets Nova copy the local disks when the storage "
@@ -280,7 +269,7 @@ class LiveMigrateForm(_MoveForm):
     def success_message(self, inst, destination):
         where = destination or _("a host the scheduler chooses")
         url = _status_link(inst.id, self.facts.source.name)
-        if mv.at_least(self.microversion, "2.34"):
+        if mv.at_least(self.microversion, mv.LIVE_MIGRATE_ASYNC_CHECKS):
             text = _("Live migration of {name} to {where} accepted. Nova "
                      "checks the destination after accepting the request "
                      "(microversion 2.34+): a refusal shows as a failed "
@@ -298,8 +287,7 @@ class LiveMigrateForm(_MoveForm):
 class ColdMigrateForm(_MoveForm):
     kind = preflight.Kind.COLD
     kind_label = _("Cold migration")
-    host_policy = (("compute",
-                    "os_compute_api:os-migrate-server:migrate:host"),)
+    host_policy = policy.COLD_HOST
 
     def _destination_blocker(self):
         blocked = super()._destination_blocker()
@@ -324,9 +312,9 @@ class ColdMigrateForm(_MoveForm):
             name=inst.label, where=where)
         if destination:
             try:
-                text = format_html("{} <a href=\"{}\">{}</a>", text, reverse(
-                    "horizon:admin:hosts:detail", args=[destination]) +
-                    "?tab=host_details__instances",
+                text = format_html(
+                    "{} <a href=\"{}\">{}</a>", text,
+                    links.host_detail(destination, "instances"),
                     _("Instances of %s") % destination)
             except NoReverseMatch:
                 pass

@@ -12,29 +12,13 @@ from horizon import messages
 from horizon import tables
 
 from migration_dashboard import api
+from migration_dashboard.content import actions
 from migration_dashboard.content import common
-from migration_dashboard.content.hosts.evacuation import tables as evac_tables
-from migration_dashboard.content.hosts.instances import submit
-
-LIVE = (("compute", "os_compute_api:os-migrate-server:migrate_live"),)
-LIVE_HOST = (("compute",
-              "os_compute_api:os-migrate-server:migrate_live:host"),)
-COLD = (("compute", "os_compute_api:os-migrate-server:migrate"),)
-COLD_HOST = (("compute", "os_compute_api:os-migrate-server:migrate:host"),)
-CONFIRM = (("compute", "os_compute_api:servers:confirm_resize"),)
-REVERT = (("compute", "os_compute_api:servers:revert_resize"),)
-START = (("compute", "os_compute_api:servers:start"),)
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
 
 LIVE_STATES = ("ACTIVE", "PAUSED")
 COLD_STATES = ("ACTIVE", "SHUTOFF")
-
-TWO_STEPS = _(
-    "A cold migration has two steps. Nova copies the instance to the new "
-    "host and leaves it there in VERIFY_RESIZE, with the source kept as it "
-    "was. Check that the instance works on its new host, then Confirm (the "
-    "copy on the source is deleted) or Revert (the instance goes back to "
-    "its source host as it was). Nova does not confirm on its own unless "
-    "resize_confirm_window is set.")
 
 
 def _host_of(table):
@@ -52,7 +36,7 @@ class LiveMigrate(tables.LinkAction):
     verbose_name = _("Live Migrate")
     url = "horizon:admin:hosts:instance_live_migrate"
     classes = ("ajax-modal", "btn-migrate")
-    policy_rules = LIVE
+    policy_rules = policy.LIVE
 
     def allowed(self, request, instance=None):
         return (instance is not None and instance.status in LIVE_STATES and
@@ -67,7 +51,7 @@ class ColdMigrate(LiveMigrate):
     name = "cold_migrate"
     verbose_name = _("Cold Migrate")
     url = "horizon:admin:hosts:instance_cold_migrate"
-    policy_rules = COLD
+    policy_rules = policy.COLD
 
     def allowed(self, request, instance=None):
         return (instance is not None and instance.status in COLD_STATES and
@@ -98,7 +82,7 @@ class LiveMigrateSelected(_SelectedAction):
     verbose_name_plural = verbose_name
     icon = "exchange"
     form_url = "horizon:admin:hosts:instances_live_migrate"
-    policy_rules = LIVE
+    policy_rules = policy.LIVE
 
 
 class ColdMigrateSelected(_SelectedAction):
@@ -106,101 +90,13 @@ class ColdMigrateSelected(_SelectedAction):
     verbose_name = _("Cold Migrate Instances")
     verbose_name_plural = verbose_name
     form_url = "horizon:admin:hosts:instances_cold_migrate"
-    policy_rules = COLD
+    policy_rules = policy.COLD
 
 
-class ConcurrentBatchAction(tables.BatchAction):
-    """A BatchAction whose N calls run concurrently (bounded), each
-    instance reported with Nova's own reason."""
-
-    def handle(self, table, request, obj_ids):
-        rows = []
-        for obj_id in obj_ids:
-            datum = table.get_object_by_id(obj_id)
-            display = table.get_object_display(datum) if datum else None
-            display = display or obj_id
-            if datum is None:
-                messages.error(request, _(
-                    "%(obj)s is no longer on this host.") % {"obj": display})
-                continue
-            if not table._filter_action(self, request, datum):
-                messages.error(request, _(
-                    "Cannot %(action)s %(obj)s in its current state "
-                    "(%(status)s).") % {
-                        "action": self._get_action_name().lower(),
-                        "obj": display, "status": datum.status})
-                continue
-            rows.append((obj_id, display))
-        names = dict(rows)
-        done = []
-        for obj_id, exc in submit.run(
-                names, lambda i: self.action(request, i)):
-            if exc is None:
-                done.append(names[obj_id])
-                self.success_ids.append(obj_id)
-            else:
-                messages.error(request, _(
-                    "Unable to %(action)s %(obj)s: %(reason)s") % {
-                        "action": self._get_action_name().lower(),
-                        "obj": names[obj_id],
-                        "reason": submit.explain(exc)})
-        if done:
-            messages.success(request, _("%(action)s: %(objs)s") % {
-                "action": self._get_action_name(done, past=True),
-                "objs": ", ".join(done)})
-        return shortcuts.redirect(table.get_full_url())
-
-
-class ConfirmMigration(ConcurrentBatchAction):
-    name = "confirm"
-    classes = ("btn-confirm", "btn-action-required")
-    policy_rules = CONFIRM
-    help_text = TWO_STEPS
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Confirm Migration", "Confirm Migrations",
-                             count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Confirmed Migration", "Confirmed Migrations",
-                             count)
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "VERIFY_RESIZE"
-
-    def action(self, request, obj_id):
-        api.nova.server_confirm_resize(request, obj_id)
-
-
-class RevertMigration(ConcurrentBatchAction):
-    name = "revert"
-    classes = ("btn-revert",)
-    action_type = "danger"
-    policy_rules = REVERT
-    help_text = TWO_STEPS
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Revert Migration", "Revert Migrations", count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Reverted Migration", "Reverted Migrations",
-                             count)
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "VERIFY_RESIZE"
-
-    def action(self, request, obj_id):
-        api.nova.server_revert_resize(request, obj_id)
-
-
-class StartInstance(ConcurrentBatchAction):
+class StartInstance(actions.ConcurrentBatchAction):
     name = "start"
     classes = ("btn-confirm",)
-    policy_rules = START
+    policy_rules = policy.START
     help_text = _("A cold-migrated instance that was shut off stays shut "
                   "off on its new host until it is started.")
 
@@ -219,14 +115,23 @@ class StartInstance(ConcurrentBatchAction):
         api.nova.server_start(request, obj_id)
 
 
+class EvacuateInstance(tables.LinkAction):
+    """Evacuate one instance of a failed host."""
+    name = "evacuate"
+    verbose_name = _("Evacuate")
+    url = "horizon:admin:hosts:evacuate_instance"
+    classes = ("ajax-modal", "btn-danger")
+    policy_rules = policy.EVACUATE
+
+    def allowed(self, request, instance=None):
+        return instance is not None
+
+    def get_link_url(self, datum):
+        host = datum.host or self.table.kwargs.get("host")
+        return reverse(self.url, args=[host, datum.id])
+
+
 # ---------------------------------------------------------------- columns
-
-def _instance_link(instance):
-    try:
-        return reverse("horizon:admin:instances:detail", args=[instance.id])
-    except Exception:
-        return None
-
 
 def _project(instance):
     return getattr(instance, "project_name", None) or instance.project_id
@@ -256,7 +161,7 @@ def _status(instance):
 
 class InstancesTable(tables.DataTable):
     name = tables.WrappingColumn("name", verbose_name=_("Name"),
-                                 link=_instance_link)
+                                 link=links.instance_detail)
     id = tables.Column("id", verbose_name=_("ID"))
     project = tables.Column(_project, verbose_name=_("Project"))
     status = tables.Column(_status, verbose_name=_("Status"))
@@ -277,7 +182,8 @@ class InstancesTable(tables.DataTable):
         name = "instances"
         verbose_name = _("Instances")
         table_actions = (LiveMigrateSelected, ColdMigrateSelected,
-                         ConfirmMigration, RevertMigration, StartInstance)
-        row_actions = (LiveMigrate, ColdMigrate, ConfirmMigration,
-                       RevertMigration, StartInstance,
-                       evac_tables.EvacuateInstance)
+                         actions.ConfirmMigration, actions.RevertMigration,
+                         StartInstance)
+        row_actions = (LiveMigrate, ColdMigrate, actions.ConfirmMigration,
+                       actions.RevertMigration, StartInstance,
+                       EvacuateInstance)

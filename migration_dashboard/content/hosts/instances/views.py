@@ -9,19 +9,19 @@ from django.views import generic
 from horizon import exceptions
 from horizon import forms
 from horizon.utils import memoized
-from openstack_dashboard import policy
 
-from migration_dashboard.content import common
-from migration_dashboard.content import facts as facts_mod
+from migration_dashboard.api import base
+from migration_dashboard.content import actions
+from migration_dashboard.content import links
+from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts.instances import forms as move_forms
-from migration_dashboard.content.hosts.instances import tables as move_tables
 from migration_dashboard.core import preflight
-
-INSTANCES_TAB = "?tab=host_details__instances"
+from migration_dashboard.services import gather
 
 
 def host_url(host):
-    return reverse("horizon:admin:hosts:detail", args=[host]) + INSTANCES_TAB
+    return links.host_detail(host, "instances")
 
 
 def _ids_from(request, kwargs):
@@ -51,14 +51,12 @@ def load_facts(request, host, ids):
         exceptions.handle(request, _("No instance selected."),
                           redirect=host_url(host))
     try:
-        facts = facts_mod.gather(request, host, ids)
+        facts = gather.gather(request, host, ids)
     except Exception as exc:
-        exceptions.handle(
-            request,
-            _("Unable to read what a move off %(host)s needs to know: "
-              "%(reason)s") % {"host": host,
-                               "reason": common.error_reason(exc)},
-            redirect=host_url(host), details="")
+        presentation.show_error(
+            request, _("Unable to read what a move off %(host)s needs to "
+                       "know: %(reason)s"), exc, redirect=host_url(host),
+            host=host)
     missing = [i for i in ids if i not in facts.api_instances]
     if not facts.instances:
         exceptions.handle(
@@ -73,7 +71,7 @@ def load_facts(request, host, ids):
     return facts
 
 
-class _MoveView(common.PolicyRequiredMixin, forms.ModalFormView):
+class _MoveView(policy.PolicyRequiredMixin, forms.ModalFormView):
     template_name = "admin/hosts/instances/migrate.html"
     ajax_template_name = "admin/hosts/instances/_migrate.html"
     kind = None
@@ -102,8 +100,8 @@ class _MoveView(common.PolicyRequiredMixin, forms.ModalFormView):
         return {"host": self._host(),
                 "instances": ",".join(i.id for i in facts.instances),
                 "facts": facts,
-                "may_choose_host": policy.check(self.host_policy,
-                                                self.request)}
+                "may_choose_host": policy.allows(self.request,
+                                                 self.host_policy)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -134,7 +132,7 @@ class _MoveView(common.PolicyRequiredMixin, forms.ModalFormView):
         else:
             context.update(move_forms.findings_context(
                 facts, self.kind, None, form._default_block()))
-        context["two_steps"] = move_tables.TWO_STEPS
+        context["two_steps"] = actions.TWO_STEPS
         return context
 
 
@@ -146,7 +144,7 @@ class LiveMigrateView(_MoveView):
     page_title = _("Live Migrate")
     submit_label = _("Live Migrate")
     kind = preflight.Kind.LIVE
-    policy_rules = move_tables.LIVE
+    policy_rules = policy.LIVE
     host_policy = move_forms.LiveMigrateForm.host_policy
     url_one = "horizon:admin:hosts:instance_live_migrate"
     url_many = "horizon:admin:hosts:instances_live_migrate"
@@ -160,7 +158,7 @@ class ColdMigrateView(_MoveView):
     page_title = _("Cold Migrate")
     submit_label = _("Cold Migrate")
     kind = preflight.Kind.COLD
-    policy_rules = move_tables.COLD
+    policy_rules = policy.COLD
     host_policy = move_forms.ColdMigrateForm.host_policy
     url_one = "horizon:admin:hosts:instance_cold_migrate"
     url_many = "horizon:admin:hosts:instances_cold_migrate"
@@ -177,21 +175,19 @@ class FindingsView(generic.View):
             return http.HttpResponseBadRequest("unknown kind")
         if kind is preflight.Kind.EVACUATE:
             return http.HttpResponseBadRequest("unknown kind")
-        rules = (move_tables.LIVE if kind is preflight.Kind.LIVE
-                 else move_tables.COLD)
-        if not policy.check(rules, request):
-            raise exceptions.NotAuthorized(
-                _("You are not allowed to do this (policy %s).")
-                % rules[0][1])
+        rules = (policy.LIVE if kind is preflight.Kind.LIVE
+                 else policy.COLD)
+        if not policy.allows(request, rules):
+            raise policy.refuse(rules)
         ids = _ids_from(request, {})
         if not ids:
             return http.HttpResponseBadRequest("no instance")
         try:
-            facts = facts_mod.gather(request, host, ids)
+            facts = gather.gather(request, host, ids)
         except Exception as exc:
             return http.HttpResponse(render_to_string(
                 "admin/hosts/instances/_findings_error.html",
-                {"host": host, "reason": common.error_reason(exc)},
+                {"host": host, "reason": base.error_reason(exc)},
                 request=request))
         destination = request.GET.get("destination") or None
         version = move_forms.call_microversion(facts, kind)

@@ -1,5 +1,5 @@
-"""Gathering what the Migrations panel shows: api calls joined with the
-progress arithmetic of core/progress.py.
+"""The rows of the Migrations panel: api calls joined with the progress
+arithmetic of core/progress.py (also used by a drain's status).
 
 Cost of a list page: one GET /os-migrations (one page), one Keystone
 project list (names of the requesting projects) and one
@@ -10,12 +10,9 @@ the page.  Filtering by instance name costs one name lookup, only then.
 A row refresh: the instance's migrations (one call) and, while it is an
 in-progress live migration, its bytes (one call).
 """
-import datetime
 import time
-import uuid as uuid_lib
 
 from django.conf import settings
-from django.utils import dateparse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
@@ -23,8 +20,9 @@ from novaclient import exceptions as nova_exceptions
 from horizon import exceptions
 
 from migration_dashboard import api
-from migration_dashboard.content import common
+from migration_dashboard.api import base
 from migration_dashboard.core import progress as core
+from migration_dashboard.services import projects
 
 # Settings (all optional): MIGRATION_DASHBOARD_PROGRESS = {
 #   "stuck_window": seconds over which memory remaining must fall,
@@ -55,32 +53,6 @@ ACTION_NAMES = {
 def option(name):
     conf = getattr(settings, "MIGRATION_DASHBOARD_PROGRESS", {}) or {}
     return conf.get(name, DEFAULTS[name])
-
-
-def parse_time(value):
-    """An aware UTC datetime from Nova's ISO strings (naive = UTC)."""
-    if not value:
-        return None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        try:
-            parsed = dateparse.parse_datetime(str(value))
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        return None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
-
-
-def is_uuid(value):
-    try:
-        uuid_lib.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 class MigrationRow:
@@ -139,11 +111,11 @@ class MigrationRow:
 
     @property
     def started(self):
-        return parse_time(self.migration.created_at)
+        return base.parse_time(self.migration.created_at)
 
     @property
     def updated(self):
-        return parse_time(self.migration.updated_at)
+        return base.parse_time(self.migration.updated_at)
 
     @property
     def duration(self):
@@ -226,7 +198,7 @@ def attach_progress(request, row):
     except nova_exceptions.NotFound:
         return row  # finished between the list and this call
     except Exception as exc:
-        row.progress_error = common.error_reason(exc)
+        row.progress_error = base.error_reason(exc)
         return row
     row.progress = record_progress(request, row, server_migration)
     return row
@@ -240,7 +212,7 @@ def version(request):
         return api.nova.compute_microversion(request)
     except Exception as exc:
         exceptions.handle(request, _("Unable to read the compute API "
-                                     "version: %s") % common.error_reason(exc),
+                                     "version: %s") % base.error_reason(exc),
                           details="")
         return None
 
@@ -267,8 +239,8 @@ def load_rows(request, filters=None, marker=None, limit=None, names=None,
     # instances anyway (one instance's page); the list itself shows ids.
     names = names or {}
     # Nova tells the requesting project from 2.80 on; no ids, no lookup.
-    projects = (common.project_names(request)
-                if any(m.project_id for m in migrations) else {})
+    named = (projects.project_names(request)
+             if any(m.project_id for m in migrations) else {})
     current = (version(request) if current_version is False
                else current_version)
     rows = []
@@ -278,8 +250,8 @@ def load_rows(request, filters=None, marker=None, limit=None, names=None,
         # so.  Before 2.80 Nova does not tell.
         rows.append(MigrationRow(m, version=current,
                                  instance_name=names.get(m.instance_id),
-                                 project_name=projects.get(m.project_id,
-                                                           m.project_id)))
+                                 project_name=named.get(m.project_id,
+                                                        m.project_id)))
     for row in rows:
         attach_progress(request, row)
     return rows, has_more
@@ -313,7 +285,7 @@ def failure_reasons(request, row):
     started = row.started
 
     def distance(action):
-        when = parse_time(action.start_time)
+        when = base.parse_time(action.start_time)
         if when is None or started is None:
             return float("inf")
         return abs((when - started).total_seconds())

@@ -31,8 +31,7 @@ import dataclasses
 from django.utils.translation import gettext_lazy as _
 
 from migration_dashboard import api
-from migration_dashboard.api import neutron  # noqa: F401 (api.neutron)
-from migration_dashboard.content import common
+from migration_dashboard.api import base
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import preflight
 
@@ -280,6 +279,28 @@ def _instances_by_host(hypervisors):
     return result
 
 
+def read_groups(request, notes):
+    """{instance id: [ServerGroup]} of every group (one list), or None
+    (unknown) with the reason added to ``notes``."""
+    try:
+        return groups_by_member(api.nova.server_group_list(request))
+    except Exception as exc:
+        notes.append(_("Could not read the server groups: %s")
+                     % base.error_reason(exc))
+        return None
+
+
+def read_vnic_types(request, instance_ids, notes):
+    """{instance id: [vnic type]} from Neutron, or None (unknown) with the
+    reason added to ``notes``."""
+    try:
+        return api.neutron.port_vnic_types(request, instance_ids)
+    except Exception as exc:
+        notes.append(_("Could not read the ports from Neutron: %s")
+                     % base.error_reason(exc))
+        return None
+
+
 def gather(request, source_host, instance_ids=None):
     """Facts for moving ``instance_ids`` (default: every instance) off
     ``source_host``.  Raises when the compute services or the instances
@@ -296,19 +317,8 @@ def gather(request, source_host, instance_ids=None):
     microversion = api.nova.compute_microversion(request)
 
     notes = []
-    groups = None
-    try:
-        groups = groups_by_member(api.nova.server_group_list(request))
-    except Exception as exc:
-        notes.append(_("Could not read the server groups: %s")
-                     % common.error_reason(exc))
-
-    vnics = None
-    try:
-        vnics = api.neutron.port_vnic_types(request, wanted)
-    except Exception as exc:
-        notes.append(_("Could not read the ports from Neutron: %s")
-                     % common.error_reason(exc))
+    groups = read_groups(request, notes)
+    vnics = read_vnic_types(request, wanted, notes)
 
     instances = [to_instance(api_instances[i], groups, vnics)
                  for i in wanted]
@@ -329,7 +339,7 @@ def gather(request, source_host, instance_ids=None):
                  for s in maintenance.summarize(services, hypervisors)}
     if hv_error is not None:
         notes.append(_("Could not read the hypervisors (types, versions, "
-                       "CPUs): %s") % common.error_reason(hv_error))
+                       "CPUs): %s") % base.error_reason(hv_error))
 
     # Capacity: one Placement call for every host.
     wanted_resources = smallest_request(instances)
@@ -342,7 +352,7 @@ def gather(request, source_host, instance_ids=None):
                        "RAM and disk come from the hypervisor records, "
                        "without allocation ratios or reserved amounts, and "
                        "free vCPUs are unknown.")
-                     % common.error_reason(exc))
+                     % base.error_reason(exc))
 
     everyone, listed = None, False
     if everywhere and hv_error is None:
@@ -358,7 +368,7 @@ def gather(request, source_host, instance_ids=None):
         except Exception as exc:
             everyone = None
             notes.append(_("Could not list the instances of every host: %s")
-                         % common.error_reason(exc))
+                         % base.error_reason(exc))
 
     asked = ", ".join("%s %s" % (n, rc)
                       for rc, n in sorted(wanted_resources.items()))

@@ -1,29 +1,25 @@
-"""What the evacuation pages know, read from Nova (the source of truth).
+"""An evacuation, read from Nova (the source of truth).
 
-Facts for the pre-flight engine come from :mod:`content.facts` (services,
+Facts for the pre-flight engine come from :mod:`services.gather` (services,
 hypervisors, instances, server groups, ports, ONE Placement
 allocation-candidates call).  This module adds what is particular to
-evacuation: the guard on the source's compute service, the microversion
-that decides the final state, the destination picker, the "what will
-happen" summary, the password, the bounded submission and the rows of the
-result / status table.
+evacuation: the microversion that decides the final state, the destination
+picker, the "what will happen" summary, the bounded submission and the rows
+of the result / status table.
 """
 import dataclasses
-import re
-import secrets
+import shlex
 
 from django.utils.translation import gettext_lazy as _
 
 from migration_dashboard import api
+from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
-from migration_dashboard.content import common
-from migration_dashboard.content import facts as facts_mod
-from migration_dashboard.content.hosts.instances import submit
-from migration_dashboard.content.migrations import data as migrations_data
 from migration_dashboard.core import preflight
+from migration_dashboard.services import stall
+from migration_dashboard.services import submit
 
 EVACUATE = preflight.Kind.EVACUATE
-POLICY = (("compute", "os_compute_api:os-evacuate"),)
 
 # Evacuation migration statuses (nova/objects/migration.py, compute/api.py
 # and compute/manager.py): accepted -> pre-migrating -> done, then
@@ -38,20 +34,6 @@ REFUSED = "refused"
 NOT_SENT = "not sent"
 NOT_MOVED = "not moved"  # status page: still on the failed host
 
-KEEP_STATE = "keep"
-STOPPED = "stopped"
-
-PASSWORD_NONE = "none"
-PASSWORD_GENERATE = "generate"
-PASSWORD_SET = "set"
-PASSWORD_LENGTH = 16
-# As nova.utils.generate_password: no look-alike characters.
-_SYMBOL_GROUPS = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ",
-                  "abcdefghijkmnopqrstuvwxyz")
-
-_CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
-        preflight.NOTE: "info"}
-
 # Findings the "what will happen" summary counts, by code.
 _DATA_LOST = ("evacuate-local-data-lost",)
 _DISK_KEPT = ("evacuate-disk-kept",)
@@ -59,110 +41,20 @@ _CANNOT = ("vtpm-evacuate", "shares", "state-not-allowed", "verify-resize",
            "task-in-progress", "accel-device-profile", "port-accelerator")
 
 
-def generate_password(length=PASSWORD_LENGTH):
-    """A random password with a digit, an upper- and a lower-case letter.
-
-    From microversion 2.14 Nova never returns the password it sets on an
-    evacuated instance, so the plugin generates one, sends it as adminPass
-    and shows it once.
-    """
-    rand = secrets.SystemRandom()
-    chars = [rand.choice(group) for group in _SYMBOL_GROUPS]
-    everything = "".join(_SYMBOL_GROUPS)
-    chars += [rand.choice(everything) for _i in range(length - len(chars))]
-    rand.shuffle(chars)
-    return "".join(chars)
-
-
-def password_ok(password):
-    """Nova takes any string; refuse what would surprise (spaces around it,
-    control characters) and what is too short to be a password."""
-    if not password or len(password) < 8:
-        return _("At least 8 characters.")
-    if password != password.strip():
-        return _("No spaces at the start or the end.")
-    if any(ord(c) < 32 or ord(c) == 127 for c in password):
-        return _("No control characters.")
-    from horizon.utils import validators
-    if not re.match(validators.password_validator(), password):
-        return validators.password_validator_msg()
-    return None
-
-
-# --------------------------------------------------------------- guard
-
-def source_down(source):
-    """True when Nova would evacuate from ``source`` (a preflight.Host):
-    its compute service is down or forced down; None when unknown."""
-    return source.is_down
-
-
-def guard_text(host):
-    return _(
-        "The compute service of %(host)s is up. Nova evacuates only from a "
-        "host whose compute service is down or forced down (it answers "
-        "\"Compute service of %(host)s is still in use\"). Fence the host "
-        "first: power it off or cut it from its storage and network, then "
-        "force its service down.") % {"host": host}
-
-
-FENCE_WARNING = _(
-    "Force a host down only when it is really off. Evacuation rebuilds its "
-    "instances elsewhere: if they still run on the old host, two copies "
-    "write to the same volumes and corrupt them.")
-
-
 # --------------------------------------------------------------- facts
 
 def call_microversion(cloud_version, keep_state=False):
     """The microversion instance_evacuate uses: 2.95 (or 2.94 to keep the
     state), or the cloud's maximum when lower."""
-    wanted = mv.EVACUATE_KEEP_STATE if keep_state else mv.EVACUATE
-    cloud = cloud_version or wanted
-    if preflight.parse_microversion(cloud) < \
-            preflight.parse_microversion(wanted):
-        return cloud
-    return wanted
+    return mv.capped(mv.EVACUATE_KEEP_STATE if keep_state else mv.EVACUATE,
+                     cloud_version)
 
 
 def offers_final_state(cloud_version):
     """Whether the cloud lets the operator pick the final state: only by
     the microversion (2.95 lands SHUTOFF, 2.94 keeps the state); 2.95 has
     no parameter for it."""
-    return mv.at_least(cloud_version or "2.1", mv.EVACUATE)
-
-
-def gather(request, host, instance_ids=None):
-    """content.facts.gather for ``host`` (raises if Nova cannot be read)."""
-    return facts_mod.gather(request, host, instance_ids)
-
-
-def with_microversion(facts, version):
-    """The same facts, checked as a call at ``version`` would be."""
-    return dataclasses.replace(facts, microversion=version)
-
-
-def check(facts, destination=None):
-    """{instance id: findings} for evacuating every instance of ``facts``
-    to ``destination`` (None: the scheduler), capacity counted together."""
-    return facts.check(EVACUATE, destination or None)
-
-
-def findings_rows(facts, results):
-    """Per instance: label, id, boot source, findings (dicts for templates)."""
-    rows = []
-    for inst in facts.instances:
-        api_inst = facts.api_instances.get(inst.id)
-        items = [{"severity": f.severity.label, "css": _CSS[f.severity],
-                  "code": f.code, "message": f.message, "remedy": f.remedy}
-                 for f in results.get(inst.id, [])]
-        rows.append({
-            "id": inst.id, "label": inst.label, "status": inst.status,
-            "volume_backed": inst.volume_backed,
-            "flavor": getattr(api_inst, "flavor_name", None),
-            "blocked": any(i["severity"] == "blocker" for i in items),
-            "findings": items})
-    return rows
+    return mv.at_least(cloud_version or mv.BASE, mv.EVACUATE)
 
 
 def outcome_summary(facts, results, microversion):
@@ -202,7 +94,7 @@ def destinations(facts, baseline=None):
     the reasons name the blockers the destination adds to the instances'
     own (so a vTPM instance does not grey out every host)."""
     if baseline is None:
-        baseline = check(facts, None)
+        baseline = facts.check(EVACUATE, None)
     out = []
     for host in facts.destinations():
         reasons = []
@@ -215,7 +107,7 @@ def destinations(facts, baseline=None):
                 host.disabled_reason or _("no reason given")))
         fits = 0
         if not reasons:
-            results = check(facts, host.name)
+            results = facts.check(EVACUATE, host.name)
             for inst in facts.instances:
                 own = {f.code for f in baseline.get(inst.id, [])
                        if f.severity is preflight.BLOCKER}
@@ -238,9 +130,8 @@ def destinations(facts, baseline=None):
     return out
 
 
-def cli_commands(facts, ids, destination, microversion, password_mode):
+def cli_commands(facts, ids, destination, microversion, with_password):
     """The `openstack` commands equivalent to what will be submitted."""
-    import shlex
     lines = []
     for inst in facts.instances:
         if inst.id not in ids:
@@ -249,7 +140,7 @@ def cli_commands(facts, ids, destination, microversion, password_mode):
                  "server", "evacuate"]
         if destination:
             parts += ["--host", destination]
-        if password_mode != PASSWORD_NONE:
+        if with_password:
             parts += ["--password", "<password>"]
         parts.append(inst.id)
         lines.append(" ".join(shlex.quote(str(p)) for p in parts))
@@ -276,11 +167,6 @@ def submit_all(request, ids, destination, passwords, keep_state):
     api.nova.evacuate_microversion(request, keep_state)
     return {i: (exc, returned.get(i))
             for i, exc in submit.run(ids, call)}
-
-
-def explain(exc):
-    """Nova's reason for a refused evacuation, plainly."""
-    return submit.explain(exc)
 
 
 # ---------------------------------------------------------------- rows
@@ -360,13 +246,13 @@ def apply_instance(row, inst):
 
 def mark_stalled(row, mig, host, now=None):
     """Flag ``row`` when its evacuation has sat in `accepted` or
-    `pre-migrating` past common.stall_seconds() while the instance is still
+    `pre-migrating` past stall.stall_seconds() while the instance is still
     on ``host``, and say what to do (Nova will not retry it)."""
     if mig is None or mig.status not in IN_FLIGHT or row.host != host:
         return row
-    age = common.stalled_for(
-        migrations_data.parse_time(mig.updated_at) or
-        migrations_data.parse_time(mig.created_at), now)
+    age = stall.stalled_for(
+        base.parse_time(mig.updated_at) or base.parse_time(mig.created_at),
+        now)
     if age is None:
         return row
     row.stalled = True
@@ -377,7 +263,7 @@ def mark_stalled(row, mig, host, now=None):
         "instance stays on %(host)s in task '%(task)s'. To retry, reset "
         "its state (openstack server set --state error %(id)s) and "
         "evacuate it again.") % {
-            "age": common.age_text(age), "status": mig.status, "host": host,
+            "age": stall.age_text(age), "status": mig.status, "host": host,
             "task": row.task_state or "-", "id": row.id}
     return row
 
@@ -432,7 +318,7 @@ def row_update(request, host, instance_id, outcome=ACCEPTED,
     try:
         apply_instance(row, api.nova.instance_get(request, instance_id))
     except Exception as exc:
-        row.reason = common.error_reason(exc)
+        row.reason = base.error_reason(exc)
     migrations = api.nova.migration_list(request, instance_id=instance_id,
                                          migration_type="evacuation")
     mig = newest_evacuations(migrations, host).get(instance_id)
@@ -446,7 +332,7 @@ def explain_force_up(exc, host):
     """Nova's refusal to force ``host`` up while `done` evacuation records
     remain, with what to do.  Returns ``exc`` (its message extended) so
     that the caller re-raises it unchanged otherwise."""
-    reason = common.error_reason(exc)
+    reason = base.error_reason(exc)
     if "evacuation" not in reason.lower():
         return exc
     exc.message = "%s %s" % (reason, _(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from keystoneauth1 import exceptions as ks_exceptions
 from novaclient import exceptions as nova_exceptions
 
-from migration_dashboard.content import common
+from migration_dashboard.api import base
 
 MAX_WORKERS = 4
 
@@ -48,7 +48,7 @@ def run(ids, call):
 
 def explain(exc):
     """Nova's reason for a refused call, with what it usually means."""
-    reason = common.error_reason(exc)
+    reason = base.error_reason(exc)
     if isinstance(exc, (ks_exceptions.ConnectionError,
                         ks_exceptions.EndpointNotFound)):
         return _("Nova could not be reached: %s") % (str(exc) or reason)

@@ -1,0 +1,157 @@
+"""Table actions shared by the hosts panel's tables (hosts, a host's
+instances, a drain's instances): one call per object, each failure with
+the service's own reason."""
+from django import shortcuts
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from horizon import messages
+from horizon import tables
+
+from migration_dashboard import api
+from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
+from migration_dashboard.services import submit
+
+TWO_STEPS = _(
+    "A cold migration has two steps. Nova copies the instance to the new "
+    "host and leaves it there in VERIFY_RESIZE, with the source kept as it "
+    "was. Check that the instance works on its new host, then Confirm (the "
+    "copy on the source is deleted) or Revert (the instance goes back to "
+    "its source host as it was). Nova does not confirm on its own unless "
+    "resize_confirm_window is set.")
+
+
+def _report(action, request, done):
+    if done:
+        messages.success(request, _("%(action)s: %(objs)s") % {
+            "action": action._get_action_name(done, past=True),
+            "objs": ", ".join(done)})
+
+
+class InstanceRowsTable(tables.DataTable):
+    """A table with one row per instance (its id), named by its name."""
+
+    def get_object_id(self, datum):
+        return datum.id
+
+    def get_object_display(self, datum):
+        return datum.name or datum.id
+
+
+class ReasonedBatchAction(policy.PolicyOncePerRequest, tables.BatchAction):
+    """A BatchAction run object by object, whose failures carry the
+    service's own reason: BatchAction.handle only says "Unable to
+    <action>: <names>", and Nova's reason (e.g. evacuations still 'done'
+    when forcing up) is what the operator needs to act on."""
+
+    def handle(self, table, request, obj_ids):
+        done = []
+        for obj_id in obj_ids:
+            datum = table.get_object_by_id(obj_id)
+            display = table.get_object_display(datum) or obj_id
+            if not table._filter_action(self, request, datum):
+                messages.error(request, _("You are not allowed to "
+                                          "%(action)s %(obj)s.") % {
+                    "action": self._get_action_name().lower(),
+                    "obj": display})
+                continue
+            try:
+                self.action(request, obj_id)
+            except Exception as exc:
+                presentation.show_error(
+                    request, _("Unable to %(action)s %(obj)s: %(reason)s"),
+                    exc, action=self._get_action_name().lower(),
+                    obj=display)
+                continue
+            done.append(display)
+            self.success_ids.append(obj_id)
+        _report(self, request, done)
+        return shortcuts.redirect(table.get_full_url())
+
+
+class ConcurrentBatchAction(tables.BatchAction):
+    """A BatchAction whose N calls run concurrently (bounded), each
+    instance reported with Nova's own reason."""
+
+    def handle(self, table, request, obj_ids):
+        rows = []
+        for obj_id in obj_ids:
+            datum = table.get_object_by_id(obj_id)
+            display = table.get_object_display(datum) if datum else None
+            display = display or obj_id
+            if datum is None:
+                messages.error(request, _(
+                    "%(obj)s is no longer on this host.") % {"obj": display})
+                continue
+            if not table._filter_action(self, request, datum):
+                messages.error(request, _(
+                    "Cannot %(action)s %(obj)s in its current state "
+                    "(%(status)s).") % {
+                        "action": self._get_action_name().lower(),
+                        "obj": display, "status": datum.status})
+                continue
+            rows.append((obj_id, display))
+        names = dict(rows)
+        done = []
+        for obj_id, exc in submit.run(
+                names, lambda i: self.action(request, i)):
+            if exc is None:
+                done.append(names[obj_id])
+                self.success_ids.append(obj_id)
+            else:
+                messages.error(request, _(
+                    "Unable to %(action)s %(obj)s: %(reason)s") % {
+                        "action": self._get_action_name().lower(),
+                        "obj": names[obj_id],
+                        "reason": submit.explain(exc)})
+        _report(self, request, done)
+        return shortcuts.redirect(table.get_full_url())
+
+
+class ConfirmMigration(ConcurrentBatchAction):
+    """Confirm the selected (or this row's) cold migration."""
+    name = "confirm"
+    classes = ("btn-confirm", "btn-action-required")
+    policy_rules = policy.CONFIRM
+    help_text = TWO_STEPS
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Confirm Migration", "Confirm Migrations",
+                             count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Confirmed Migration", "Confirmed Migrations",
+                             count)
+
+    def allowed(self, request, instance=None):
+        return instance is None or instance.status == "VERIFY_RESIZE"
+
+    def action(self, request, obj_id):
+        api.nova.server_confirm_resize(request, obj_id)
+
+
+class RevertMigration(ConcurrentBatchAction):
+    """Revert the selected (or this row's) cold migration."""
+    name = "revert"
+    classes = ("btn-revert",)
+    action_type = "danger"
+    policy_rules = policy.REVERT
+    help_text = TWO_STEPS
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Revert Migration", "Revert Migrations", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Reverted Migration", "Reverted Migrations",
+                             count)
+
+    def allowed(self, request, instance=None):
+        return instance is None or instance.status == "VERIFY_RESIZE"
+
+    def action(self, request, obj_id):
+        api.nova.server_revert_resize(request, obj_id)

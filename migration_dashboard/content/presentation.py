@@ -1,0 +1,39 @@
+"""How the panels show findings and failures, the same way on every page."""
+from horizon import exceptions
+
+from migration_dashboard.api import base
+from migration_dashboard.core import preflight
+
+# Bootstrap class of each finding severity.
+FINDING_CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
+               preflight.NOTE: "info"}
+
+
+def finding(f):
+    """A pre-flight finding as the templates show it."""
+    return {"severity": f.severity.label, "css": FINDING_CSS[f.severity],
+            "code": f.code, "message": f.message, "remedy": f.remedy}
+
+
+def show_error(request, message, exc, redirect=None, **params):
+    """``message`` % ``params``, with the service's own words as
+    ``%(reason)s`` unless ``params`` words it otherwise, shown as Horizon
+    shows an API error: a message on the page, a redirect when one is
+    given, never a 500 for a recognised error (401 still logs the user
+    out).
+
+    Call it inside the ``except`` block that caught ``exc``: Horizon reads
+    the exception being handled.
+    """
+    params.setdefault("reason", base.error_reason(exc))
+    exceptions.handle(request, message % params, redirect=redirect,
+                      details="")
+
+
+def read(request, call, message, redirect=None, **params):
+    """``call()``; if it fails, :func:`show_error` and None."""
+    try:
+        return call()
+    except Exception as exc:
+        show_error(request, message, exc, redirect=redirect, **params)
+        return None

@@ -1,0 +1,387 @@
+"""A host drain, read from Nova (the source of truth): its marker, its
+plan, its submission and the move back.
+
+The plugin keeps no state.  A drain is recognised by the disabled reason of
+the host's compute service, which starts with :data:`PREFIX` and the UTC
+time the drain began ("Drain since 2026-11-26T13:50:00Z: <reason>"); its
+moves are the migration records of the host created since then.  Any
+Horizon worker, any browser, any reload rebuilds the same drain from the
+service list, the migration list and the server list (see
+:mod:`services.drain_tracking` for the status).
+
+Costs (constant, whatever the number of instances):
+
+* plan: :func:`services.gather.gather` (services, hypervisors, the host's
+  instances, server groups, ports, ONE Placement call, and every instance
+  only when a server-group rule needs it) and the pure planner;
+* submit: the plan again, then one Nova call per moving instance in the
+  bounded pool of :mod:`services.submit`;
+* move back: services, hypervisors, migrations of the host, every
+  instance, server groups, ports, one Placement call, and the planner.
+"""
+import dataclasses
+import datetime
+import re
+import time
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from migration_dashboard import api
+from migration_dashboard.api import base
+from migration_dashboard.api import microversions as mv
+from migration_dashboard.core import maintenance
+from migration_dashboard.core import planning
+from migration_dashboard.core import preflight
+from migration_dashboard.services import gather as gather_mod
+from migration_dashboard.services import stall
+from migration_dashboard.services import submit
+
+DRAIN = "drain"
+BACK = "back"
+
+PREFIX = "Drain since "
+_STAMP = "%Y-%m-%dT%H:%M:%SZ"
+_MARK_RE = re.compile(r"^Drain since (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"
+                      r"(?::\s?(.*))?$", re.S)
+# Records created this long before the marker still count (clocks of
+# Horizon and of Nova's database may differ slightly).
+CLOCK_SKEW = datetime.timedelta(seconds=5)
+
+# Submission outcomes.
+ACCEPTED = "accepted"
+REFUSED = "refused"
+NOT_SENT = "blocked"
+EXCLUDED = "excluded"
+NOTHING = "nothing"
+OUTCOME_TEXT = {
+    ACCEPTED: _("Accepted by Nova"), REFUSED: _("Refused by Nova"),
+    NOT_SENT: _("Blocked: not sent"), EXCLUDED: _("Excluded"),
+    NOTHING: _("Nothing to do"),
+}
+
+
+# ---------------------------------------------------------------- marker
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(
+        microsecond=0)
+
+
+def stamp(when):
+    return when.astimezone(datetime.timezone.utc).strftime(_STAMP)
+
+
+def parse_since(text):
+    """An aware UTC datetime from "YYYY-MM-DDTHH:MM:SSZ"; None otherwise
+    (bad input from a URL is ignored, never a 500)."""
+    try:
+        return datetime.datetime.strptime(str(text or ""), _STAMP).replace(
+            tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+
+
+def parse_marker(disabled_reason):
+    """(since, the operator's reason) of a drain's disabled reason;
+    (None, reason) when it is not one."""
+    match = _MARK_RE.match(disabled_reason or "")
+    if not match:
+        return None, disabled_reason or ""
+    return parse_since(match.group(1)), match.group(2) or ""
+
+
+def drain_reason(reason, when=None):
+    """The disabled reason that marks a drain started at ``when``."""
+    _since, reason = parse_marker(reason)
+    text = PREFIX + stamp(when or now())
+    if reason:
+        text += ": " + reason.strip()
+    return text[:maintenance.MAX_REASON_LENGTH]
+
+
+def ensure_marker(request, host, service=None, reason=""):
+    """Disable ``host`` with the drain marker unless its reason already
+    carries one; returns when the drain began."""
+    service = service or api.nova.compute_service(request, host)
+    if service is not None and service.status == "disabled":
+        since, old = parse_marker(service.disabled_reason)
+        if since is not None:
+            return since
+        reason = reason or old
+    when = now()
+    api.nova.service_disable(request, host, drain_reason(reason, when))
+    return when
+
+
+# --------------------------------------------------------------- planning
+
+def plan_microversion(facts):
+    """The microversion a plan is checked at: the cloud's, capped at what
+    the live migration call uses (cold asks for less)."""
+    return mv.capped(mv.LIVE_MIGRATE, facts.microversion)
+
+
+def planning_hosts(facts):
+    """Every host as the planner wants it: a host Placement says cannot
+    take even the smallest instance has no room (not "unknown")."""
+    out = []
+    for name, host in sorted(facts.hosts.items()):
+        if name in facts.no_room:
+            host = dataclasses.replace(host, free_vcpus=0, free_ram_mb=0,
+                                       free_disk_gb=0)
+        out.append(host)
+    return out
+
+
+def make_plan(facts, overrides=None, default_destination=None):
+    options = planning.PlanOptions(
+        microversion=plan_microversion(facts),
+        default_destination=default_destination or None,
+        overrides=dict(overrides or {}))
+    return planning.plan_drain(facts.source, facts.instances,
+                               planning_hosts(facts), options)
+
+
+# ----------------------------------------------------------------- submit
+
+@dataclasses.dataclass
+class ResultRow:
+    """One instance of the submission's result table."""
+    id: str
+    name: str = ""
+    strategy: str = ""
+    destination: str = None  # None: the scheduler
+    outcome: str = ""
+    reason: str = ""
+
+    @property
+    def ok(self):
+        return self.outcome == ACCEPTED
+
+
+def submit_plan(request, plan):
+    """One Nova call per moving row, in plan order, through the bounded
+    pool; every row of the plan gets a ResultRow."""
+    by_id = {r.instance_id: r for r in plan.rows}
+
+    def call(instance_id):
+        row = by_id[instance_id]
+        if row.strategy is planning.Strategy.COLD:
+            api.nova.server_migrate(request, instance_id,
+                                    host=row.destination)
+        else:
+            api.nova.server_live_migrate(
+                request, instance_id, host=row.destination,
+                block_migration=(row.block_migration
+                                 if row.block_migration is not None
+                                 else "auto"))
+
+    results = {}
+    if plan.order:
+        # Build the client (and learn the cloud's version) once, here,
+        # before the pool's threads share it.
+        api.nova.compute_microversion(request)
+        # Rows only a few hosts can take (their traits) go first, and the
+        # rest only once the scheduler has placed them: Nova answers a move
+        # at once and schedules it later, so sending everything together
+        # lets unrestricted instances fill those few hosts first ("No
+        # valid host" for the restricted one, seen on the demo cloud).
+        first = [i for i in plan.order if by_id[i].restricted]
+        rest = [i for i in plan.order if not by_id[i].restricted]
+        sent_at = stall.utcnow() - CLOCK_SKEW
+        results = dict(submit.run(first, call))
+        placed = [i for i in first if results.get(i) is None]
+        if placed and rest:
+            wait_until_scheduled(request, placed, sent_at)
+        results.update(submit.run(rest, call))
+    out = []
+    for row in plan.rows:
+        r = ResultRow(id=row.instance_id, name=row.name or row.instance_id,
+                      strategy=row.strategy.label,
+                      destination=row.destination)
+        if row.moves:
+            exc = results.get(row.instance_id)
+            if exc is None:
+                r.outcome = ACCEPTED
+            else:
+                r.outcome = REFUSED
+                r.reason = str(submit.explain(exc))
+        elif row.strategy is planning.Strategy.BLOCKED:
+            r.outcome = NOT_SENT
+            r.reason = "; ".join(f.message for f in row.blockers) or row.why
+        elif row.strategy is planning.Strategy.SKIPPED:
+            r.outcome = EXCLUDED
+        else:
+            r.outcome = NOTHING
+            r.reason = row.why
+        out.append(r)
+    return out
+
+
+# How long the submit waits for the scheduler to place the host-restricted
+# moves before sending the others anyway (seconds; setting
+# MIGRATION_DASHBOARD_SCHEDULE_WAIT).
+SCHEDULE_WAIT = 60
+SCHEDULE_POLL = 1.0
+
+
+def wait_until_scheduled(request, instance_ids, since, sleep=time.sleep,
+                         clock=time.monotonic):
+    """Wait until Nova has chosen a destination (the record's
+    dest_compute, set once the scheduler has claimed the room) or given up
+    (error/failed) for the newest move of each instance changed ``since``
+    (a datetime: older records say nothing of this move), at most
+    SCHEDULE_WAIT seconds.  One migrations call per instance and poll; a
+    read that fails stops waiting (the moves are sent, the drain status
+    tells what became of them).  Returns the ids still unplaced."""
+    limit = getattr(settings, "MIGRATION_DASHBOARD_SCHEDULE_WAIT",
+                    SCHEDULE_WAIT)
+    deadline = clock() + limit
+    waiting = list(instance_ids)
+    while waiting:
+        still = []
+        for instance_id in waiting:
+            try:
+                records = api.nova.migration_list(
+                    request, instance_id=instance_id, limit=1,
+                    changes_since=since.isoformat())
+            except Exception:
+                return waiting
+            newest = records[0] if records else None
+            if newest is None or not (
+                    newest.dest_compute or
+                    (newest.status or "").lower() in ("error", "failed")):
+                still.append(instance_id)
+        waiting = still
+        if not waiting or clock() >= deadline:
+            break
+        sleep(SCHEDULE_POLL)
+    return waiting
+
+
+def result_summary(rows):
+    counts = {}
+    for r in rows:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    return [(OUTCOME_TEXT[k], counts[k]) for k in
+            (ACCEPTED, REFUSED, NOT_SENT, EXCLUDED, NOTHING) if k in counts]
+
+
+# ---------------------------------------------------------------- records
+
+def _record_time(record):
+    return base.parse_time(record.created_at)
+
+
+def drain_records(migrations, host, since, direction=DRAIN):
+    """{instance id: newest move record} leaving ``host`` (drain) or
+    arriving on it (back), created since ``since`` (None: every one)."""
+    out = {}
+    cutoff = since - CLOCK_SKEW if since is not None else None
+    for mig in migrations:  # newest first
+        if (mig.migration_type or "") not in planning.MOVE_TYPES:
+            continue
+        if direction == DRAIN and mig.source_compute != host:
+            continue
+        if direction == BACK and mig.dest_compute != host:
+            continue
+        created = _record_time(mig)
+        if cutoff is not None and (created is None or created < cutoff):
+            continue
+        old = out.get(mig.instance_id)
+        if old is None or (_record_time(old) or created) < created or \
+                (_record_time(old) == created and
+                 int(mig.id or 0) > int(old.id or 0)):
+            out[mig.instance_id] = mig
+    return out
+
+
+def migrations_since(request, host, since):
+    """The host's migration records changed since ``since`` (None: all),
+    one list."""
+    kwargs = {"host": host}
+    if since is not None:
+        kwargs["changes_since"] = stamp(since - CLOCK_SKEW)
+    return api.nova.migration_list(request, **kwargs)
+
+
+# -------------------------------------------------------------- move back
+
+@dataclasses.dataclass
+class BackFacts:
+    target: preflight.Host
+    hosts: dict
+    instances: list
+    migrations: list
+    microversion: str
+    notes: list
+
+
+def gather_back(request, host, since):
+    """What the move-back planner needs, with the conversions of
+    services.gather: every call a whole list (constant number)."""
+    services = api.nova.service_list(request)
+    notes = []
+    try:
+        hypervisors = api.nova.hypervisor_list(request)
+    except Exception as exc:
+        hypervisors = []
+        notes.append(_("Could not read the hypervisors: %s")
+                     % base.error_reason(exc))
+    summaries = {s.host: s
+                 for s in maintenance.summarize(services, hypervisors)}
+    migrations = migrations_since(request, host, since)
+    left = drain_records(migrations, host, since, DRAIN)
+    everyone = api.nova.instance_list(request)
+    by_id = {i.id: i for i in everyone}
+    wanted = [i for i in left if i in by_id]
+    microversion = api.nova.compute_microversion(request)
+    groups = gather_mod.read_groups(request, notes)
+    vnics = gather_mod.read_vnic_types(request, wanted, notes) if wanted \
+        else None
+    instances = [gather_mod.to_instance(by_id[i], groups, vnics)
+                 for i in wanted]
+    placement = None
+    if instances:
+        try:
+            placement = api.placement.allocation_candidates(
+                request, gather_mod.smallest_request(instances))
+        except Exception as exc:
+            notes.append(_("Could not read capacity from Placement: %s")
+                         % base.error_reason(exc))
+    ids_by_host = {}
+    for inst in everyone:
+        ids_by_host.setdefault(inst.host, set()).add(inst.id)
+    hosts = {}
+    for name, summary in summaries.items():
+        if placement is not None:
+            capacity = gather_mod.capacity_from_placement(
+                placement, summary.node_ids) or {
+                    "VCPU": 0, "PCPU": 0, "MEMORY_MB": 0, "DISK_GB": 0,
+                    "traits": None}
+        else:
+            capacity = gather_mod.capacity_from_hypervisor(summary)
+        hosts[name] = gather_mod.to_host(summary, capacity,
+                                         ids_by_host.get(name, set()))
+    target = hosts.get(host) or preflight.Host(
+        name=host, status=None, state=None, forced_down=None)
+    return BackFacts(target=target, hosts=hosts, instances=instances,
+                     migrations=migrations, microversion=microversion,
+                     notes=notes)
+
+
+def make_move_back(back, since, overrides=None, enable_first=True):
+    """The move-back plan; with ``enable_first`` the host is planned as
+    enabled (it is enabled just before the moves are submitted: Nova's
+    scheduler places nothing on a disabled host)."""
+    target = back.target
+    if enable_first and target.status == "disabled":
+        target = dataclasses.replace(target, status="enabled",
+                                     disabled_reason=None)
+    hosts = [h for n, h in sorted(back.hosts.items()) if n != target.name]
+    options = planning.PlanOptions(microversion=plan_microversion(back),
+                                   overrides=dict(overrides or {}))
+    cutoff = since - CLOCK_SKEW if since is not None else None
+    return planning.move_back_plan(target, back.instances, back.migrations,
+                                   hosts, options, since=cutoff)

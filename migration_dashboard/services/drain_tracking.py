@@ -1,0 +1,275 @@
+"""Where a drain (or a move back) stands, read from Nova every time.
+
+Costs (constant, whatever the number of instances):
+
+* the status page: one service list, one migration list (since the drain
+  began), one server list, and one read of the bytes per *running* live
+  migration (Nova runs one per source compute at a time);
+* a row refresh: the instance and its migrations (two calls), plus the
+  bytes while it is a running live migration.
+"""
+import dataclasses
+
+from django.utils.translation import gettext_lazy as _
+from novaclient import exceptions as nova_exceptions
+
+from migration_dashboard import api
+from migration_dashboard.api import base
+from migration_dashboard.core import progress as core_progress
+from migration_dashboard.services import drain
+from migration_dashboard.services import migrations as migrations_svc
+from migration_dashboard.services import stall
+from migration_dashboard.services.drain import DRAIN
+
+# Tracking states.
+WAITING = "waiting"
+MIGRATING = "migrating"
+CONFIRM = "confirm"
+DONE = "done"
+FAILED = "failed"
+GONE = "gone"
+STATE_TEXT = {
+    WAITING: _("Waiting"), MIGRATING: _("Migrating"),
+    CONFIRM: _("Needs confirm"), DONE: _("Done"), FAILED: _("Failed"),
+    GONE: _("Gone"),
+}
+
+
+# Task states Nova's API sets before it hands a move to nova-conductor.
+_MOVE_TASKS = ("migrating", "resize_prep")
+
+
+# --------------------------------------------------------------- tracking
+
+@dataclasses.dataclass
+class TrackRow:
+    """One instance of the drain (or move back) status table."""
+    id: str
+    name: str = ""
+    state: str = WAITING
+    reason: str = ""
+    status: str = None  # the instance's status now
+    task_state: str = None
+    host: str = None  # where it is now
+    migration_id: object = None
+    migration_type: str = None
+    migration_status: str = None
+    migration_source: str = None
+    migration_dest: str = None
+    created_at: str = None
+    progress: object = None  # core.progress.Progress while running
+    progress_text: str = ""
+    progress_error: str = None
+
+    @property
+    def in_flight(self):
+        return self.state in (WAITING, MIGRATING)
+
+    @property
+    def instance_id(self):
+        return self.id
+
+
+def _lost_for(inst, mig, now=None):
+    """Seconds a move request has shown no sign of life when it looks lost
+    on its way to nova-conductor, else None: the instance still carries
+    the task the API set, and either no move of it is under way or its
+    record never left `accepted`, for longer than
+    stall.stall_seconds()."""
+    if inst is None or inst.task_state not in _MOVE_TASKS:
+        return None
+    moving = mig is not None and core_progress.is_in_progress(
+        mig.status, mig.migration_type)
+    if moving and (mig.status or "").lower() != "accepted":
+        return None
+    last = base.parse_time(inst.updated)
+    if moving:
+        last = max(filter(None, (last, base.parse_time(
+            mig.updated_at) or base.parse_time(mig.created_at))),
+            default=None)
+    return stall.stalled_for(last, now)
+
+
+def classify(row, inst, mig, host, direction=DRAIN, now=None):
+    """Fill ``row``'s state and reason from the instance and its newest
+    record (either may be None)."""
+    if mig is not None:
+        row.migration_id = mig.id
+        row.migration_type = mig.migration_type
+        row.migration_status = mig.status
+        row.migration_source = mig.source_compute
+        row.migration_dest = mig.dest_compute
+        row.created_at = mig.created_at
+    if inst is None:
+        row.state = GONE
+        row.reason = str(_("The instance no longer exists (deleted?)."))
+        return row
+    row.name = inst.name or row.name or inst.id
+    row.status = inst.status
+    row.task_state = inst.task_state
+    row.host = inst.host
+    status = (mig.status or "").lower() if mig is not None else ""
+    arrived = (inst.host != host) if direction == DRAIN else \
+        (inst.host == host)
+    if inst.status == "VERIFY_RESIZE" or status == "finished":
+        row.state = CONFIRM
+        row.reason = str(_("On %s: check it, then confirm (or revert).")
+                         % (inst.host or row.migration_dest or "?"))
+        return row
+    lost = _lost_for(inst, mig, now)
+    if lost is not None:
+        # Nothing will ever happen to it: say so, rather than "Migrating"
+        # for ever.
+        row.state = FAILED
+        row.reason = str(_(
+            "Stalled: Nova accepted the move %(age)s ago "
+            "and %(what)s since; the request was lost (was nova-conductor "
+            "restarted?) and Nova will not retry it. It stays on %(host)s "
+            "in task '%(task)s': reset its state (openstack server set "
+            "--state active %(id)s), then plan the drain again.") % {
+                "age": stall.age_text(lost), "host": inst.host or "?",
+                "task": inst.task_state, "id": inst.id,
+                "what": (_("its record is still '%s'") % mig.status
+                         if mig is not None and core_progress.is_in_progress(
+                             mig.status, mig.migration_type)
+                         else _("no migration has started"))})
+        return row
+    if mig is not None and core_progress.is_in_progress(
+            mig.status, mig.migration_type):
+        row.state = MIGRATING
+        row.reason = str(_("%(type)s %(status)s") % {
+            "type": mig.migration_type, "status": mig.status})
+        return row
+    if arrived and inst.host:
+        row.state = DONE
+        row.reason = str(_("Now on %s.") % inst.host)
+        if status in ("failed", "error", "cancelled"):
+            row.reason += " " + str(_("(its last record %s)") % status)
+        return row
+    if inst.task_state:
+        row.state = MIGRATING
+        row.reason = str(_("Task: %s") % inst.task_state)
+        return row
+    if status in ("failed", "error", "cancelled"):
+        row.state = FAILED
+        row.reason = str(_("Migration %(status)s; still on %(host)s.") % {
+            "status": status, "host": inst.host or "?"})
+        if inst.fault:
+            row.reason += " " + inst.fault
+        else:
+            # Nova keeps a live instance's failure reason in its action
+            # events, not in its fault; reading them here would cost calls
+            # per failed row, so point at the record's page, which shows them.
+            row.reason += " " + str(_("Nova's reason: open the migration "
+                                      "record."))
+        return row
+    row.state = WAITING
+    if status == "reverted":
+        row.reason = str(_("Reverted: back on %s.") % inst.host)
+    elif status:
+        row.reason = str(_("Last record %(status)s; on %(host)s.") % {
+            "status": status, "host": inst.host or "?"})
+    else:
+        row.reason = str(_("Not moved yet (queued, not submitted or "
+                           "excluded)."))
+    if inst.status not in ("ACTIVE", "SHUTOFF", "PAUSED"):
+        row.reason += " " + str(_("Status %s.") % inst.status)
+    return row
+
+
+def attach_progress(request, row, mig):
+    """Bytes of a running live migration (one call), via the Migrations
+    panel's progress arithmetic."""
+    if mig is None or row.state != MIGRATING:
+        return row
+    if core_progress.family(mig.migration_type) != "live" or \
+            (mig.status or "").lower() not in ("running", "preparing",
+                                               "post-migrating"):
+        return row
+    mrow = migrations_svc.MigrationRow(mig)
+    migrations_svc.attach_progress(request, mrow)
+    row.progress = mrow.progress
+    row.progress_error = mrow.progress_error
+    row.progress_text = str(mrow.progress_text or "")
+    return row
+
+
+@dataclasses.dataclass
+class Tracking:
+    host: str
+    direction: str
+    since: object  # datetime or None
+    service: object  # api Service or None
+    rows: list
+    on_host: list  # names of the instances Nova lists on the host now
+    error: str = None
+
+    @property
+    def host_empty(self):
+        return self.direction == DRAIN and self.error is None and \
+            not self.on_host
+
+    def count(self, state):
+        return sum(1 for r in self.rows if r.state == state)
+
+    @property
+    def summary(self):
+        return [(state, STATE_TEXT[state], self.count(state))
+                for state in (DONE, MIGRATING, CONFIRM, WAITING, FAILED,
+                              GONE)]
+
+    @property
+    def in_flight(self):
+        return any(r.in_flight or r.state == CONFIRM for r in self.rows)
+
+
+def track(request, host, direction=DRAIN, since=None):
+    """Every instance of the drain (or of the move back) with its state,
+    from three Nova lists.  For a drain ``since`` defaults to the marker of
+    the host's disabled reason."""
+    service = api.nova.compute_service(request, host)
+    if direction == DRAIN and since is None and service is not None:
+        since, _reason = drain.parse_marker(service.disabled_reason)
+    migrations = drain.migrations_since(request, host, since)
+    records = drain.drain_records(migrations, host, since, direction)
+    if since is None:
+        # No drain marker (or no start time): only the moves under way,
+        # not every move the host ever saw.
+        records = {i: m for i, m in records.items()
+                   if core_progress.is_in_progress(m.status,
+                                                   m.migration_type)}
+    instances = {i.id: i for i in api.nova.instance_list(request)}
+    on_host = sorted((i for i in instances.values() if i.host == host),
+                     key=lambda i: (i.name or "", i.id))
+    ids = list(records)
+    if direction == DRAIN:
+        ids += [i.id for i in on_host if i.id not in records]
+    rows = []
+    for iid in ids:
+        inst = instances.get(iid)
+        mig = records.get(iid)
+        row = classify(TrackRow(id=iid), inst, mig, host, direction)
+        attach_progress(request, row, mig)
+        rows.append(row)
+    order = {FAILED: 0, CONFIRM: 1, MIGRATING: 2, WAITING: 3, GONE: 4,
+             DONE: 5}
+    rows.sort(key=lambda r: (order[r.state], r.name or r.id))
+    return Tracking(host=host, direction=direction, since=since,
+                    service=service, rows=rows,
+                    on_host=[i.name or i.id for i in on_host])
+
+
+def row_update(request, host, instance_id, direction=DRAIN, since=None):
+    """One row again (ajax refresh): the instance and its migrations."""
+    row = TrackRow(id=instance_id)
+    try:
+        inst = api.nova.instance_get(request, instance_id)
+    except nova_exceptions.NotFound:
+        inst = None
+    migs = api.nova.migration_list(request, instance_id=instance_id)
+    mig = drain.drain_records(migs, host, since, direction).get(instance_id)
+    if since is None and mig is not None and \
+            not core_progress.is_in_progress(mig.status, mig.migration_type):
+        mig = None  # as track(): without a start, only moves under way
+    classify(row, inst, mig, host, direction)
+    return attach_progress(request, row, mig)
