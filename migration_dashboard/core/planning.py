@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional, Union
 
 from migration_dashboard.core import preflight as pf
+from migration_dashboard.core.preflight.wording import short_list
 from migration_dashboard.core.preflight import (
     AUTO,
     BLOCKER,
@@ -828,7 +829,7 @@ def _choose(e, hosts_by_name, options, mv, derived=None):
         return
     if o is not None and o.strategy in (Strategy.BLOCKED, Strategy.NOTHING):
         o = None  # not a choice an operator can impose
-    e.p = p = pf._Profile(inst, derived)
+    e.p = p = pf.Profile(inst, derived)
     e.disk_gb = p.disk_need
     dst = None
     if e.dest is not None:
@@ -1187,7 +1188,7 @@ def _pack(scheduled, hosts_by_name, usage, plan_findings):
                 NOTE,
                 "plan-groups-unknown",
                 "Could not check server-group members on %s; the prediction"
-                " assumes none are there." % pf._list(members_unknown),
+                " assumes none are there." % short_list(members_unknown),
                 "List the instances on every host.",
             )
         )
@@ -1429,7 +1430,7 @@ def _report_unplaced(u, order, state, initial, headline, certain):
         message = (
             "%s must join the other members of affinity group %s on %s,"
             " which lacks room for %s." % (
-                names, u.group, pf._list(u.allowed), _needs_text(u.need))
+                names, u.group, short_list(u.allowed), _needs_text(u.need))
         )
         severity = BLOCKER if not u.soft else WARNING
     elif (u.required or u.forbidden) and not could_alone:
@@ -1440,15 +1441,15 @@ def _report_unplaced(u, order, state, initial, headline, certain):
         ]
         wants = []
         if u.required:
-            wants.append("trait(s) %s" % pf._list(u.required))
+            wants.append("trait(s) %s" % short_list(u.required))
         if u.forbidden:
-            wants.append("none of %s" % pf._list(u.forbidden))
+            wants.append("none of %s" % short_list(u.forbidden))
         wants = " and ".join(wants)
         if able:
             message = (
                 "%s can only go to a host with %s: %s, which lack%s room"
                 " for it (needs %s)." % (
-                    names, wants, pf._list(able),
+                    names, wants, short_list(able),
                     "s" if len(able) == 1 else "", _needs_text(u.need))
             )
         else:
@@ -1520,7 +1521,7 @@ def _affinity_notes(entries, hosts_by_name, usage):
                 " only as forced live migrations to one host (microversion"
                 " 2.30 to 2.67 with force, or below 2.30)."
                 % (g.name or g.id, len(members), _needs_text(need),
-                   pf._list(room), "has" if len(room) == 1 else "have")
+                   short_list(room), "has" if len(room) == 1 else "have")
             )
             severity = NOTE
         else:
