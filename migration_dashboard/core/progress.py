@@ -22,12 +22,9 @@ LIVE = "live-migration"
 COLD = "migration"
 RESIZE = "resize"
 EVACUATION = "evacuation"
-TYPES = (LIVE, COLD, RESIZE, EVACUATION)
-
-LIVE_ACTIVE = states.LIVE_IN_PROGRESS
 
 # The healthy path of each kind of migration, in the order Nova walks it.
-LIVE_STEPS = LIVE_ACTIVE + ("completed",)
+LIVE_STEPS = states.LIVE_IN_PROGRESS + ("completed",)
 COLD_STEPS = ("pre-migrating", "migrating", "post-migrating", "finished",
               "confirming", "confirmed")
 EVACUATION_STEPS = states.EVACUATION_IN_PROGRESS + ("completed",)
@@ -36,8 +33,6 @@ EVACUATION_STEPS = states.EVACUATION_IN_PROGRESS + ("completed",)
 FAILED = ("failed", "error")
 CANCELLED = ("cancelled",)
 REVERTED = ("reverting", "reverted")
-ENDED = frozenset(("completed", "confirmed", "reverted", "failed", "error",
-                   "cancelled"))
 
 # Abort: a running live migration from versions.ABORT_LIVE, queued and
 # preparing ones too from versions.ABORT_QUEUED.
@@ -66,7 +61,7 @@ def is_in_progress(status, migration_type=None):
     if migration_type is None:
         return status in states.IN_PROGRESS
     if kind == "live":
-        return status in LIVE_ACTIVE
+        return status in states.LIVE_IN_PROGRESS
     if kind == "evacuation":
         return status in states.EVACUATION_IN_PROGRESS
     return status in states.COLD_IN_PROGRESS

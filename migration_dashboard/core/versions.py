@@ -46,21 +46,17 @@ class Microversion(NamedTuple):
         return parse(value)
 
 
-@functools.lru_cache(maxsize=64)
-def _parse_text(text):
-    text = text.strip().lower()
-    if text == "latest":
-        return LATEST
-    major, _, minor = text.partition(".")
-    return Microversion(int(major), int(minor or 0))
-
-
 def parse(value) -> Microversion:
     """A Microversion from "2.96", "latest" (above every real version), a
     (major, minor) tuple, a Microversion or an ``APIVersion``.  Raises
     ValueError for anything else (None, "", "junk")."""
-    if type(value) is str:
-        return _parse_text(value)
+    try:
+        return _parse_cached(value)
+    except TypeError:  # unhashable: not cached
+        return _parse(value)
+
+
+def _parse(value):
     if isinstance(value, Microversion):
         return value
     if isinstance(value, tuple):
@@ -69,7 +65,15 @@ def parse(value) -> Microversion:
         return Microversion(int(value.ver_major), int(value.ver_minor))
     if value is None:
         raise ValueError("no microversion")
-    return _parse_text(str(value))
+    text = str(value).strip().lower()
+    if text == "latest":
+        return LATEST
+    major, _, minor = text.partition(".")
+    return Microversion(int(major), int(minor or 0))
+
+
+# Pages and checks parse the same few versions over and over.
+_parse_cached = functools.lru_cache(maxsize=64)(_parse)
 
 
 def at_least(version, minimum) -> bool:
