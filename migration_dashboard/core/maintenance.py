@@ -2,24 +2,22 @@
 
 The plugin keeps no state of its own: a host is "in maintenance" when its
 nova-compute service is disabled, and a destination prepared for pinned/NUMA/
-DPDK instances (guide section 5.4) is recognised by the disabled reason this
+DPDK instances (the guide's "Additional preparation for DPDK instances")
+is recognised by the disabled reason this
 module writes.  Works on any objects with the attributes of
 ``migration_dashboard.api.nova`` wrappers; no Django, no HTTP.
 """
 import dataclasses
 import re
 
-# Migration statuses that mean "not finished yet", by kind of migration.
-# Nova's API records a live migration as "accepted" before the scheduler
-# picks a destination (no dest_compute yet), then "queued" on the source
-# compute; guide section 5.7 starts at "queued".
-LIVE_IN_PROGRESS = ("accepted", "queued", "preparing", "running",
-                    "post-migrating")
-COLD_IN_PROGRESS = ("pre-migrating", "migrating", "post-migrating",
-                    "finished", "confirming", "reverting")
-EVACUATION_IN_PROGRESS = ("accepted", "pre-migrating", "done")
-IN_PROGRESS = frozenset(LIVE_IN_PROGRESS + COLD_IN_PROGRESS
-                        + EVACUATION_IN_PROGRESS)
+# Migration statuses by kind: defined in core.states, importable here for
+# the callers that read them with the rest of the maintenance state.
+from migration_dashboard.core.states import (  # noqa: F401
+    COLD_IN_PROGRESS,
+    EVACUATION_IN_PROGRESS,
+    IN_PROGRESS,
+    LIVE_IN_PROGRESS,
+)
 
 MAX_REASON_LENGTH = 255
 
@@ -191,7 +189,8 @@ def cpu_summary(cpu_info):
 
 def maintenance_hosts_to_enable(source, summaries):
     """What "complete maintenance" re-enables: the source host and every
-    destination that was disabled as prepared for it (section 5.8)."""
+    destination that was disabled as prepared for it, so that completing
+    the migration leaves no host of this maintenance disabled."""
     result = []
     for row in summaries:
         if row.status != "disabled":

@@ -7,12 +7,14 @@ dirty pages are sent again, and ``memory_remaining`` can rise between two
 samples for the same reason; nothing here ever shows a bar moving back:
 the shown percent holds and the state says "re-sending dirty memory".
 
-The status families come from :mod:`migration_dashboard.core.maintenance`.
+The status families come from :mod:`migration_dashboard.core.states`.
 No Django, no HTTP.
 """
 import dataclasses
 
-from migration_dashboard.core import maintenance
+from migration_dashboard.core import states
+from migration_dashboard.core import versions
+from migration_dashboard.core.versions import at_least as version_at_least
 
 # ----------------------------------------------------------------- statuses
 
@@ -20,46 +22,22 @@ LIVE = "live-migration"
 COLD = "migration"
 RESIZE = "resize"
 EVACUATION = "evacuation"
-TYPES = (LIVE, COLD, RESIZE, EVACUATION)
 
-LIVE_ACTIVE = maintenance.LIVE_IN_PROGRESS
-
-# The healthy path of each kind of migration (guide section 5.7 for live).
-LIVE_STEPS = LIVE_ACTIVE + ("completed",)
+# The healthy path of each kind of migration, in the order Nova walks it.
+LIVE_STEPS = states.LIVE_IN_PROGRESS + ("completed",)
 COLD_STEPS = ("pre-migrating", "migrating", "post-migrating", "finished",
               "confirming", "confirmed")
-EVACUATION_STEPS = maintenance.EVACUATION_IN_PROGRESS + ("completed",)
+EVACUATION_STEPS = states.EVACUATION_IN_PROGRESS + ("completed",)
 
 # How a migration can end other than by its last step.
 FAILED = ("failed", "error")
 CANCELLED = ("cancelled",)
 REVERTED = ("reverting", "reverted")
-ENDED = frozenset(("completed", "confirmed", "reverted", "failed", "error",
-                   "cancelled"))
 
-# Abort: 2.24 for a running live migration, 2.65 also queued/preparing.
-ABORT_MIN = "2.24"
-ABORT_QUEUED_MIN = "2.65"
-FORCE_COMPLETE_MIN = "2.22"
+# Abort: a running live migration from versions.ABORT_LIVE, queued and
+# preparing ones too from versions.ABORT_QUEUED.
 ABORTABLE_2_24 = ("running",)
 ABORTABLE_2_65 = ("queued", "preparing", "running")
-
-
-def _version_tuple(version):
-    """(major, minor) from "2.65", an APIVersion or None (-> (0, 0))."""
-    if version is None:
-        return (0, 0)
-    if hasattr(version, "ver_major"):
-        return (version.ver_major, version.ver_minor)
-    major, _dot, minor = str(version).partition(".")
-    try:
-        return (int(major), int(minor or 0))
-    except ValueError:
-        return (0, 0)
-
-
-def version_at_least(version, minimum):
-    return _version_tuple(version) >= _version_tuple(minimum)
 
 
 def _norm(value):
@@ -81,12 +59,12 @@ def is_in_progress(status, migration_type=None):
     status = _norm(status)
     kind = family(migration_type)
     if migration_type is None:
-        return status in maintenance.IN_PROGRESS
+        return status in states.IN_PROGRESS
     if kind == "live":
-        return status in LIVE_ACTIVE
+        return status in states.LIVE_IN_PROGRESS
     if kind == "evacuation":
-        return status in maintenance.EVACUATION_IN_PROGRESS
-    return status in maintenance.COLD_IN_PROGRESS
+        return status in states.EVACUATION_IN_PROGRESS
+    return status in states.COLD_IN_PROGRESS
 
 
 def is_failed(status):
@@ -149,9 +127,9 @@ def can_abort(status, migration_type, version):
     if family(migration_type) != "live":
         return False
     status = _norm(status)
-    if version_at_least(version, ABORT_QUEUED_MIN):
+    if version_at_least(version, versions.ABORT_QUEUED):
         return status in ABORTABLE_2_65
-    if version_at_least(version, ABORT_MIN):
+    if version_at_least(version, versions.ABORT_LIVE):
         return status in ABORTABLE_2_24
     return False
 
@@ -160,7 +138,7 @@ def can_force_complete(status, migration_type, version):
     """Nova accepts the force_complete action (running live only)."""
     return (family(migration_type) == "live" and
             _norm(status) == "running" and
-            version_at_least(version, FORCE_COMPLETE_MIN))
+            version_at_least(version, versions.FORCE_COMPLETE))
 
 
 # ----------------------------------------------------------------- progress

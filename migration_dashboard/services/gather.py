@@ -179,13 +179,8 @@ def _needs_placement_of_everyone(instances):
         for group in inst.server_groups or ():
             if set(group.members) - {inst.id}:
                 return True
-        specs = inst.flavor.extra_specs or {}
-        policy = str(specs.get("hw:cpu_policy", "")).lower()
-        page = str(specs.get("hw:mem_page_size", "")).lower()
-        if (policy in ("dedicated", "mixed") or
-                page not in ("", "small", "any") or
-                str(specs.get("aggregate_instance_extra_specs:pinned",
-                              "")).lower() == "true"):
+        if preflight.wants_empty_host(inst.flavor.extra_specs,
+                                      inst.image_properties):
             return True
     return False
 

@@ -303,7 +303,12 @@ TARGETS = {"hosts": 4, "detail_overview": 5, "detail_instances": 5,
            "detail_migrations": 5}
 
 
-def report(demo=None, preflight=None):
+def run_planning():
+    from tools.bench import planning_case
+    return {"best_ms": planning_case.benchmark() * 1000}
+
+
+def report(demo=None, preflight=None, planning=None):
     lines = []
     meta = RESULTS["meta"]
     lines.append("# Benchmark results")
@@ -348,6 +353,12 @@ def report(demo=None, preflight=None):
             lines.append("| %s | %.1f | %.1f | %d |" % (
                 mode, r["median_ms"], r["min_ms"], r["findings"]))
         lines.append("")
+    if planning:
+        lines.append("## Planning: `core.planning.plan_drain`, 200 instances "
+                     "over 50 hosts (`tools/bench/planning_case.py`)")
+        lines.append("")
+        lines.append("best of 5: %.1f ms" % planning["best_ms"])
+        lines.append("")
     if demo:
         lines.append("## Demo cloud (real HTTP)")
         lines.append("")
@@ -367,6 +378,7 @@ def main():
     args = parser.parse_args()
     RESULTS["meta"]["when"] = time.strftime("%Y-%m-%d %H:%M")
     preflight = run_preflight()
+    planning = run_planning()
     run_fake(quick=args.quick,
              scales=[s for s in args.scales.split(",") if s])
     demo = None
@@ -375,12 +387,12 @@ def main():
             [sys.executable, os.path.join(ROOT, "tools", "bench", "demo.py")],
             stdout=subprocess.PIPE, stderr=sys.stderr, text=True, cwd=ROOT)
         demo = proc.stdout.strip() or "not measured (see stderr)"
-    text = report(demo=demo, preflight=preflight)
+    text = report(demo=demo, preflight=preflight, planning=planning)
     print(text)
     os.makedirs(os.path.join(ROOT, ".bench"), exist_ok=True)
     with open(os.path.join(ROOT, ".bench", "results.md"), "w") as f:
         f.write(text + "\n")
-    raw = dict(RESULTS, preflight=preflight)
+    raw = dict(RESULTS, preflight=preflight, planning=planning)
     with open(args.json or os.path.join(ROOT, ".bench", "results.json"),
               "w") as f:
         json.dump(raw, f, indent=1)

@@ -1,0 +1,120 @@
+"""What a pre-flight rule works with: :class:`Context` (one instance, its
+source, a destination and the request), :class:`Usage` (what earlier moves
+of a plan put on a destination) and the :func:`rule` declaration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from migration_dashboard.core import versions
+from migration_dashboard.core.preflight.model import AUTO, Finding
+from migration_dashboard.core.states import Kind
+
+
+class Usage:
+    """What earlier moves of a plan put on one destination (check_many)."""
+
+    __slots__ = ("vcpus", "pcpus", "ram", "disk", "numa", "arrived")
+
+    def __init__(self):
+        self.vcpus = self.pcpus = self.ram = self.disk = 0
+        self.numa = {}  # cell id -> [pcpus, ram_mb]
+        self.arrived = set()  # instance ids moved here by the plan
+
+
+_NO_USAGE = Usage()
+
+
+class Context:
+    """What one rule sees: the profile, the hosts, the request and what
+    earlier moves of a plan did; ``add`` records a finding."""
+
+    __slots__ = (
+        "p",
+        "inst",
+        "src",
+        "dst",
+        "req",
+        "kind",
+        "mv",
+        "block",
+        "forced",
+        "used",
+        "usage",
+        "moved",
+        "out",
+    )
+
+    def __init__(self, p, src, dst, req, usage=None, moved=frozenset()):
+        self.p = p
+        self.inst = p.inst
+        self.src = src
+        self.dst = dst
+        self.req = req
+        self.kind = req.kind
+        self.mv = mv = versions.parse(req.microversion)
+        block = req.block_migration
+        if block is None:
+            block = AUTO if mv >= versions.BLOCK_MIGRATION_AUTO else False
+        self.block = block
+        # A forced move skips the scheduler (and its filters).
+        if dst is None:
+            self.forced = False
+        elif self.kind is Kind.LIVE:
+            self.forced = mv < versions.LIVE_MIGRATE_FORCE or (
+                req.force and mv < versions.FORCE_REMOVED
+            )
+        elif self.kind is Kind.EVACUATE:
+            self.forced = mv < versions.EVACUATE_FORCE or (
+                req.force and mv < versions.FORCE_REMOVED
+            )
+        else:
+            self.forced = False
+        self.usage = usage or {}
+        self.used = self.usage.get(dst.name, _NO_USAGE) if dst else _NO_USAGE
+        self.moved = moved
+        self.out = []
+
+    def add(self, severity, code, message, remedy=""):
+        self.out.append(Finding(severity, code, message, remedy))
+
+    def members_on(self, host, others):
+        """Members of ``others`` on ``host`` once earlier moves are done."""
+        ids = host.instance_ids
+        if ids is None:
+            return None
+        arrived = (
+            self.usage[host.name].arrived if host.name in self.usage else ()
+        )
+        return {
+            m
+            for m in others
+            if (m in ids and m not in self.moved) or m in arrived
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    fn: Callable
+    kinds: frozenset
+    needs_destination: bool
+    # Also runs when the destination is the source itself (to say so).
+    on_source: bool = False
+
+
+_ALL = frozenset(Kind)
+
+
+def rule(kinds=_ALL, needs_destination=False, on_source=False):
+    """Declare a rule: it runs for ``kinds`` and, when
+    ``needs_destination``, only when a destination other than the source
+    was chosen (``on_source``: also when it is the source).  The function
+    gets its :class:`Rule` as ``fn.rule``; ``rules.RULES`` fixes the order
+    in which the rules run."""
+
+    def declare(fn):
+        fn.rule = Rule(fn, frozenset(kinds), needs_destination, on_source)
+        return fn
+
+    return declare

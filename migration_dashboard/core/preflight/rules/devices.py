@@ -1,0 +1,381 @@
+"""Devices and guest features that limit moves: ports, PCI, vGPU, vTPM,
+SEV, accelerators, vPMEM, Manila shares, machine type."""
+
+import re
+
+from migration_dashboard.core.preflight.context import rule
+from migration_dashboard.core.preflight.model import (
+    BLOCKER,
+    Kind,
+    NOTE,
+    QEMU_MIN_VGPU_LIVE_MIGRATION,
+    SVC_ACCEL_EVACUATE,
+    SVC_PCI_LIVE_MIGRATABLE,
+    SVC_SHARES,
+    SVC_VDPA_LIVE_MIGRATION,
+    SVC_VGPU_LIVE_MIGRATION,
+    SVC_VPMEM_LIVE_MIGRATION,
+    SVC_VTPM_LIVE_MIGRATION,
+    WARNING,
+)
+from migration_dashboard.core.preflight.wording import (
+    KIND_TEXT,
+    hv_version,
+    short_list,
+)
+
+
+# vnic_types that live migrate by unplug/replug, and accelerator ports.
+_SRIOV_LIVE = ("direct", "direct-physical", "remote-managed", "vdpa")
+_ACCEL_PORTS = ("accelerator-direct", "accelerator-direct-physical")
+
+
+@rule()
+def rule_ports(c):
+    """SR-IOV live migration: Train added unplug/replug of direct and
+    direct-physical VFs (and macvtap transparently); remote-managed
+    follows; vDPA from service version 63.  Accelerator ports block every
+    move (compute API block_port_accelerators on resize, live migrate and
+    evacuate)."""
+    types = c.inst.vnic_types
+    label = c.p.label
+    if types is None:
+        c.add(
+            NOTE,
+            "ports-unknown",
+            "Could not check the ports of %s (SR-IOV, vDPA, accelerator)."
+            % label,
+            "Read the Neutron ports (binding:vnic_type) of the instance.",
+        )
+        return
+    if not types or all(t == "normal" for t in types):
+        # Plain ports, the common case (checked once per instance of a
+        # plan): nothing to say.
+        return
+    types = [str(t).lower() for t in types]
+    accel = [t for t in types if t in _ACCEL_PORTS]
+    if accel:
+        c.add(
+            BLOCKER,
+            "port-accelerator",
+            "%s has %d accelerator port(s) (%s); Nova refuses to move an"
+            " instance with accelerator ports."
+            % (label, len(accel), short_list(set(accel))),
+            "Detach the accelerator ports, or delete and recreate the instance"
+            " on the target host.",
+        )
+    if c.kind is not Kind.LIVE:
+        return
+    sriov = [t for t in types if t in _SRIOV_LIVE]
+    svc = c.req.compute_service_version
+    if "vdpa" in sriov and svc is not None and svc < SVC_VDPA_LIVE_MIGRATION:
+        c.add(
+            BLOCKER,
+            "vdpa-live-old-compute",
+            "%s has vDPA ports; live migration with vDPA needs every"
+            " nova-compute at service version %d (Zed), the oldest here is %d."
+            % (label, SVC_VDPA_LIVE_MIGRATION, svc),
+            "Use cold migration (section 5.5), or upgrade the computes.",
+        )
+    elif sriov:
+        where = c.dst.name if c.dst else "the destination"
+        c.add(
+            WARNING,
+            "sriov-live",
+            "%s has %d SR-IOV/vDPA port(s) (%s). Nova (Train and later)"
+            " unplugs them before the live migration and plugs new ones after"
+            " it: expect a short network interruption, and %s needs free VFs"
+            " on the same physical network."
+            % (label, len(sriov), short_list(set(sriov)), where),
+            "Accept the interruption, or use cold migration (section 5.5).",
+        )
+    if "macvtap" in types:
+        c.add(
+            NOTE,
+            "macvtap-live",
+            "%s has macvtap port(s); they live migrate transparently (Train"
+            " and later)." % label,
+        )
+
+
+@rule(kinds=(Kind.LIVE,))
+def rule_pci_passthrough(c):
+    """Flavor PCI aliases: the conductor refuses live migration unless every
+    request is live_migratable, which an alias can say from 2025.1 Epoxy
+    (set in nova.conf [pci]alias, not visible from the flavor)."""
+    aliases = c.p.pci_aliases
+    if not aliases:
+        return
+    names = short_list("%s x%d" % a for a in aliases)
+    svc = c.req.compute_service_version
+    if svc is not None and svc < SVC_PCI_LIVE_MIGRATABLE:
+        c.add(
+            BLOCKER,
+            "pci-live-old-compute",
+            "%s has PCI passthrough devices (%s); live migration with them"
+            " needs Nova 2025.1 (service version %d), the oldest compute here"
+            " is %d." % (c.p.label, names, SVC_PCI_LIVE_MIGRATABLE, svc),
+            "Use cold migration (section 5.5).",
+        )
+        return
+    c.add(
+        WARNING,
+        "pci-passthrough-live",
+        "%s has PCI passthrough devices (%s). Nova live migrates them only if"
+        " the alias is marked live_migratable (Nova 2025.1 and later);"
+        " otherwise it refuses: 'This request does not explicitly request"
+        " live-migratable devices'." % (c.p.label, names),
+        "Check [pci]alias live_migratable in nova.conf, or use cold migration "
+        "(section 5.5).",
+    )
+
+
+@rule(kinds=(Kind.LIVE,))
+def rule_vgpu(c):
+    """vGPU (mdev) live migration since 2024.1 Caracal, with QEMU >= 8.1
+    and libvirt >= 8.6 on both hosts and the same mdev type free."""
+    p = c.p
+    if not p.vgpus:
+        return
+    svc = c.req.compute_service_version
+    old = [
+        h
+        for h in (c.src, c.dst)
+        if h is not None
+        and (h.hypervisor_type or "").upper() == "QEMU"
+        and h.hypervisor_version is not None
+        and h.hypervisor_version < QEMU_MIN_VGPU_LIVE_MIGRATION
+    ]
+    if svc is not None and svc < SVC_VGPU_LIVE_MIGRATION:
+        c.add(
+            BLOCKER,
+            "vgpu-live-old-compute",
+            "%s has %d vGPU(s); vGPU live migration needs Nova 2024.1 (service"
+            " version %d), the oldest compute here is %d."
+            % (p.label, p.vgpus, SVC_VGPU_LIVE_MIGRATION, svc),
+            "Use cold migration (section 5.5).",
+        )
+    elif old:
+        c.add(
+            BLOCKER,
+            "vgpu-live-qemu-too-old",
+            "%s has %d vGPU(s); vGPU live migration needs QEMU 8.1.0 or newer,"
+            " but %s."
+            % (
+                p.label,
+                p.vgpus,
+                ", ".join(
+                    "%s runs %s" % (h.name, hv_version(h.hypervisor_version))
+                    for h in old
+                ),
+            ),
+            "Use cold migration (section 5.5), or upgrade QEMU/libvirt.",
+        )
+    else:
+        c.add(
+            WARNING,
+            "vgpu-live",
+            "%s has %d vGPU(s). Live migration works from Nova 2024.1 only"
+            " with QEMU >= 8.1 and libvirt >= 8.6 on both hosts and a free"
+            " vGPU of the same mdev type on %s."
+            % (p.label, p.vgpus, c.dst.name if c.dst else "the destination"),
+            "Make sure the destination offers the same vGPU type, or use cold "
+            "migration.",
+        )
+
+
+@rule(kinds=(Kind.LIVE, Kind.EVACUATE))
+def rule_vtpm(c):
+    """vTPM: live migration only with hw:tpm_secret_security=host and all
+    computes at 2026.1 (service version 72); evacuation is always refused
+    (compute API reject_vtpm_instances)."""
+    p = c.p
+    if not p.vtpm:
+        return
+    if c.kind is Kind.EVACUATE:
+        c.add(
+            BLOCKER,
+            "vtpm-evacuate",
+            "%s has a vTPM (%s); Nova refuses to evacuate instances with a"
+            " vTPM." % (p.label, p.vtpm),
+            "Bring the source host back and migrate it, or rebuild the"
+            " instance.",
+        )
+        return
+    if p.tpm_security != "host":
+        c.add(
+            BLOCKER,
+            "vtpm-live",
+            "%s has a vTPM with secret security '%s'; Nova live migrates a"
+            " vTPM only with hw:tpm_secret_security=host (Nova 2026.1)."
+            % (p.label, p.tpm_security),
+            "Use cold migration (section 5.5).",
+        )
+        return
+    svc = c.req.compute_service_version
+    if svc is None:
+        c.add(
+            WARNING,
+            "vtpm-live-needs-2026.1",
+            "%s has a vTPM (secret security 'host'); live migration needs"
+            " every nova-compute at 2026.1 (service version %d), which could"
+            " not be checked." % (p.label, SVC_VTPM_LIVE_MIGRATION),
+            "Confirm all computes run 2026.1, or use cold migration.",
+        )
+    elif svc < SVC_VTPM_LIVE_MIGRATION:
+        c.add(
+            BLOCKER,
+            "vtpm-live-old-compute",
+            "%s has a vTPM; live migration needs every nova-compute at service"
+            " version %d (2026.1), the oldest here is %d."
+            % (p.label, SVC_VTPM_LIVE_MIGRATION, svc),
+            "Use cold migration (section 5.5), or upgrade the computes.",
+        )
+
+
+@rule(kinds=(Kind.LIVE,))
+def rule_sev(c):
+    if c.p.sev:
+        c.add(
+            BLOCKER,
+            "sev-live",
+            "%s uses AMD SEV memory encryption; Nova refuses to live migrate "
+            "SEV instances."
+            % c.p.label,
+            "Use cold migration (section 5.5).",
+        )
+
+
+@rule()
+def rule_accelerator_profile(c):
+    """Cyborg device profiles: live and cold migration refused
+    (block_accelerators on live_migrate and resize); evacuation allowed
+    from service version 53 (Wallaby)."""
+    p = c.p
+    if not p.accel:
+        return
+    svc = c.req.compute_service_version
+    if c.kind is Kind.EVACUATE:
+        if svc is not None and svc < SVC_ACCEL_EVACUATE:
+            c.add(
+                BLOCKER,
+                "accel-device-profile",
+                "%s uses accelerator device profile '%s'; evacuating it needs"
+                " every nova-compute at Wallaby (service version 53), the"
+                " oldest here is %d." % (p.label, p.accel, svc),
+                "Upgrade the computes first.",
+            )
+        return
+    c.add(
+        BLOCKER,
+        "accel-device-profile",
+        "%s uses accelerator device profile '%s'; Nova refuses %s of instances"
+        " with accelerators." % (p.label, p.accel, KIND_TEXT[c.kind]),
+        "Evacuate it if its host is down, or recreate it on the target host.",
+    )
+
+
+@rule(kinds=(Kind.LIVE,))
+def rule_vpmem(c):
+    """vPMEM live migration since Victoria (service version 51)."""
+    p = c.p
+    if not p.pmem:
+        return
+    svc = c.req.compute_service_version
+    if svc is not None and svc < SVC_VPMEM_LIVE_MIGRATION:
+        c.add(
+            BLOCKER,
+            "vpmem-live-old-compute",
+            "%s uses persistent memory (%s); live migration with vPMEM needs"
+            " every nova-compute at Victoria (service version 51), the oldest"
+            " here is %d." % (p.label, p.pmem, svc),
+            "Use cold migration (section 5.5).",
+        )
+    else:
+        c.add(
+            WARNING,
+            "vpmem-live",
+            "%s uses persistent memory (%s); its content is copied during live"
+            " migration, and %s needs free namespaces of the same size."
+            % (p.label, p.pmem, c.dst.name if c.dst else "the destination"),
+            "Expect a longer migration.",
+        )
+
+
+@rule()
+def rule_shares(c):
+    """Manila shares (2.97, Dalmatian): resize/cold migrate, live migrate
+    and evacuate are all refused (block_shares_not_supported)."""
+    shares = c.inst.shares
+    if shares:
+        c.add(
+            BLOCKER,
+            "shares",
+            "%s has Manila shares attached; Nova refuses %s of instances with "
+            "shares." % (c.p.label, KIND_TEXT[c.kind]),
+            "Detach the shares (with the instance stopped), move it, and"
+            " attach them again.",
+        )
+    elif shares is None:
+        svc = c.req.compute_service_version
+        if svc is None or svc >= SVC_SHARES:
+            c.add(
+                NOTE,
+                "shares-unknown",
+                "Could not check whether %s has Manila shares attached (they"
+                " block every move)."
+                % c.p.label,
+                "List its shares with microversion 2.97.",
+            )
+
+
+_VERSIONED_MACHINE_TYPE = re.compile(r"\d+\.\d+")
+
+
+@rule()
+def rule_machine_type(c):
+    """Since Wallaby Nova records the machine type in the instance's image
+    metadata at boot and keeps it on every move (the old guide's 'cold
+    migration and evacuation adopt the destination's machine type' no
+    longer holds).  Nova does not check that the destination's QEMU knows
+    it: a versioned type (pc-q35-rhel9.4.0) fails on an older QEMU."""
+    p = c.p
+    mt = p.machine_type
+    if not mt:
+        if c.kind is Kind.LIVE and p.img_known:
+            c.add(
+                NOTE,
+                "machine-type-unknown",
+                "Could not check the machine type of %s; the destination's"
+                " QEMU must support the one it runs with."
+                % p.label,
+                "Prefer a destination on the same or a newer OS release.",
+            )
+        return
+    where = c.dst.name if c.dst else "the destination"
+    versioned = _VERSIONED_MACHINE_TYPE.search(str(mt)) is not None
+    kept = (
+        "live migration keeps it"
+        if c.kind is Kind.LIVE
+        else "Nova keeps it on %s (since Wallaby)" % KIND_TEXT[c.kind]
+    )
+    c.add(
+        WARNING if versioned else NOTE,
+        "machine-type",
+        "%s uses machine type %s; %s, so the QEMU on %s must support it. Nova"
+        " does not check this in advance." % (p.label, mt, kept, where),
+        "Choose a destination on the same or a newer OS/QEMU release.",
+    )
+
+
+RULES = (
+    rule_ports,
+    rule_pci_passthrough,
+    rule_vgpu,
+    rule_vtpm,
+    rule_sev,
+    rule_accelerator_profile,
+    rule_vpmem,
+    rule_shares,
+    rule_machine_type,
+)
