@@ -10,6 +10,9 @@ import time
 
 from novaclient import api_versions
 
+# One rule for "ours, or the cloud's maximum if lower", shared with core/.
+from migration_dashboard.core.versions import capped  # noqa: F401
+
 # Client ceiling: python-novaclient 18.x knows no microversion above this.
 CLIENT_MAX = "2.96"
 # The compute API without microversions: what any cloud serves.
@@ -65,14 +68,6 @@ def server_max_version(client):
     with _lock:
         _server_max[endpoint] = (max_version, now)
     return max_version
-
-
-def capped(wanted, ceiling):
-    """``wanted``, or ``ceiling`` (the cloud's maximum, "2.NN") if lower;
-    ``wanted`` when the ceiling is unknown (None or "")."""
-    if ceiling and _parse(ceiling) < _parse(wanted):
-        return ceiling
-    return wanted
 
 
 def negotiate(client, wanted):

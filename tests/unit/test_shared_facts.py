@@ -5,7 +5,7 @@ import pytest
 
 from openstack_dashboard.test import helpers as test
 
-from migration_dashboard.content import facts
+from migration_dashboard.services import gather as facts
 from migration_dashboard.core import planning
 from migration_dashboard.core import preflight
 from tests.unit import fixtures as f
