@@ -149,6 +149,16 @@ class FakeCloud:
         # a test sets it to its user's catalog.
         self.catalog = None
 
+    def add_migration(self, mid, instance_id, source, dest, status,
+                      created, updated=None):
+        """One more live-migration record (requested by proj-0)."""
+        self.migrations.append({
+            "id": mid, "uuid": "mig-%d" % mid, "instance_uuid": instance_id,
+            "source_compute": source, "dest_compute": dest,
+            "status": status, "migration_type": "live-migration",
+            "project_id": "proj-0", "created_at": created,
+            "updated_at": updated or created})
+
     # ----------------------------------------------------------- routing
     def fail(self, path_regex, status, message="injected failure"):
         """Answer requests whose path matches with an HTTP error."""

@@ -89,12 +89,6 @@ class _PagesAtCap(_CappedMixin):
                                           page, self.cap, text[:30]))
 
 
-for _cap in CAPS:
-    _name = "PagesAtNova%s" % _cap.replace(".", "_")
-    globals()[_name] = type(_name, (_PagesAtCap, test.BaseAdminViewTests),
-                            {"cap": _cap})
-del _cap, _name
-
 
 SINCE = "2026-11-26T09:00:00Z"
 
@@ -113,13 +107,9 @@ class ActionCloud(FakeCloud):
             "OS-EXT-STS:power_state": 4})
         self._servers["inst-cmp1-3"].update({
             "status": "VERIFY_RESIZE", "OS-EXT-STS:vm_state": "resized"})
-        self.migrations.append({
-            "id": 50, "uuid": "mig-50", "instance_uuid": "inst-cmp2-2",
-            "source_compute": "cmp1", "dest_compute": "cmp2",
-            "status": "completed", "migration_type": "live-migration",
-            "project_id": "proj-0",
-            "created_at": "2026-11-26T10:30:00.000000",
-            "updated_at": "2026-11-26T10:31:00.000000"})
+        self.add_migration(50, "inst-cmp2-2", "cmp1", "cmp2", "completed",
+                           "2026-11-26T10:30:00.000000",
+                           "2026-11-26T10:31:00.000000")
 
     def _nova(self, request, context, path, query):
         body = super()._nova(request, context, path, query)
@@ -225,12 +215,6 @@ class _ActionsAtCap(_CappedMixin):
                 self.assertEqual([], refused, action)
 
 
-for _cap in CAPS:
-    _name = "ActionsAtNova%s" % _cap.replace(".", "_")
-    globals()[_name] = type(_name, (_ActionsAtCap, test.BaseAdminViewTests),
-                            {"cap": _cap})
-del _cap, _name
-
 
 EVENT_HOST = "cmp-event-host"
 EVENT_DETAILS = "Event details: no valid host for the move"
@@ -242,13 +226,8 @@ class NotesCloud(long_strings.HostileCloud):
 
     def __init__(self):
         super().__init__()
-        self.migrations.append({
-            "id": 51, "uuid": "mig-51", "instance_uuid": "inst-cmp2-1",
-            "source_compute": "cmp2", "dest_compute": "cmp1",
-            "status": "queued", "migration_type": "live-migration",
-            "project_id": "proj-0",
-            "created_at": "2026-11-26T10:08:00.000000",
-            "updated_at": "2026-11-26T10:08:00.000000"})
+        self.add_migration(51, "inst-cmp2-1", "cmp2", "cmp1", "queued",
+                           "2026-11-26T10:08:00.000000")
 
     def _nova(self, request, context, path, query):
         body = super()._nova(request, context, path, query)
@@ -303,9 +282,15 @@ class _FeaturesAtCap(_CappedMixin):
         self._shown_from("2.95", 'name="final_state"', content)
 
 
-for _cap in CAPS:
-    _name = "FeaturesAtNova%s" % _cap.replace(".", "_")
-    globals()[_name] = type(_name, (_FeaturesAtCap,
-                                    test.BaseAdminViewTests),
-                            {"cap": _cap})
-del _cap, _name
+def _per_cap(mixin, prefix):
+    """One test class per cap (PagesAtNova2_60, ...): each cap is reported
+    on its own."""
+    for cap in CAPS:
+        name = "%sAtNova%s" % (prefix, cap.replace(".", "_"))
+        globals()[name] = type(name, (mixin, test.BaseAdminViewTests),
+                               {"cap": cap})
+
+
+_per_cap(_PagesAtCap, "Pages")
+_per_cap(_ActionsAtCap, "Actions")
+_per_cap(_FeaturesAtCap, "Features")
