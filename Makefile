@@ -5,6 +5,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 DASH_VENV := .venvs/dash
 DASH_PY := $(DASH_VENV)/bin/python
+# The oldest supported Horizon (README: Supported releases), for a second
+# run of the unit and view suite.
+OLDEST_VENV := .venvs/horizon25
+OLDEST_PY := $(OLDEST_VENV)/bin/python
+OLDEST_CONSTRAINTS := tools/horizon25-constraints.txt
 CLOUD := $(PYTHON) tools/democloud/democloud.py
 HORIZON := tools/horizon/horizon.sh
 ADMIN_USER ?= admin
@@ -14,7 +19,7 @@ export DEMOCLOUD_DEMO_PASSWORD ?= demo
 export HORIZON_TEST_PORT ?= 8001
 
 .PHONY: demo demo-stop test test-unit test-integration test-browser \
-        system-deps dash-venv cloud
+        test-oldest-horizon system-deps dash-venv oldest-horizon-venv cloud
 
 system-deps:
 	@need=""; \
@@ -34,6 +39,21 @@ $(DASH_VENV)/.stamp: setup.cfg tools/dash-constraints.txt
 	touch $@
 
 dash-venv: $(DASH_VENV)/.stamp
+
+# Horizon 25 goes in first, as in a deployment; the plugin is then installed
+# without the horizon pin and must leave Horizon 25 in place.
+$(OLDEST_VENV)/.stamp: setup.cfg $(OLDEST_CONSTRAINTS)
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_PY) -m pip install -q --upgrade pip
+	$(OLDEST_PY) -m pip install -q -c $(OLDEST_CONSTRAINTS) horizon
+	grep -v '^horizon==' $(OLDEST_CONSTRAINTS) > $(OLDEST_VENV)/constraints.txt
+	$(OLDEST_PY) -m pip install -q -c $(OLDEST_VENV)/constraints.txt -e '.[test]'
+	@$(OLDEST_PY) -m pip show horizon | grep -q '^Version: 25\.' || \
+	  { echo "pip install replaced Horizon 25:"; \
+	    $(OLDEST_PY) -m pip show horizon | grep '^Version'; exit 1; }
+	touch $@
+
+oldest-horizon-venv: $(OLDEST_VENV)/.stamp
 
 cloud: system-deps
 	$(CLOUD) install
@@ -55,6 +75,10 @@ demo-stop:
 test-unit: dash-venv
 	$(DASH_PY) -m pytest tests/unit
 
+# The unit and view suite on the oldest supported Horizon and Django.
+test-oldest-horizon: oldest-horizon-venv
+	$(OLDEST_PY) -m pytest tests/unit -q
+
 test-integration: dash-venv cloud
 	$(DASH_PY) -m pytest tests/integration
 
@@ -62,10 +86,15 @@ test-browser: dash-venv cloud
 	$(HORIZON) setup
 	$(DASH_PY) -m pytest tests/browser
 
-# One pytest run over every suite, so the closing line counts them all.
-test: system-deps dash-venv cloud
+# The unit suite on the oldest Horizon first; then one pytest run over every
+# suite, so the closing line counts them all.  A failure of the first fails
+# make too, after the second has run (its line stays the last).
+test: system-deps dash-venv oldest-horizon-venv cloud
 	$(HORIZON) setup
-	$(DASH_PY) -m pytest tests/unit tests/integration tests/browser
+	@rc=0; $(MAKE) --no-print-directory test-oldest-horizon || rc=$$?; \
+	echo "$(DASH_PY) -m pytest tests/unit tests/integration tests/browser"; \
+	$(DASH_PY) -m pytest tests/unit tests/integration tests/browser || exit $$?; \
+	exit $$rc
 
 # API calls, render time and memory per page against Horizon's own pages
 # (fake cloud at the HTTP layer, then the demo cloud if it runs).

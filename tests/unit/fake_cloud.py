@@ -10,7 +10,19 @@ token authentication (Horizon's novaclient and Placement adapter
 authenticate again), openstacksdk's compute discovery, flavors, Placement
 resource providers, Glance images, Neutron and Cinder lists.  Test users
 need a Placement entry in their catalog: see :data:`PLACEMENT_CATALOG_ENTRY`.
+
+``max_version`` makes it an older Nova: it announces that maximum, answers
+406 to a request above it (as Nova does) and answers in the shapes of the
+microversion asked (see ``_older_shape``): integer service ids and the
+``/os-services/{action}`` updates before 2.53, no paging of migrations
+before 2.59, no ``user_id``/``project_id`` on migrations before 2.80, no
+event ``host`` before 2.62 nor ``details`` before 2.84, server groups with a
+``policies`` list before 2.64.  Nova's writes (service updates, server
+actions, migration abort / force complete) are accepted with 202 when their
+body is valid at the microversion asked, refused with 400 as Nova would
+otherwise, and recorded in ``writes``.
 """
+import copy
 import json
 import re
 from urllib import parse
@@ -49,7 +61,7 @@ FLAVORS = [
 class FakeCloud:
     def __init__(self, hosts=3, instances_per_host=4, migrations=10,
                  page_limit=1000, instances=None, in_progress_every=5,
-                 projects=2, server_groups=0):
+                 projects=2, server_groups=0, max_version=MAX_VERSION):
         """``instances`` (a total, spread over the hosts round-robin)
         overrides ``instances_per_host``; every ``in_progress_every``-th
         migration is a running live migration, the others completed.
@@ -126,11 +138,26 @@ class FakeCloud:
                 "name": "group-%d" % g, "policy": "anti-affinity",
                 "rules": {}, "project_id": "proj-0", "user_id": "u-1",
                 "members": [m for m in members if m in self._servers]})
+        self.max_version = max_version
         self.calls = []
+        # (method, path, microversion asked) of every Nova request, and
+        # (method, path, body, status answered) of every Nova write.
+        self.nova_requests = []
+        self.writes = []
         self.failures = {}
         # The catalog returned by token authentication (POST /auth/tokens);
         # a test sets it to its user's catalog.
         self.catalog = None
+
+    def add_migration(self, mid, instance_id, source, dest, status,
+                      created, updated=None):
+        """One more live-migration record (requested by proj-0)."""
+        self.migrations.append({
+            "id": mid, "uuid": "mig-%d" % mid, "instance_uuid": instance_id,
+            "source_compute": source, "dest_compute": dest,
+            "status": status, "migration_type": "live-migration",
+            "project_id": "proj-0", "created_at": created,
+            "updated_at": updated or created})
 
     # ----------------------------------------------------------- routing
     def fail(self, path_regex, status, message="injected failure"):
@@ -172,7 +199,7 @@ class FakeCloud:
     def _nova(self, request, context, path, query):
         if path.rstrip("/") in ("", "/v2", "/v2.1"):
             return {"version": {"id": "v2.1", "status": "CURRENT",
-                                "version": MAX_VERSION,
+                                "version": self.max_version,
                                 "min_version": "2.1"}}
         path = re.sub(r"^/v2(\.1)?", "", path)
         if path == "/os-services":
@@ -184,8 +211,7 @@ class FakeCloud:
                  "updated_at": "2026-11-26T10:00:00.000000"}
                 for h in self.hosts if host in (None, h)]}
         if path.startswith("/os-services/"):
-            body = request.json()
-            return {"service": dict(body, id=path.split("/")[-1])}
+            return self._service_update(request, context, path)
         if path == "/os-hypervisors/detail":
             items = [
                 {"id": "00000000-0000-4000-8000-%012d" % i,
@@ -222,6 +248,10 @@ class FakeCloud:
                      if host in (None, m["source_compute"],
                                  m["dest_compute"]) and
                      instance in (None, m["instance_uuid"])]
+            if self._microversion(request) < (2, 59):
+                # Nova ignores limit and marker before 2.59: every
+                # migration in one answer, no links.
+                return {"migrations": items}
             return self._page(items, query, "migrations")
         if path in ("/flavors/detail", "/flavors"):
             return {"flavors": FLAVORS}
@@ -231,6 +261,15 @@ class FakeCloud:
                           None)
             if flavor is not None:
                 return {"extra_specs": flavor["extra_specs"]}
+        match = re.match(r"^/servers/([^/]+)/action$", path)
+        if match and match.group(1) in self._servers and \
+                request.method == "POST":
+            return self._server_action(request, context, match.group(1))
+        match = re.match(r"^/servers/([^/]+)/migrations/([^/]+)(/action)?$",
+                         path)
+        if match and match.group(1) in self._servers and \
+                request.method in ("DELETE", "POST"):
+            return self._migration_action(request, context, *match.groups())
         match = re.match(r"^/servers/([^/]+)/migrations(?:/([^/]+))?$", path)
         if match and match.group(1) in self._servers:
             return self._server_migrations(*match.groups())
@@ -261,6 +300,146 @@ class FakeCloud:
         context.status_code = 404
         return {"itemNotFound": {"code": 404,
                                  "message": "fake: no route %s" % path}}
+
+    def _nova_versioned(self, request, context, path, query):
+        """Nova at ``max_version``: 406 above it, else the answer in the
+        shape of the microversion asked."""
+        version = self._microversion(request)
+        self.nova_requests.append((request.method, path, version))
+        if version > _parse(self.max_version):
+            context.status_code = 406
+            return {"computeFault": {
+                "code": 406, "message":
+                "Version %d.%d is not supported by the API. Minimum is "
+                "2.1 and maximum is %s." % (version + (self.max_version,))}}
+        context.headers["OpenStack-API-Version"] = "compute %d.%d" % version
+        body = self._nova(request, context, path, query)
+        if request.method != "GET":
+            self.writes.append((request.method,
+                                re.sub(r"^/v2(\.1)?", "", path),
+                                _json(request), context.status_code))
+        if context.status_code < 300 and isinstance(body, dict) and \
+                version < _NEWEST_SHAPE:
+            # A copy: the answer may hold the fake's own records.
+            body = copy.deepcopy(body)
+            _older_shape(re.sub(r"^/v2(\.1)?", "", path), version, body)
+        return body
+
+    def _service_update(self, request, context, path):
+        """PUT /os-services/{uuid} from 2.53; before, the host/binary
+        endpoints ``disable``, ``disable-log-reason``, ``enable`` and
+        ``force-down`` (2.11+)."""
+        version = self._microversion(request)
+        body = _json(request) or {}
+        target = parse.unquote(path.split("/")[-1])
+        legacy = ("disable", "disable-log-reason", "enable", "force-down")
+        if version >= (2, 53):
+            host = target[len("svc-"):] if target.startswith("svc-") \
+                else None
+            if host not in self.hosts:
+                return self._refuse(context, 404, "Service %s not found."
+                                    % target)
+            return {"service": dict(body, id=target, host=host,
+                                    binary="nova-compute")}
+        if target not in legacy or (target == "force-down" and
+                                    version < (2, 11)):
+            return self._refuse(context, 404, "Unknown action")
+        if body.get("host") not in self.hosts or \
+                body.get("binary") != "nova-compute":
+            return self._refuse(context, 400, "host and binary required")
+        if target == "disable-log-reason" and not body.get(
+                "disabled_reason"):
+            return self._refuse(context, 400, "Missing disabled reason")
+        answer = {"host": body["host"], "binary": body["binary"]}
+        if target == "force-down":
+            answer["forced_down"] = body.get("forced_down")
+        else:
+            answer["status"] = "enabled" if target == "enable" \
+                else "disabled"
+            if target == "disable-log-reason":
+                answer["disabled_reason"] = body["disabled_reason"]
+        return {"service": answer}
+
+    def _server_action(self, request, context, instance_id):
+        """POST /servers/{id}/action: accepted (202) when the body is valid
+        at the microversion asked, else 400 as Nova's schemas answer."""
+        version = self._microversion(request)
+        body = _json(request) or {}
+        if len(body) != 1:
+            return self._refuse(context, 400, "One action per request")
+        (action, args), = body.items()
+        args = args or {}
+        if action == "os-migrateLive":
+            allowed = {"host", "block_migration"}
+            if version < (2, 25):
+                allowed.add("disk_over_commit")
+            if (2, 30) <= version < (2, 68):
+                allowed.add("force")
+            if set(args) - allowed or "block_migration" not in args or \
+                    "host" not in args:
+                return self._refuse(context, 400, "Invalid input for "
+                                    "os-migrateLive: %s" % sorted(args))
+            if args["block_migration"] == "auto" and version < (2, 25):
+                return self._refuse(context, 400, "block_migration auto "
+                                    "needs 2.25")
+        elif action == "migrate":
+            if args.get("host") and version < (2, 56):
+                return self._refuse(context, 400, "Additional properties "
+                                    "are not allowed ('host')")
+        elif action == "evacuate":
+            allowed = {"host", "adminPass"}
+            if version < (2, 14):
+                allowed.add("onSharedStorage")
+                if "onSharedStorage" not in args:
+                    return self._refuse(context, 400,
+                                        "onSharedStorage is required")
+            if (2, 29) <= version < (2, 68):
+                allowed.add("force")
+            if set(args) - allowed:
+                return self._refuse(context, 400, "Invalid input for "
+                                    "evacuate: %s" % sorted(args))
+        elif action not in ("confirmResize", "revertResize", "os-start"):
+            return self._refuse(context, 400, "Unknown action %s" % action)
+        context.status_code = 202
+        return {} if action == "evacuate" and version >= (2, 14) else None
+
+    def _migration_action(self, request, context, instance_id, migration_id,
+                          action):
+        """DELETE /servers/{id}/migrations/{mid} (abort, 2.24; queued and
+        preparing ones from 2.65) and POST .../action force_complete
+        (2.22, running only)."""
+        version = self._microversion(request)
+        migration = next((m for m in self.migrations
+                          if str(m["id"]) == migration_id and
+                          m["instance_uuid"] == instance_id), None)
+        if request.method == "DELETE" and action is None:
+            if version < (2, 24):
+                return self._refuse(context, 404, "Not found")
+            allowed = ("running", "queued", "preparing") \
+                if version >= (2, 65) else ("running",)
+        elif request.method == "POST" and action and \
+                _json(request) == {"force_complete": None}:
+            if version < (2, 22):
+                return self._refuse(context, 404, "Not found")
+            allowed = ("running",)
+        else:
+            return self._refuse(context, 400, "Invalid request")
+        if migration is None:
+            return self._refuse(context, 404, "Migration %s not found"
+                                % migration_id)
+        if migration["status"] not in allowed:
+            return self._refuse(context, 400, "Migration %s state of "
+                                "instance %s is %s" % (
+                                    migration_id, instance_id,
+                                    migration["status"]))
+        context.status_code = 202
+        return None
+
+    @staticmethod
+    def _refuse(context, status, message):
+        context.status_code = status
+        key = "itemNotFound" if status == 404 else "badRequest"
+        return {key: {"code": status, "message": message}}
 
     def _server_migrations(self, instance_id, migration_id=None):
         """In-progress live migrations of an instance, with their bytes."""
@@ -439,9 +618,8 @@ class FakeCloud:
         context.headers["Content-Type"] = "application/json"
         try:
             if service == "nova":
-                context.headers["OpenStack-API-Version"] = "compute " + \
-                    MAX_VERSION
-                return self._nova(request, context, url.path, query)
+                return self._nova_versioned(request, context, url.path,
+                                            query)
             if service == "keystone":
                 return self._keystone(request, context, url.path, query)
             if service == "placement":
@@ -472,3 +650,59 @@ class FakeCloud:
 
 class _NotFound(Exception):
     """No fake route: answered with a 404."""
+
+
+def _parse(version):
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def _json(request):
+    try:
+        return request.json() if request.body else None
+    except ValueError:
+        return None
+
+
+# The newest microversion _older_shape knows a difference below.
+_NEWEST_SHAPE = (2, 84)
+
+
+def _older_shape(path, version, body):
+    """Remove from an answer what Nova adds after ``version`` (in place)."""
+    if path == "/os-services" and version < (2, 53):
+        for n, svc in enumerate(body.get("services", []), 1):
+            svc["id"] = n
+    if path == "/os-services" and version < (2, 11):
+        for svc in body.get("services", []):
+            svc.pop("forced_down", None)
+    if path == "/os-hypervisors/detail" and version < (2, 53):
+        for n, hyp in enumerate(body.get("hypervisors", []), 1):
+            hyp["id"] = n
+            hyp["service"] = dict(hyp.get("service") or {}, id=n)
+    migrations = body.get("migrations") or (
+        [body["migration"]] if isinstance(body.get("migration"), dict)
+        else [])
+    for mig in migrations:
+        if version < (2, 59):
+            mig.pop("uuid", None)
+        if version < (2, 80):
+            mig.pop("user_id", None)
+            mig.pop("project_id", None)
+    actions = body.get("instanceActions") or (
+        [body["instanceAction"]] if isinstance(body.get("instanceAction"),
+                                               dict) else [])
+    for action in actions:
+        if version < (2, 58):
+            action.pop("updated_at", None)
+        for event in action.get("events") or ():
+            if version < (2, 62):
+                event.pop("host", None)
+                event.pop("hostId", None)
+            if version < (2, 84):
+                event.pop("details", None)
+    if path == "/os-server-groups" and version < (2, 64):
+        for group in body.get("server_groups", []):
+            policy = group.pop("policy", None)
+            group.pop("rules", None)
+            group["policies"] = [policy] if policy else []
