@@ -65,14 +65,17 @@ def all_servers(n, **filters):
     return n.servers.list(search_opts=dict(filters, all_tenants=1))
 
 
-def wait_servers(n, names, status, allow=(), timeout=180, errors=False):
+def wait_servers(n, names, status, allow=(), timeout=180, errors=False,
+                 interval=1.0, **filters):
     """{name: server} once every one of ``names`` is in ``status`` (or
     ``allow``).  A server in ERROR ends the wait: SystemExit, or with
-    ``errors`` the pair ({name: server}, {name: fault})."""
+    ``errors`` the pair ({name: server}, {name: fault}).  ``filters`` narrow
+    the server list polled every ``interval`` seconds."""
     deadline = time.time() + timeout
     names = set(names)
     while True:
-        by_name = {s.name: s for s in all_servers(n) if s.name in names}
+        by_name = {s.name: s for s in all_servers(n, **filters)
+                   if s.name in names}
         bad = [s for s in by_name.values() if s.status == 'ERROR']
         settled = all(s.status in ('ACTIVE', 'ERROR', status) or
                       s.status in allow for s in by_name.values())
@@ -88,11 +91,11 @@ def wait_servers(n, names, status, allow=(), timeout=180, errors=False):
         if time.time() > deadline:
             raise SystemExit('timeout waiting for %s: %s' % (status, {
                 k: v.status for k, v in by_name.items()}))
-        time.sleep(1)
+        time.sleep(interval)
 
 
-def wait_deleted(n, names, timeout=90):
+def wait_deleted(n, names, timeout=90, interval=1.0, **filters):
     deadline = time.time() + timeout
     while time.time() < deadline and any(
-            s.name in names for s in all_servers(n)):
-        time.sleep(1)
+            s.name in names for s in all_servers(n, **filters)):
+        time.sleep(interval)

@@ -106,7 +106,7 @@ HTTP_HEALTH = {'keystone': 'http://127.0.0.1:5000/v3',
                'glance': 'http://127.0.0.1:9292/versions',
                'nova-api': 'http://127.0.0.1:8774/',
                'neutron-stub': 'http://127.0.0.1:9696/'}
-WSGI = {'keystone': ('keystone.wsgi.api', 2),
+WSGI = {'keystone': ('keystone.wsgi.api', 1),  # 1: its cache is in-process
         'placement': ('placement.wsgi.api', 1),
         'glance': ('glance.wsgi.api', 1),
         'nova-api': ('nova.wsgi.osapi_compute', 1)}
