@@ -91,7 +91,8 @@ test-browser: dash-venv cloud
 # make too, after the second has run (its line stays the last).
 test: system-deps dash-venv oldest-horizon-venv cloud
 	$(HORIZON) setup
-	@rc=0; $(MAKE) --no-print-directory test-oldest-horizon || rc=$$?; \
+	@rc=0; echo "$(OLDEST_PY) -m pytest tests/unit -q"; \
+	$(OLDEST_PY) -m pytest tests/unit -q || rc=$$?; \
 	echo "$(DASH_PY) -m pytest tests/unit tests/integration tests/browser"; \
 	$(DASH_PY) -m pytest tests/unit tests/integration tests/browser || exit $$?; \
 	exit $$rc
