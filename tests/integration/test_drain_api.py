@@ -30,7 +30,7 @@ from novaclient import exceptions as nova_exceptions
 from migration_dashboard import api
 from migration_dashboard.content.hosts.drain import views as drain_views
 from migration_dashboard.services import drain as data
-from migration_dashboard.services import drain_tracking as tracking
+from migration_dashboard.services import drain_tracking
 from migration_dashboard.services import gather
 from migration_dashboard.services import submit
 from migration_dashboard.core import planning
@@ -151,7 +151,7 @@ def _run(admin_request, plan_fn, track_fn, done_fn, what):
         if done_fn(tracking):
             return results, tracking
         busy = [r for r in tracking.rows
-                if r.state in (tracking.MIGRATING, tracking.CONFIRM)]
+                if r.state in (drain_tracking.MIGRATING, drain_tracking.CONFIRM)]
         idle_for = time.monotonic() - submitted
         if not busy and tries >= TRIES and idle_for > 30:
             break  # retries spent, nothing moves: fail now, not at TIMEOUT
@@ -194,7 +194,7 @@ def _move_back(admin_request, nova_admin, since, originals):
     started = data.now()
 
     def track_fn():
-        return tracking.track(admin_request, HOST, data.BACK, started)
+        return drain_tracking.track(admin_request, HOST, data.BACK, started)
 
     def done(tracking):
         servers = _servers(nova_admin)
@@ -294,18 +294,18 @@ def test_drain_cmp2_with_a_must_cold_vtpm_instance_then_move_back(
         return data.make_plan(gather.gather(admin_request, HOST))
 
     def track_fn():
-        return tracking.track(admin_request, HOST)
+        return drain_tracking.track(admin_request, HOST)
 
     def done(tracking):
         return tracking.host_empty and all(
-            r.state == tracking.DONE for r in tracking.rows
+            r.state == drain_tracking.DONE for r in tracking.rows
             if r.id in before)
 
     results, tracking = _run(admin_request, _first_then(plan, plan_fn),
                              track_fn, done, "the drain of " + HOST)
     assert {r.id for r in results} >= set(before)
     # Tracking needs only Nova: a fresh read shows the same drain.
-    again = tracking.track(admin_request, HOST)
+    again = drain_tracking.track(admin_request, HOST)
     assert again.since == since and again.host_empty
     assert {r.id for r in again.rows} >= set(before)
 
