@@ -180,8 +180,11 @@ class Entry:
         )
 
 
-def choose(e, hosts_by_name, options, mv, derived=None):
-    """Pick the strategy of one row from standalone pre-flight checks."""
+def choose(e, hosts_by_name, options, mv, derived=None, candidates=None):
+    """Pick the strategy of one row from standalone pre-flight checks.
+    ``candidates``: {source name: preflight.Candidates}, shared by the rows
+    of a plan, so that a row left to the scheduler is checked against
+    every other host (None: not checked)."""
     o = e.override
     if o is not None and (o.exclude or o.strategy is Strategy.SKIPPED):
         e.finish(Strategy.SKIPPED, "excluded by the operator")
@@ -205,7 +208,13 @@ def choose(e, hosts_by_name, options, mv, derived=None):
     else:
         live = Strategy.LIVE_BLOCK if needs_block else Strategy.LIVE
         tries = [live, Strategy.COLD]
-    results = _try(e, dst, tries, needs_block, mv, options)
+    hosts = None
+    if dst is None and candidates is not None and e.src is not None:
+        hosts = candidates.get(e.src.name)
+        if hosts is None:
+            hosts = candidates[e.src.name] = pf.Candidates(
+                e.src, hosts_by_name.values())
+    results = _try(e, dst, tries, needs_block, mv, options, hosts)
     e.req, findings = results[-1][2:]
     if pf.has_blockers(findings):
         _blocked(e, results)
@@ -236,14 +245,14 @@ def _destination_host(e, hosts_by_name):
     return dst
 
 
-def _try(e, dst, tries, needs_block, mv, options):
+def _try(e, dst, tries, needs_block, mv, options, hosts=None):
     """[(strategy, block, request, findings)] of the strategies tried in
     order, up to the first without a blocker."""
     results = []
     for strategy in tries:
         block = _block_value(strategy, needs_block, mv)
         req = _request(strategy, block, e.dest, options)
-        findings = pf.check(e.inst, e.src, dst, req)
+        findings = pf.check(e.inst, e.src, dst, req, hosts=hosts)
         results.append((strategy, block, req, findings))
         if not pf.has_blockers(findings):
             break
