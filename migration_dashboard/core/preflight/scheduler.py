@@ -34,6 +34,7 @@ from migration_dashboard.core.preflight.model import (
 from migration_dashboard.core.preflight.rules import RULES
 from migration_dashboard.core.preflight.rules.capacity import room_left
 from migration_dashboard.core.preflight.rules.groups import rule_server_groups
+from migration_dashboard.core.preflight.wording import first_names
 
 NO_VALID_HOST = "no-valid-host"
 CANDIDATES = "scheduler-candidates"
@@ -189,10 +190,11 @@ class Candidates:
         if others:
             message = ("The scheduler will choose among %s (%d of %d hosts);"
                        " the other %d cannot take it."
-                       % (_names(names), len(usable), len(verdicts), others))
+                       % (first_names(names, _NAMED), len(usable),
+                          len(verdicts), others))
         else:
             message = ("The scheduler will choose among %s (every other"
-                       " host)." % _names(names))
+                       " host)." % first_names(names, _NAMED))
         cautioned = [c for h, reasons, c in verdicts if not reasons and c]
         severity = NOTE
         if len(cautioned) == len(usable):
@@ -220,12 +222,6 @@ class Candidates:
                        " blocks the others (see the reasons).",
                        details=details)
 
-
-def _names(names):
-    text = ", ".join(names[:_NAMED])
-    if len(names) > _NAMED:
-        text += " and %d more" % (len(names) - _NAMED)
-    return text
 
 
 def _roomiest(hosts, usage):

@@ -14,42 +14,36 @@ returns them once, for a line above the table:
 from __future__ import annotations
 
 from migration_dashboard.core.preflight.model import NOTE, Finding
+from migration_dashboard.core.preflight.wording import first_names
 
 # Notes about data the page could not read: said once, with the instances
 # concerned.  Text without the instance's name: "%s" is the list of names.
 ONCE = {
     "image-properties-unknown": (
-        "Could not read the image properties of %s, so image-defined NUMA,"
+        "Could not read the image properties (of %s), so image-defined NUMA,"
         " pinning, vTPM, SEV and machine type were not checked."),
     "extra-specs-unknown": (
-        "Could not read the flavor extra specs of %s, so CPU pinning, NUMA,"
+        "Could not read the flavor extra specs (of %s), so CPU pinning, NUMA,"
         " PCI, vGPU, vTPM and SEV were not checked."),
     "shares-unknown": (
-        "Could not check whether %s have Manila shares attached (they block"
-        " every move)."),
+        "Could not check for Manila shares (on %s); they block every move."),
     "ports-unknown": (
         "Could not check the ports (SR-IOV, vDPA, accelerator) of %s."),
-    "groups-unknown": "Could not check the server groups of %s.",
+    "groups-unknown": "Could not check the server groups (of %s).",
     "storage-unknown": (
-        "Could not tell whether %s have local disks (boot source or config"
-        " drive unknown), so the need for block migration was not checked."),
+        "Could not tell whether there are local disks (on %s): boot source or"
+        " config drive unknown, so the need for block migration was not"
+        " checked."),
     "evacuate-disk-unknown": (
-        "Could not tell whether %s are volume-backed: unless the disks are on"
-        " shared storage, an image-backed disk is rebuilt from the image and"
-        " its data is lost."),
+        "Could not tell whether the disks are volume-backed (for %s): unless"
+        " they are on shared storage, an image-backed disk is rebuilt from"
+        " the image and its data is lost."),
     "machine-type-unknown": (
-        "Could not check the machine type of %s; the destination's QEMU must"
-        " support the one each runs with."),
+        "Could not check the machine type (of %s); the destination's QEMU"
+        " must support the one it runs with."),
 }
 
-_NAMED = 8
 
-
-def _names(labels):
-    text = ", ".join(labels[:_NAMED])
-    if len(labels) > _NAMED:
-        text += " and %d more" % (len(labels) - _NAMED)
-    return text
 
 
 def said_once(results, labels):
@@ -85,7 +79,7 @@ def said_once(results, labels):
         ids = concerned.get(code)
         if not ids:
             continue
-        page.append(Finding(NOTE, code, ONCE[code] % _names(
+        page.append(Finding(NOTE, code, ONCE[code] % first_names(
             [labels.get(rid) or rid for rid in ids])))
         for rid in ids:
             rows[rid] = [f for f in rows[rid] if f.code != code]
