@@ -21,6 +21,7 @@ from migration_dashboard.core.preflight import (
     Profile,
 )
 from migration_dashboard.core.preflight.profile import needs_block_migration
+from migration_dashboard.core.preflight.scheduler import NO_VALID_HOST
 from migration_dashboard.core.preflight.wording import local_disks
 from migration_dashboard.core.states import (
     COLD_ONLY_STATUSES,
@@ -273,12 +274,15 @@ def _blocked(e, results):
     e.intended = results[0][0]
     e.strategy = Strategy.BLOCKED
     first = next(f for f in merged if f.severity is BLOCKER)
+    # The scheduler's verdict names every host: the row says it in short,
+    # the finding (often said once above the plan) has the hosts.
+    said = first.reason if first.code == NO_VALID_HOST else first.message
     if len(results) > 1:
         e.why = "neither %s nor cold migration is possible: %s" % (
-            WHAT[results[0][0]], first.message)
+            WHAT[results[0][0]], said)
     else:
         e.why = "%s is not possible: %s" % (
-            WHAT[results[0][0]], first.message)
+            WHAT[results[0][0]], said)
 
 
 def _chosen(e, results, status):

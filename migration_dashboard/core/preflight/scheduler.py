@@ -220,6 +220,8 @@ class Candidates:
         return Finding(BLOCKER, NO_VALID_HOST, message,
                        "Enable a host, free room on one, or change what"
                        " blocks the others (see the reasons).",
+                       reason="no host can take it (Nova's scheduler would"
+                       " answer 'No valid host was found')",
                        details=details)
 
 
