@@ -42,11 +42,12 @@ class Replay(FakeCloud):
     cloud says it serves (a 2.96 cloud answers as Nova 2.96 would)."""
 
     def __init__(self, max_version=DATA["max_version"], services="services",
-                 aggregates=None):
+                 aggregates=None, with_shares=()):
         # FakeCloud's HTTP mocking only, none of its made-up data.
         self.max_version = max_version
         self.services = services
         self.aggregates = aggregates or []
+        self.with_shares = set(with_shares)
         self.calls = []  # (service, path, microversion)
 
     def _nova(self, request, path, query):
@@ -72,6 +73,13 @@ class Replay(FakeCloud):
             return DATA["server_groups"]
         if path == "/os-aggregates":
             return {"aggregates": self.aggregates}
+        match = re.match(r"^/servers/([^/]+)/shares$", path)
+        if match:
+            # Nova 2.97's answer shape (api-ref: server shares).
+            return {"shares": [
+                {"share_id": "s-%s" % match.group(1)[:8],
+                 "status": "active", "tag": "data"}]
+                if match.group(1) in self.with_shares else []}
         raise AssertionError("not recorded: %s" % path)
 
     def _router(self, request, context):
@@ -96,7 +104,7 @@ class Replay(FakeCloud):
         return super().__exit__(*exc)
 
 
-class RecordedTests(test.BaseAdminViewTests):
+class _Recorded(test.BaseAdminViewTests):
 
     def setUp(self):
         super().setUp()
@@ -109,6 +117,9 @@ class RecordedTests(test.BaseAdminViewTests):
         with Replay(**replay) as cloud:
             facts = gather.gather(self.request, host, ids)
         return facts, cloud
+
+
+class RecordedTests(_Recorded):
 
     def test_image_properties_read_at_2_98_through_the_session(self):
         facts, cloud = self._gather("cmp1")
@@ -211,3 +222,34 @@ class RecordedTests(test.BaseAdminViewTests):
         self.assertIn("evacuate-local-data-lost", {f.code for f in lost})
         self.assertFalse([n for n in facts.notes if "shared storage" in
                           str(n)])
+
+
+class ManilaTests(_Recorded):
+    """With a shared file system service in the catalog the shares are read
+    (2.97), one call per instance, and attached shares block the move."""
+
+    def setUp(self):
+        super().setUp()
+        self.request.user.service_catalog = list(
+            self.request.user.service_catalog) + [{
+                "type": "sharev2", "name": "manilav2", "endpoints_links": [],
+                "endpoints": [{"region": "RegionOne", "interface": "public",
+                               "url": "http://manila.example.com/v2"}]}]
+
+    def test_attached_shares_block_every_move(self):
+        web1 = BY_NAME["web-1"]["id"]
+        facts, cloud = self._gather("cmp1", ["web-1", "web-2"],
+                                    with_shares={web1})
+        shares = [c for c in cloud.calls if c[1].endswith("/shares")]
+        self.assertEqual([(2, 97), (2, 97)], [c[2] for c in shares])
+        by_id = {i.id: i for i in facts.instances}
+        self.assertIs(True, by_id[web1].shares)
+        self.assertIs(False, by_id[BY_NAME["web-2"]["id"]].shares)
+        findings = facts.check(LIVE)[web1]
+        self.assertIn("shares", {f.code for f in findings if
+                                 f.severity is preflight.BLOCKER})
+
+    def test_a_cloud_below_2_97_is_not_asked(self):
+        facts, cloud = self._gather("cmp1", ["web-1"], max_version="2.96")
+        self.assertFalse([c for c in cloud.calls if "/shares" in c[1]])
+        self.assertIs(False, facts.instances[0].shares)
