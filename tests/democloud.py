@@ -1,6 +1,7 @@
 """Shared by the integration and browser tests: bring the demo cloud up
 (started if not running; idempotent) and talk to it directly for set-up and
 for checking what the plugin did."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -57,3 +58,59 @@ def wait_for(predicate, timeout=120, interval=1.0, what="condition"):
         time.sleep(interval)
     raise AssertionError("timed out after %ss waiting for %s (last: %r)"
                          % (timeout, what, last))
+
+
+# Plain instances of the seed (no server group, plain flavor).
+PLAIN = ("web-1", "web-2", "db-1", "app-1", "cache-1", "app-2", "web-3",
+         "db-2")
+HOST_ATTR = "OS-EXT-SRV-ATTR:host"
+
+
+def compute_services(nova_client):
+    return {s.host: s for s in nova_client.services.list(
+        binary="nova-compute")}
+
+
+@contextlib.contextmanager
+def only_enabled(nova_client, source, reason):
+    """Disable every compute but ``source``; enable again exactly those
+    this disabled, whatever happens in between.  Yields the other hosts."""
+    disabled = []
+    try:
+        for host, service in sorted(compute_services(nova_client).items()):
+            if host != source and service.status == "enabled":
+                nova_client.services.disable_log_reason(service.id, reason)
+                disabled.append(service.id)
+        yield sorted(h for h in compute_services(nova_client)
+                     if h != source)
+    finally:
+        for service_id in disabled:
+            nova_client.services.enable(service_id)
+
+
+@contextlib.contextmanager
+def forced_down(nova_client, host):
+    """``host``'s compute service forced down, up again afterwards."""
+    service = compute_services(nova_client)[host]
+    nova_client.services.force_down(service.id, True)
+    try:
+        yield
+    finally:
+        nova_client.services.force_down(service.id, False)
+
+
+def plain_active(nova_client):
+    """An idle ACTIVE plain instance of the seed."""
+    servers = {s.name: s for s in nova_client.servers.list(
+        search_opts={"all_tenants": 1})}
+    for name in PLAIN:
+        s = servers.get(name)
+        if s is not None and s.status == "ACTIVE" and \
+                getattr(s, "OS-EXT-STS:task_state") is None:
+            return s
+    raise AssertionError("no idle ACTIVE plain instance on the demo cloud")
+
+
+def migration_ids(nova_client, server_id):
+    return {m.id for m in nova_client.migrations.list(
+        instance_uuid=server_id)}

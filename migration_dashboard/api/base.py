@@ -41,6 +41,14 @@ def token_session(request, service_type):
     return session.Session(auth=auth, verify=verify, timeout=timeout)
 
 
+def in_catalog(request, *service_types):
+    """True when the user's service catalog lists one of
+    ``service_types``."""
+    user = getattr(request, "user", None)
+    catalog = getattr(user, "service_catalog", None) or []
+    return any(service.get("type") in service_types for service in catalog)
+
+
 def error_reason(exc):
     """Nova's (or Keystone's) own words for a failure, for a message."""
     for attr in ("message", "details"):

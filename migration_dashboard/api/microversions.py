@@ -32,9 +32,17 @@ HYPERVISORS = "2.87"
 HYPERVISORS_WITH_SERVERS = "2.53"
 
 # GET /servers/detail: 2.47 embeds the flavor with its extra specs, 2.16 adds
-# host_status; 2.96 adds pinned_availability_zone.  2.98 would add image
-# properties but novaclient cannot ask for it.
+# host_status; 2.96 adds pinned_availability_zone.
 SERVERS = "2.96"
+
+# Past novaclient's ceiling, asked through the same Keystone session with
+# the microversion header (api.nova.served), never above the cloud's own
+# maximum:
+# GET /servers/detail at 2.98 embeds each server's image properties (those
+# Nova recorded at boot; a volume-backed server shows no image at all).
+SERVERS_IMAGE_PROPERTIES = "2.98"
+# GET /servers/{id}/shares (2.97): Manila shares attached to a server.
+SERVER_SHARES = "2.97"
 
 # GET /os-migrations: 2.59 paging and uuid, 2.66 changes-before,
 # 2.80 user_id/project_id.
@@ -74,6 +82,12 @@ def negotiate(client, wanted):
     """The microversion to use: ``wanted`` or the cloud's maximum if lower."""
     ceiling = min(server_max_version(client), _parse(CLIENT_MAX))
     return _parse(capped(wanted, ceiling.get_string()))
+
+
+def served(client, wanted):
+    """``wanted`` or the cloud's maximum if lower, with no client ceiling:
+    for calls sent through the session rather than novaclient."""
+    return _parse(capped(wanted, server_max_version(client).get_string()))
 
 
 def at_least(version, minimum):

@@ -10,6 +10,7 @@ from urllib import parse
 
 from horizon import exceptions as horizon_exceptions
 from horizon.utils import memoized
+from keystoneauth1 import adapter
 from novaclient import client as nova_client
 from novaclient import exceptions as nova_exceptions
 from openstack_dashboard.contrib.developer.profiler import api as profiler
@@ -38,6 +39,41 @@ def novaclient(request, wanted):
     """A novaclient for this user at ``wanted`` or the cloud's maximum."""
     version = mv.negotiate(_client(request, mv.BASE), wanted)
     return _client(request, version.get_string())
+
+
+class _Served:
+    """GETs through the user's Keystone session at a microversion
+    novaclient 18 cannot ask for (it stops at 2.96): the same token and
+    endpoint, the header set by keystoneauth; errors raised as novaclient's
+    exceptions, like every other call here."""
+
+    def __init__(self, request, version):
+        self.api_version = version
+        self.client = self
+        self._api = adapter.Adapter(
+            base.token_session(request, "compute"), service_type="compute",
+            endpoint_override=base.endpoint(request, "compute"))
+
+    def get(self, url):
+        resp = self._api.get(url, microversion=self.api_version.get_string(),
+                             raise_exc=False)
+        try:
+            body = resp.json() if resp.content else {}
+        except ValueError:
+            body = {}
+        if resp.status_code >= 400:
+            raise nova_exceptions.from_response(resp, body, url, "GET")
+        return resp, body
+
+
+def served(request, wanted):
+    """A client for GETs at ``wanted`` or the cloud's maximum if lower,
+    past novaclient's ceiling when the cloud serves more: a call above what
+    the cloud serves is never sent."""
+    version = mv.served(_client(request, mv.BASE), wanted)
+    if version <= mv._parse(mv.CLIENT_MAX):
+        return _client(request, version.get_string())
+    return _Served(request, version)
 
 
 def _get_all(client, path, key, params=None):
@@ -156,11 +192,17 @@ def hypervisor_list(request, with_servers=False):
 # ----------------------------------------------------------------- servers
 
 @profiler.trace
-def instance_list(request, host=None, changes_since=None, name=None):
+def instance_list(request, host=None, changes_since=None, name=None,
+                  image_properties=False):
     """Every instance in every project, optionally only those on one host,
     changed since a time (deleted ones included, as Nova does), or with
-    exactly this name."""
-    client = novaclient(request, mv.SERVERS)
+    exactly this name.  ``image_properties``: ask at up to 2.98 so that each
+    server carries them (the same one call; see Instance.image_properties).
+    """
+    if image_properties:
+        client = served(request, mv.SERVERS_IMAGE_PROPERTIES)
+    else:
+        client = novaclient(request, mv.SERVERS)
     params = {"all_tenants": "True"}
     if host:
         params["host"] = host
@@ -396,3 +438,24 @@ def instance_evacuate(request, instance_id, host=None, password=None,
     if isinstance(result, dict):
         return result.get("adminPass")
     return None
+
+
+# ------------------------------------------------------ pre-flight reads
+
+@profiler.trace
+def server_shares(request, instance_id):
+    """The Manila shares attached to an instance (2.97; one call).  Raises
+    NotSupported when the cloud serves less: it cannot have any then."""
+    client = served(request, mv.SERVER_SHARES)
+    _require(client, mv.SERVER_SHARES, "Listing the shares of a server")
+    _resp, body = client.client.get(
+        "/servers/%s/shares" % _quote(instance_id))
+    return list(body.get("shares") or [])
+
+
+@profiler.trace
+def aggregate_list(request):
+    """Every host aggregate with its hosts and metadata (one call)."""
+    client = novaclient(request, mv.BASE)
+    _resp, body = client.client.get("/os-aggregates")
+    return [records.Aggregate(a) for a in body.get("aggregates", [])]

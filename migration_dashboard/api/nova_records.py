@@ -203,6 +203,17 @@ class Instance(_Record):
         return image.get("id") if isinstance(image, dict) else None
 
     @property
+    def image_properties(self):
+        """The image properties Nova embeds at 2.98 ({}: none), None when
+        not known: an older microversion, or a volume-backed server (Nova
+        shows no image for it)."""
+        image = self._data.get("image")
+        if isinstance(image, dict) and isinstance(image.get("properties"),
+                                                  dict):
+            return dict(image["properties"])
+        return None
+
+    @property
     def volume_backed(self):
         # Nova reports an empty image for servers booted from a volume.
         return not self.image_id
@@ -352,8 +363,8 @@ class InstanceAction(_Record):
         return list(self._data.get("events") or [])
 
 
-class ServerGroup(_Record):
-    """A server group of GET /os-server-groups (2.64: policy + rules)."""
+class _Named(_Record):
+    """A record with an id and a name ("" when none)."""
 
     @property
     def id(self):
@@ -362,6 +373,10 @@ class ServerGroup(_Record):
     @property
     def name(self):
         return self._data.get("name") or ""
+
+
+class ServerGroup(_Named):
+    """A server group of GET /os-server-groups (2.64: policy + rules)."""
 
     @property
     def policy(self):
@@ -386,3 +401,15 @@ class ServerGroup(_Record):
     @property
     def project_id(self):
         return self._data.get("project_id")
+
+
+class Aggregate(_Named):
+    """A host aggregate of GET /os-aggregates."""
+
+    @property
+    def hosts(self):
+        return list(self._data.get("hosts") or [])
+
+    @property
+    def metadata(self):
+        return dict(self._data.get("metadata") or {})

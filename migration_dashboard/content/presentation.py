@@ -3,6 +3,7 @@ from horizon import exceptions
 
 from migration_dashboard.api import base
 from migration_dashboard.core import preflight
+from migration_dashboard.core.preflight import summary
 
 # Bootstrap class of each finding severity.
 FINDING_CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
@@ -10,9 +11,19 @@ FINDING_CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
 
 
 def finding(f):
-    """A pre-flight finding as the templates show it."""
+    """A pre-flight finding as the templates show it (``details``: lines
+    shown collapsed under it, e.g. each host's reason)."""
     return {"severity": f.severity.label, "css": FINDING_CSS[f.severity],
-            "code": f.code, "message": f.message, "remedy": f.remedy}
+            "code": f.code, "message": f.message, "remedy": f.remedy,
+            "details": list(f.details)}
+
+
+def said_once(results, labels):
+    """(the findings every row shares and the "could not check" notes, as
+    the templates show them, once above the rows; {row id: the findings
+    left to each row}); see core.preflight.summary."""
+    page, rows = summary.said_once(results, labels)
+    return [finding(f) for f in page], rows
 
 
 def show_error(request, message, exc, redirect=None, **params):

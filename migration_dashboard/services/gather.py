@@ -8,7 +8,9 @@ instance move forms, evacuation and host drain all see the same facts.
 The calls cost the same whatever the number of hosts or instances:
 
 * compute services, hypervisors: one list each;
-* the instances to move: one list (the source host's instances);
+* the instances to move: one list (the source host's instances), asked at
+  up to 2.98 through the same session so that each carries its image
+  properties (novaclient stops at 2.96);
 * server groups: one list (all projects);
 * ports: one Neutron list for all the instances in question;
 * capacity: ONE Placement ``GET /allocation_candidates`` for the smallest
@@ -20,7 +22,12 @@ The calls cost the same whatever the number of hosts or instances:
   members, pinned / huge-page instances that want an empty destination):
   the hypervisor list is then asked ``with_servers`` (2.53+), so the
   instance ids of every host ride along in the same call.  Only a Nova
-  older than 2.53 costs a list of every instance (paged) instead.
+  older than 2.53 costs a list of every instance (paged) instead;
+* host aggregates: one list, for the deployment facts in their metadata
+  (see :mod:`.deployment`);
+* Manila shares (2.97) only when the catalog has a shared file system
+  service: one call per instance, at most :data:`SHARES_READ_LIMIT`.  With
+  no Manila an instance cannot have shares: nothing is read or said.
 
 Data that cannot be read becomes "unknown" (None) in the dataclasses, so
 the engine says "could not check" instead of passing silently; the reason
@@ -34,38 +41,44 @@ from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import preflight
+from migration_dashboard.services import deployment as deployment_mod
 
-# Codes of the findings this module adds to the engine's.
+# The code of the engine's finding for a host Placement offers no room on.
 NO_ROOM = "placement-no-room"
-CAPACITY_SOURCE = "capacity-from-hypervisors"
-_UNKNOWN_CAPACITY = ("ram-unknown", "vcpu-unknown", "pcpu-unknown",
-                     "disk-unknown")
+# Catalog service types of Manila.
+SHARE_SERVICES = ("sharev2", "shared-file-system", "share")
+# Instances whose shares are read on one page (one call each).
+SHARES_READ_LIMIT = 50
 
 
 # ------------------------------------------------------------ conversion
 
-def to_server_group(group):
-    """An api ServerGroup as a preflight.ServerGroup."""
+def to_server_group(group, names=None):
+    """An api ServerGroup as a preflight.ServerGroup; ``names``: {instance
+    id: name} of the members the caller knows."""
+    names = names or {}
     return preflight.ServerGroup(
         id=group.id, policy=group.policy, members=tuple(group.members),
-        name=group.name, max_server_per_host=group.max_server_per_host)
+        name=group.name, max_server_per_host=group.max_server_per_host,
+        names={m: names[m] for m in group.members if m in names})
 
 
-def groups_by_member(groups):
+def groups_by_member(groups, names=None):
     """{instance id: [preflight.ServerGroup]} over every group's members."""
     result = {}
     for group in groups:
-        converted = to_server_group(group)
+        converted = to_server_group(group, names)
         for member in group.members:
             result.setdefault(member, []).append(converted)
     return result
 
 
-def to_instance(instance, groups=None, vnic_types=None):
+def to_instance(instance, groups=None, vnic_types=None, shares=None):
     """An api Instance as a preflight.Instance.
 
     ``groups`` is {instance id: [ServerGroup]} (None: groups unknown);
-    ``vnic_types`` is {instance id: [vnic type]} (None: ports unknown).
+    ``vnic_types`` is {instance id: [vnic type]} (None: ports unknown);
+    ``shares`` is {instance id: True/False/None} (None: all unknown).
     """
     flavor = instance.flavor
     if flavor:
@@ -81,9 +94,8 @@ def to_instance(instance, groups=None, vnic_types=None):
         task_state=instance.task_state,
         host=instance.host,
         flavor=pf_flavor,
-        # Nova shows image properties only at 2.98, above what the client
-        # speaks: unknown, and the engine says so.
-        image_properties=None,
+        # Read at 2.98 when the cloud serves it (None: unknown).
+        image_properties=instance.image_properties,
         volume_backed=instance.volume_backed,
         config_drive=(instance.config_drive
                       if config_drive is not None else None),
@@ -92,6 +104,7 @@ def to_instance(instance, groups=None, vnic_types=None):
         vnic_types=(None if vnic_types is None
                     else list(vnic_types.get(instance.id, []))),
         pinned_availability_zone=raw.get("pinned_availability_zone"),
+        shares=None if shares is None else shares.get(instance.id),
     )
 
 
@@ -125,9 +138,11 @@ def capacity_from_hypervisor(summary):
             "DISK_GB": summary.free_disk_gb, "traits": None}
 
 
-def to_host(summary, capacity=None, instance_ids=None):
+def to_host(summary, capacity=None, instance_ids=None, no_room=None):
     """A maintenance.HostSummary (service + hypervisor) as preflight.Host;
-    ``capacity`` as capacity_from_placement/_hypervisor return it."""
+    ``capacity`` as capacity_from_placement/_hypervisor return it;
+    ``no_room``: what Placement was asked when it offered no candidate on
+    the host (None: it did, or was not asked)."""
     capacity = capacity or {}
     return preflight.Host(
         name=summary.host,
@@ -145,6 +160,8 @@ def to_host(summary, capacity=None, instance_ids=None):
         free_pcpus=capacity.get("PCPU"),
         free_ram_mb=capacity.get("MEMORY_MB"),
         free_disk_gb=capacity.get("DISK_GB"),
+        physical_free_ram_mb=summary.free_memory_mb,
+        placement_no_room=no_room,
         instance_ids=(frozenset(instance_ids)
                       if instance_ids is not None else None),
         zone=summary.zone or None,
@@ -200,49 +217,32 @@ class Facts:
     # Where the data came from or why it is missing (plain text).
     notes: list = dataclasses.field(default_factory=list)
     placement_request: dict = dataclasses.field(default_factory=dict)
+    # The oldest nova-compute's service version, when declared.
+    compute_service_version: int = None
 
     def request(self, kind, block_migration=None):
-        return preflight.Request(kind=kind, block_migration=block_migration,
-                                 microversion=self.microversion)
+        return preflight.Request(
+            kind=kind, block_migration=block_migration,
+            microversion=self.microversion,
+            compute_service_version=self.compute_service_version)
 
     def destinations(self):
         """Every host but the source, by name."""
         return [h for name, h in sorted(self.hosts.items())
                 if name != self.source.name]
 
-    def extra_findings(self, destination):
-        """Findings the engine cannot make itself, for one destination."""
-        out = []
-        if destination is None:
-            return out
-        if destination.name in self.no_room:
-            out.append(preflight.Finding(
-                preflight.BLOCKER, NO_ROOM, self.no_room[destination.name],
-                _("Choose another host, or free capacity on %s first.")
-                % destination.name))
-        return out
-
-    def _merge(self, findings, destination):
-        extra = self.extra_findings(destination)
-        if not extra:
-            return findings
-        if any(f.code == NO_ROOM for f in extra):
-            findings = [f for f in findings if f.code not in
-                        _UNKNOWN_CAPACITY]
-        return preflight.sort_findings(list(findings) + extra)
-
     def check(self, kind, destination_name=None, block_migration=None):
         """{instance id: findings} for moving every instance to one
-        destination (None: the scheduler), capacity counted together."""
+        destination (None: the scheduler, every other host checked),
+        capacity counted together."""
         request = self.request(kind, block_migration)
         dst = self.hosts.get(destination_name) if destination_name else None
         if destination_name and dst is None:
             dst = preflight.Host(name=destination_name, status=None,
                                  state=None, forced_down=None)
-        results = preflight.check_many(self.instances, self.source, dst,
-                                       request)
-        return {iid: self._merge(findings, dst)
-                for iid, findings in results.items()}
+        return preflight.check_many(
+            self.instances, self.source, dst, request,
+            hosts=None if dst is not None else list(self.hosts.values()))
 
     def candidates(self, kind, block_migration=None):
         """[(host, usable, reasons)] for a destination picker: a host is
@@ -274,11 +274,12 @@ def _instances_by_host(hypervisors):
     return result
 
 
-def read_groups(request, notes):
+def read_groups(request, notes, names=None):
     """{instance id: [ServerGroup]} of every group (one list), or None
-    (unknown) with the reason added to ``notes``."""
+    (unknown) with the reason added to ``notes``; ``names``: {instance id:
+    name} of the instances known by name."""
     try:
-        return groups_by_member(api.nova.server_group_list(request))
+        return groups_by_member(api.nova.server_group_list(request), names)
     except Exception as exc:
         notes.append(_("Could not read the server groups: %s")
                      % base.error_reason(exc))
@@ -296,13 +297,35 @@ def read_vnic_types(request, instance_ids, notes):
         return None
 
 
+def read_shares(request, instance_ids, notes):
+    """{instance id: has shares} (2.97): all False when the catalog has no
+    Manila (no shares can be attached then); None for those not read (the
+    reason added to ``notes``)."""
+    if not base.in_catalog(request, *SHARE_SERVICES):
+        return {i: False for i in instance_ids}
+    result = {}
+    for instance_id in instance_ids[:SHARES_READ_LIMIT]:
+        try:
+            result[instance_id] = bool(
+                api.nova.server_shares(request, instance_id))
+        except api.nova.NotSupported:
+            # Nova below 2.97 cannot attach shares at all.
+            result[instance_id] = False
+        except Exception as exc:
+            notes.append(_("Could not read the Manila shares of the "
+                           "instances: %s") % base.error_reason(exc))
+            return {i: result.get(i) for i in instance_ids}
+    return {i: result.get(i) for i in instance_ids}
+
+
 def gather(request, source_host, instance_ids=None):
     """Facts for moving ``instance_ids`` (default: every instance) off
     ``source_host``.  Raises when the compute services or the instances
     cannot be listed (nothing useful can be said then); anything else that
     fails becomes unknown data and a note."""
     services = api.nova.service_list(request)
-    on_source = api.nova.instance_list(request, host=source_host)
+    on_source = api.nova.instance_list(request, host=source_host,
+                                       image_properties=True)
     by_id = {i.id: i for i in on_source}
     if instance_ids is None:
         wanted = [i.id for i in on_source]
@@ -312,10 +335,12 @@ def gather(request, source_host, instance_ids=None):
     microversion = api.nova.compute_microversion(request)
 
     notes = []
-    groups = read_groups(request, notes)
+    groups = read_groups(request, notes,
+                         {i.id: i.name for i in on_source if i.name})
     vnics = read_vnic_types(request, wanted, notes)
+    shares = read_shares(request, wanted, notes)
 
-    instances = [to_instance(api_instances[i], groups, vnics)
+    instances = [to_instance(api_instances[i], groups, vnics, shares)
                  for i in wanted]
 
     # The hypervisors come after the instances and groups so that the one
@@ -365,6 +390,10 @@ def gather(request, source_host, instance_ids=None):
             notes.append(_("Could not list the instances of every host: %s")
                          % base.error_reason(exc))
 
+    declared = deployment_mod.read(request, summaries, notes)
+    if declared.note():
+        notes.append(declared.note())
+
     asked = ", ".join("%s %s" % (n, rc)
                       for rc, n in sorted(wanted_resources.items()))
     hosts = {}
@@ -372,11 +401,7 @@ def gather(request, source_host, instance_ids=None):
         if placement is not None:
             capacity = capacity_from_placement(placement, summary.node_ids)
             if capacity is None and name != source_host:
-                no_room[name] = _(
-                    "Placement has no room on %(host)s for %(asked)s "
-                    "(allocation candidates, with allocation ratios and "
-                    "reserved amounts applied); the scheduler will not "
-                    "pick it.") % {"host": name, "asked": asked}
+                no_room[name] = asked
         else:
             capacity = capacity_from_hypervisor(summary)
         ids = None
@@ -387,7 +412,8 @@ def gather(request, source_host, instance_ids=None):
             ids = everyone.get(name, set() if listed else None)
         if ids is None and name == source_host:
             ids = set(by_id)
-        hosts[name] = to_host(summary, capacity, ids)
+        hosts[name] = declared.apply(
+            to_host(summary, capacity, ids, no_room.get(name)))
 
     source = hosts.get(source_host)
     if source is None:
@@ -397,4 +423,5 @@ def gather(request, source_host, instance_ids=None):
     return Facts(source=source, hosts=hosts, instances=instances,
                  api_instances=api_instances, microversion=microversion,
                  no_room=no_room, notes=notes,
-                 placement_request=wanted_resources)
+                 placement_request=wanted_resources,
+                 compute_service_version=declared.compute_service_version)

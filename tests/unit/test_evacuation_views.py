@@ -16,7 +16,8 @@ from tests.unit import fixtures as f
 
 GATHER = {api.nova: ["service_list", "hypervisor_list", "instance_list",
                      "compute_microversion", "server_group_list",
-                     "instance_evacuate", "evacuate_microversion"],
+                     "instance_evacuate", "evacuate_microversion",
+                     "aggregate_list"],
           api.placement: ["allocation_candidates"],
           api.neutron: ["port_vnic_types"]}
 
@@ -63,7 +64,7 @@ class _Cloud:
                          f.instance("db", "cmp3", image=None)]
         self.instances = instances
 
-        def instance_list(request, host=None):
+        def instance_list(request, host=None, **kw):
             return [i for i in self.instances
                     if host is None or i.host == host]
 

@@ -168,7 +168,7 @@ class GatherTests(test.BaseAdminViewTests):
                               side_effect=_hypervisors(instances, servers)),
             mock.patch.object(
                 api.nova, "instance_list",
-                side_effect=lambda request, host=None: [
+                side_effect=lambda request, host=None, **kw: [
                     i for i in instances if host in (None, i.host)]),
             mock.patch.object(api.nova, "compute_microversion",
                               return_value="2.96"),
@@ -182,6 +182,7 @@ class GatherTests(test.BaseAdminViewTests):
             mock.patch.object(api.neutron, "port_vnic_types",
                               side_effect=lambda r, ids: {
                                   i: [] for i in ids}),
+            mock.patch.object(api.nova, "aggregate_list", return_value=[]),
         ]
 
     def _gather(self, instances, ids, groups=(), servers=True):
@@ -271,7 +272,9 @@ class GatherTests(test.BaseAdminViewTests):
         finally:
             for p in patchers:
                 p.stop()
-        self.assertEqual(3, len(result.notes), result.notes)
+        # The three failures, and the deployment facts nobody declared.
+        self.assertEqual(4, len(result.notes), result.notes)
+        self.assertIn("3 checks need deployment facts", result.notes[-1])
         inst = result.instances[0]
         self.assertIsNone(inst.server_groups)
         self.assertIsNone(inst.vnic_types)

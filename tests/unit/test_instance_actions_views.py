@@ -23,7 +23,7 @@ MOCKS = {api.nova: ["service_list", "hypervisor_list", "instance_list",
                     "compute_microversion", "server_group_list",
                     "server_live_migrate", "server_migrate",
                     "server_confirm_resize", "server_revert_resize",
-                    "server_start", "migration_list"],
+                    "server_start", "migration_list", "aggregate_list"],
          api.placement: ["allocation_candidates", "provider_capacity"],
          api.neutron: ["port_vnic_types"]}
 
@@ -71,7 +71,7 @@ class _Base(test.BaseAdminViewTests):
     def _setup_mocks(self, microversion="2.96"):
         self.mock_service_list.return_value = self.services
         self.mock_hypervisor_list.return_value = self.hypervisors
-        self.mock_instance_list.side_effect = lambda request, host=None: [
+        self.mock_instance_list.side_effect = lambda request, host=None, **k: [
             i for i in self.instances if host in (None, i.host)]
         self.mock_compute_microversion.return_value = microversion
         self.mock_server_group_list.return_value = []
@@ -105,7 +105,13 @@ class LiveMigrateFormTests(_Base):
         # Block migration auto (2.25+) is the default.
         self.assertIn('<option value="auto" selected>', content)
         # Findings for the default choice, and the CLI equivalent.
-        self.assertContains(res, 'data-code="scheduler-chooses"')
+        # Every other host was checked: cmp2 can take it, cmp3 (disabled)
+        # cannot, with its reason one click away.
+        self.assertContains(res, 'data-code="scheduler-candidates"')
+        self.assertContains(res, "The scheduler will choose among cmp2 (1 "
+                                 "of 2 hosts)")
+        self.assertContains(res, "<li>cmp3: disabled (reason: &#x27;"
+                                 "&lt;b&gt;repair&lt;/b&gt;&#x27;)</li>")
         self.assertContains(res, "openstack --os-compute-api-version 2.68 "
                                  "server migrate --live-migration "
                                  "inst-web-1")
@@ -123,7 +129,7 @@ class LiveMigrateFormTests(_Base):
             self.assertEqual(1, mocked.call_count, mocked)
         # The source host's instances only (nobody needs every host's).
         self.mock_instance_list.assert_called_once_with(
-            test.IsHttpRequest(), host="cmp1")
+            test.IsHttpRequest(), host="cmp1", image_properties=True)
         # Placement was asked once, for what the instance needs.
         self.mock_allocation_candidates.assert_called_once_with(
             test.IsHttpRequest(),
@@ -489,7 +495,7 @@ class ConfirmRevertStartTests(_Base):
     def _tab(self):
         self.mock_service_list.return_value = self.services
         self.mock_hypervisor_list.return_value = self.hypervisors
-        self.mock_instance_list.side_effect = lambda request, host=None: [
+        self.mock_instance_list.side_effect = lambda request, host=None, **k: [
             i for i in self.instances if host in (None, i.host)]
 
     @test.create_mocks(MOCKS)

@@ -153,7 +153,8 @@ def test_plain_instance_lives_migrates_with_the_scheduler():
     assert row.destination is None and row.expected_host == "cmp2"
     assert row.block_migration == AUTO
     assert "volume-backed" in row.why
-    assert "scheduler-chooses" in codes(row.findings)
+    # The one other host was checked for it.
+    assert "scheduler-candidates" in codes(row.findings)
     assert not pf.has_blockers(row.findings)
     assert (plan.ram_mb, plan.vcpus, plan.disk_gb) == (4 * GIB, 2, 0)
     assert plan.hosts_used == ("cmp2",)
@@ -385,7 +386,12 @@ def test_instance_bigger_than_any_host_is_blocked():
     hosts = [make_host("cmp2", ram_gib=20), make_host("cmp3", ram_gib=20)]
     plan = drain(instances, hosts)
     assert strategies(plan)["i-huge"] is Strategy.BLOCKED
-    assert "No enabled, up host has room" in plan.row("i-huge").why
+    # Every host was checked for it, and each one's reason is named.
+    (blocker,) = [f for f in plan.row("i-huge").findings
+                  if f.code == "no-valid-host"]
+    for name in ("cmp2", "cmp3"):
+        assert ("%s: RAM: 20480 MiB (20 GiB) free, needs 32768 MiB (32 GiB)"
+                % name) in blocker.message
 
 
 def test_disabled_and_down_hosts_are_not_counted():
@@ -470,9 +476,9 @@ def test_no_host_with_the_traits_blocks_with_the_reason():
     vtpm = make_instance("i-vtpm", extra_specs=VTPM_SPECS)
     plan = drain([vtpm, make_instance("i-a")], [make_host("cmp1")])
     row = plan.row("i-vtpm")
-    assert row.strategy is Strategy.BLOCKED and row.intended is Strategy.COLD
-    assert "COMPUTE_SECURITY_TPM_2_0" in row.why
-    assert "no other enabled, up host has them" in row.why
+    assert row.strategy is Strategy.BLOCKED
+    (blocker,) = [f for f in row.findings if f.code == "no-valid-host"]
+    assert "cmp1: lacks trait(s) COMPUTE_SECURITY_TPM_2_0" in blocker.message
     assert plan.row("i-a").strategy is Strategy.LIVE
     assert not plan.submittable
 
@@ -484,8 +490,10 @@ def test_trait_host_without_room_blocks_with_its_name():
     plan = drain([vtpm], hosts)
     row = plan.row("i-vtpm")
     assert row.strategy is Strategy.BLOCKED
-    assert "can only go to a host with trait(s)" in row.why
-    assert "cmp3, which lacks room" in row.why
+    (blocker,) = [f for f in row.findings if f.code == "no-valid-host"]
+    assert "cmp1: lacks trait(s) COMPUTE_SECURITY_TPM_2_0" in blocker.message
+    assert "cmp3: RAM: 2048 MiB (2 GiB) free, needs 4096 MiB (4 GiB)" in \
+        blocker.message
 
 
 def test_unknown_traits_are_assumed_to_fit():

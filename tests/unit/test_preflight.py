@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from migration_dashboard.core import preflight as pf
+from migration_dashboard.core.preflight import scheduler
 from migration_dashboard.core.preflight import (
     BLOCKER,
     NOTE,
@@ -189,6 +190,8 @@ def test_every_code_a_rule_can_emit_is_listed():
         r'_capacity\(\s*c,\s*c\.p\.\w+,.*?"(\w+)",?\s*\)', source, re.S
     ):
         emitted |= {code + "-unknown", code + "-insufficient"}
+    # What the engine says about the scheduler's candidates.
+    emitted |= scheduler.CODES
     assert emitted and emitted <= pf.FINDING_CODES
     assert pf.FINDING_CODES - emitted == set()
 

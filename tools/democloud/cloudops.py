@@ -166,6 +166,7 @@ def seed():
     wait_servers(n, [s[0] for s in SERVERS if s[4].get('stopped')],
                  'SHUTOFF')
     write_server_ids(n)
+    ensure_shared_storage(n)
     ports = os.path.join(STATE, 'neutron-ports.json')
     if not os.path.exists(ports):
         with open(ports, 'w') as f:
@@ -176,6 +177,31 @@ def seed():
                                    'demo' if s.tenant_id == demo_p.id
                                    else 'admin'))
     log('seeded in %.0f s' % (time.time() - t0))
+
+
+# The plugin's deployment facts (migration_dashboard/services/deployment.py):
+# cmp2 and cmp3 declare shared instance storage, cmp1 does not, so the
+# pre-flight's evacuation and block-migration findings differ between them.
+SHARED_STORAGE_AGGREGATE = 'shared-storage'
+SHARED_STORAGE_HOSTS = ('cmp2', 'cmp3')
+SHARED_STORAGE_KEY = 'migration_dashboard:shared_storage'
+
+
+def ensure_shared_storage(n):
+    """The aggregate declaring shared storage (idempotent)."""
+    agg = next((a for a in n.aggregates.list()
+                if a.name == SHARED_STORAGE_AGGREGATE), None)
+    if agg is None:
+        agg = n.aggregates.create(SHARED_STORAGE_AGGREGATE, None)
+    computes = {s.host for s in n.services.list(binary='nova-compute')}
+    for h in SHARED_STORAGE_HOSTS:
+        if h in computes and h not in agg.hosts:
+            agg = n.aggregates.add_host(agg, h)
+    if agg.metadata.get(SHARED_STORAGE_KEY) != 'true':
+        n.aggregates.set_metadata(agg, {SHARED_STORAGE_KEY: 'true'})
+    log('aggregate %s (%s): %s=true' % (
+        SHARED_STORAGE_AGGREGATE, ', '.join(sorted(agg.hosts)),
+        SHARED_STORAGE_KEY))
 
 
 def write_server_ids(n):

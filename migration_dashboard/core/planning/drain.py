@@ -110,9 +110,10 @@ def build_plan(direction, host_name, entries, hosts_by_name, options):
     plan_findings = []
     # Flavor facts derived once per distinct flavor, not once per instance.
     derived = {}
+    candidates = {}
     for e in entries:
         if e.strategy is None:
-            choose(e, hosts_by_name, options, mv, derived)
+            choose(e, hosts_by_name, options, mv, derived, candidates)
     moving = [e for e in entries if e.strategy in MOVING]
     up = [
         h for h in hosts_by_name.values()

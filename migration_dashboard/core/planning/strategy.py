@@ -21,6 +21,7 @@ from migration_dashboard.core.preflight import (
     Profile,
 )
 from migration_dashboard.core.preflight.profile import needs_block_migration
+from migration_dashboard.core.preflight.scheduler import NO_VALID_HOST
 from migration_dashboard.core.preflight.wording import local_disks
 from migration_dashboard.core.states import (
     COLD_ONLY_STATUSES,
@@ -180,8 +181,11 @@ class Entry:
         )
 
 
-def choose(e, hosts_by_name, options, mv, derived=None):
-    """Pick the strategy of one row from standalone pre-flight checks."""
+def choose(e, hosts_by_name, options, mv, derived=None, candidates=None):
+    """Pick the strategy of one row from standalone pre-flight checks.
+    ``candidates``: {source name: preflight.Candidates}, shared by the rows
+    of a plan, so that a row left to the scheduler is checked against
+    every other host (None: not checked)."""
     o = e.override
     if o is not None and (o.exclude or o.strategy is Strategy.SKIPPED):
         e.finish(Strategy.SKIPPED, "excluded by the operator")
@@ -205,7 +209,13 @@ def choose(e, hosts_by_name, options, mv, derived=None):
     else:
         live = Strategy.LIVE_BLOCK if needs_block else Strategy.LIVE
         tries = [live, Strategy.COLD]
-    results = _try(e, dst, tries, needs_block, mv, options)
+    hosts = None
+    if dst is None and candidates is not None and e.src is not None:
+        hosts = candidates.get(e.src.name)
+        if hosts is None:
+            hosts = candidates[e.src.name] = pf.Candidates(
+                e.src, hosts_by_name.values())
+    results = _try(e, dst, tries, needs_block, mv, options, hosts)
     e.req, findings = results[-1][2:]
     if pf.has_blockers(findings):
         _blocked(e, results)
@@ -236,14 +246,14 @@ def _destination_host(e, hosts_by_name):
     return dst
 
 
-def _try(e, dst, tries, needs_block, mv, options):
+def _try(e, dst, tries, needs_block, mv, options, hosts=None):
     """[(strategy, block, request, findings)] of the strategies tried in
     order, up to the first without a blocker."""
     results = []
     for strategy in tries:
         block = _block_value(strategy, needs_block, mv)
         req = _request(strategy, block, e.dest, options)
-        findings = pf.check(e.inst, e.src, dst, req)
+        findings = pf.check(e.inst, e.src, dst, req, hosts=hosts)
         results.append((strategy, block, req, findings))
         if not pf.has_blockers(findings):
             break
@@ -264,12 +274,15 @@ def _blocked(e, results):
     e.intended = results[0][0]
     e.strategy = Strategy.BLOCKED
     first = next(f for f in merged if f.severity is BLOCKER)
+    # The scheduler's verdict names every host: the row says it in short,
+    # the finding (often said once above the plan) has the hosts.
+    said = first.reason if first.code == NO_VALID_HOST else first.message
     if len(results) > 1:
         e.why = "neither %s nor cold migration is possible: %s" % (
-            WHAT[results[0][0]], first.message)
+            WHAT[results[0][0]], said)
     else:
         e.why = "%s is not possible: %s" % (
-            WHAT[results[0][0]], first.message)
+            WHAT[results[0][0]], said)
 
 
 def _chosen(e, results, status):

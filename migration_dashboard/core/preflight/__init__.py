@@ -65,6 +65,7 @@ from migration_dashboard.core.preflight.model import (
     ServerGroup,
     Severity,
     has_blockers,
+    service_version_for_release,
     sort_findings,
     worst,
 )
@@ -75,6 +76,7 @@ from migration_dashboard.core.preflight.profile import (
     wants_empty_host,
 )
 from migration_dashboard.core.preflight.rules import FINDING_CODES, RULES
+from migration_dashboard.core.preflight.scheduler import Candidates
 from migration_dashboard.core.states import Kind
 from migration_dashboard.core.versions import parse as parse_microversion
 
@@ -107,5 +109,7 @@ __all__ = [
     "FINDING_CODES",
     "SERVICE_VERSION_BY_RELEASE",
     "RULES",
+    "Candidates",
+    "service_version_for_release",
 ]
 

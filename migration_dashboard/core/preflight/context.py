@@ -46,7 +46,10 @@ class Context:
         "out",
     )
 
-    def __init__(self, p, src, dst, req, usage=None, moved=frozenset()):
+    def __init__(self, p, src, dst, req, usage=None, moved=frozenset(),
+                 scheduled=False):
+        """``scheduled``: ``dst`` is one of the hosts the scheduler may
+        pick (no destination chosen), so nothing is forced."""
         self.p = p
         self.inst = p.inst
         self.src = src
@@ -59,7 +62,7 @@ class Context:
             block = AUTO if mv >= versions.BLOCK_MIGRATION_AUTO else False
         self.block = block
         # A forced move skips the scheduler (and its filters).
-        if dst is None:
+        if dst is None or scheduled:
             self.forced = False
         elif self.kind is Kind.LIVE:
             self.forced = mv < versions.LIVE_MIGRATE_FORCE or (
@@ -76,8 +79,8 @@ class Context:
         self.moved = moved
         self.out = []
 
-    def add(self, severity, code, message, remedy=""):
-        self.out.append(Finding(severity, code, message, remedy))
+    def add(self, severity, code, message, remedy="", reason=""):
+        self.out.append(Finding(severity, code, message, remedy, reason))
 
     def members_on(self, host, others):
         """Members of ``others`` on ``host`` once earlier moves are done."""

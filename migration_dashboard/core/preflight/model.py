@@ -47,6 +47,11 @@ class Finding(NamedTuple):
     code: str  # short and stable, e.g. "ram-insufficient"
     message: str  # plain language, naming the numbers and names involved
     remedy: str = ""  # what to do about it
+    # Why a destination is refused (or risky) in a few words without the
+    # instance's name, for the list of hosts when the scheduler chooses.
+    reason: str = ""
+    # Lines a page shows collapsed under the message (one per host).
+    details: tuple = ()
 
 
 def has_blockers(findings: Iterable[Finding]) -> bool:
@@ -91,6 +96,25 @@ SERVICE_VERSION_BY_RELEASE = {
     "Flamingo": 70,
     "Gazpacho": 72,
 }
+
+# Release numbers since 2023.1, as operators write them.
+_RELEASE_BY_NUMBER = {
+    "2023.1": "Antelope",
+    "2023.2": "Bobcat",
+    "2024.1": "Caracal",
+    "2024.2": "Dalmatian",
+    "2025.1": "Epoxy",
+    "2025.2": "Flamingo",
+    "2026.1": "Gazpacho",
+}
+
+
+def service_version_for_release(release) -> Optional[int]:
+    """The compute service version of a release named "Epoxy" or "2025.1"
+    (any case), None when unknown."""
+    text = str(release or "").strip()
+    name = _RELEASE_BY_NUMBER.get(text, text).capitalize()
+    return SERVICE_VERSION_BY_RELEASE.get(name)
 
 # Compute service versions that gate move operations (nova/compute/api.py,
 # nova/conductor/tasks/live_migrate.py,
@@ -154,6 +178,11 @@ class ServerGroup:
     members: Sequence[str] = ()
     name: str = ""
     max_server_per_host: int = 1  # anti-affinity rule (microversion 2.64)
+    # Names of members the caller knows ({id: name}); others show their id.
+    names: Mapping = field(default_factory=dict)
+
+    def name_of(self, member):
+        return self.names.get(member) or member
 
 
 @dataclass
@@ -239,6 +268,12 @@ class Host:
     free_pcpus: Optional[int] = None  # PCPU, for pinned instances
     free_ram_mb: Optional[int] = None
     free_disk_gb: Optional[int] = None
+    # Physical RAM not used by instances (hypervisor memory_mb minus
+    # memory_mb_used): below free_ram_mb when ram_allocation_ratio > 1.
+    physical_free_ram_mb: Optional[int] = None
+    # Placement offered no allocation candidate on this host for what the
+    # instances ask (the text says what was asked); None: not known.
+    placement_no_room: Optional[str] = None
     numa_cells: Optional[list] = None  # [NumaCell]
     instance_ids: Optional[frozenset] = None  # instances on the host now
     zone: Optional[str] = None  # availability zone of the compute

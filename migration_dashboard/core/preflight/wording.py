@@ -26,7 +26,13 @@ def hv_version(v):
 
 def short_list(items, limit=8):
     """Sorted, comma-separated, the first ``limit`` then "and N more"."""
-    items = sorted(items)
+    return first_names(sorted(items), limit)
+
+
+def first_names(items, limit=8):
+    """In the given order, comma-separated, the first ``limit`` then "and N
+    more"."""
+    items = list(items)
     text = ", ".join(items[:limit])
     if len(items) > limit:
         text += " and %d more" % (len(items) - limit)

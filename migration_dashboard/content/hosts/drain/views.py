@@ -50,8 +50,12 @@ def plan_context(plan, hosts, source, overrides=None, default=None):
     overrides = overrides or {}
     rows = []
     warnings = 0
+    # A note that would be on every row is said once above the table.
+    page, own = presentation.said_once(
+        {r.instance_id: r.findings for r in plan.rows},
+        {r.instance_id: r.name for r in plan.rows})
     for row in plan.rows:
-        items = [presentation.finding(f) for f in row.findings]
+        items = [presentation.finding(f) for f in own[row.instance_id]]
         if row.moves:
             warnings += sum(1 for f in row.findings
                             if f.severity is preflight.WARNING)
@@ -88,6 +92,7 @@ def plan_context(plan, hosts, source, overrides=None, default=None):
         "plan": plan, "plan_rows": rows, "plan_counts": counts,
         "plan_findings": [presentation.finding(f)
                           for f in plan.findings],
+        "page_findings": page,
         "plan_warnings": warnings, "plan_blockers": blockers,
         "moving": len(plan.order),
         "destination_hosts": sorted(h for h in hosts if h != source),

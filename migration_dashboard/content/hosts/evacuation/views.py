@@ -17,6 +17,7 @@ from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts.evacuation import forms as evac_forms
 from migration_dashboard.content.hosts.evacuation import tables as evac_tables
+from migration_dashboard.core import preflight
 from migration_dashboard.services import evacuation
 from migration_dashboard.services import gather
 
@@ -37,18 +38,22 @@ def migrations_links(host):
 
 
 def findings_rows(facts, results):
-    """Per instance: label, id, boot source, findings (for templates)."""
+    """(findings said once above the table, per instance: label, id, boot
+    source, its own findings) for the templates."""
+    page, own = presentation.said_once(
+        results, {i.id: i.label for i in facts.instances})
     rows = []
     for inst in facts.instances:
         api_inst = facts.api_instances.get(inst.id)
-        items = [presentation.finding(f) for f in results.get(inst.id, [])]
+        items = [presentation.finding(f) for f in own.get(inst.id, [])]
         rows.append({
             "id": inst.id, "label": inst.label, "status": inst.status,
             "volume_backed": inst.volume_backed,
             "flavor": getattr(api_inst, "flavor_name", None),
-            "blocked": any(i["severity"] == "blocker" for i in items),
+            "blocked": any(f.severity is preflight.BLOCKER
+                           for f in results.get(inst.id, [])),
             "findings": items})
-    return rows
+    return page, rows
 
 
 class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
@@ -87,6 +92,7 @@ class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
             if destination not in form.usable_hosts:
                 destination = None
             results = checked.check(evacuation.EVACUATE, destination)
+        page_findings, finding_rows = findings_rows(facts, results)
         context.update({
             "host_name": host,
             "source": facts.source,
@@ -95,7 +101,8 @@ class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
             "fence_warning": evac_forms.FENCE_WARNING,
             "force_down_url": reverse("horizon:admin:hosts:force_down",
                                       args=[host]),
-            "finding_rows": findings_rows(facts, results),
+            "page_findings": page_findings,
+            "finding_rows": finding_rows,
             "summary": evacuation.outcome_summary(facts, results, version),
             "destinations": form.destination_rows,
             "data_notes": list(facts.notes),

@@ -85,18 +85,22 @@ def findings_context(facts, kind, destination, block, results=None):
     the CLI, and whether there are blockers or warnings."""
     if results is None:
         results = facts.check(kind, destination or None, block)
-    rows = []
     blockers = warnings = 0
-    for inst in facts.instances:
-        items = []
-        for f in results.get(inst.id, []):
+    for findings in results.values():
+        for f in findings:
             if f.severity is preflight.BLOCKER:
                 blockers += 1
             elif f.severity is preflight.WARNING:
                 warnings += 1
-            items.append(presentation.finding(f))
-        rows.append({"id": inst.id, "label": inst.label, "findings": items})
-    return {"finding_rows": rows, "data_notes": list(facts.notes),
+    # What every instance shares is said once, above them.
+    page, results = presentation.said_once(
+        results, {i.id: i.label for i in facts.instances})
+    rows = [{"id": inst.id, "label": inst.label,
+             "findings": [presentation.finding(f)
+                          for f in results.get(inst.id, [])]}
+            for inst in facts.instances]
+    return {"finding_rows": rows, "page_findings": page,
+            "data_notes": list(facts.notes),
             "blockers": blockers, "warnings": warnings,
             "cli": cli_commands(facts, kind, destination, block),
             "kind": preflight.Kind(kind).value}

@@ -66,5 +66,7 @@ block-migration-storage-unknown
     evacuate-lands-shutoff evacuate-starts
     traits-unknown dest-missing-traits dest-forbidden-traits
     zone-unknown zone-mismatch
+    placement-no-room ram-oversubscribed
+    no-valid-host scheduler-candidates
 """.split())
 

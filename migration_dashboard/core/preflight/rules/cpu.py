@@ -23,6 +23,7 @@ def rule_cpu_compatibility(c):
             "%s is %s but %s is %s; an instance cannot move between CPU "
             "architectures." % (src.name, s.arch, dst.name, d.arch),
             "Choose a %s host." % s.arch,
+            reason="CPU architecture %s, not %s" % (d.arch, s.arch),
         )
         return
     if not live:
@@ -52,6 +53,7 @@ def rule_cpu_compatibility(c):
                     "%s lacks %d CPU trait(s) that %s has: %s."
                     % (dst.name, len(missing), src.name, short_list(missing)),
                     "Choose a host with the same CPU generation.",
+                    reason="lacks CPU trait(s) %s" % short_list(missing),
                 )
         return
     if s.vendor and d.vendor and s.vendor != d.vendor:
@@ -61,6 +63,7 @@ def rule_cpu_compatibility(c):
             "%s has a %s CPU but %s has %s; a running guest cannot move"
             " between CPU vendors." % (src.name, s.vendor, dst.name, d.vendor),
             "Choose a %s host, or use cold migration." % s.vendor,
+            reason="%s CPU, not %s" % (d.vendor, s.vendor),
         )
         return
     if s.features is not None and d.features is not None:
@@ -88,6 +91,7 @@ def rule_cpu_compatibility(c):
                 ),
                 "Choose a host whose CPU is the same or newer, or set a common"
                 " [libvirt]cpu_models baseline on both.",
+                reason="lacks CPU feature(s) %s" % short_list(missing),
             )
 
 
@@ -108,6 +112,8 @@ def rule_cpu_passthrough(c):
             "%s uses CPU host-passthrough; its CPU model %s differs from %s"
             " on %s." % (src.name, s.model, d.model, dst.name),
             "Choose a host with exactly the same CPU model (%s)." % s.model,
+            reason="CPU model %s, not %s (host-passthrough)" % (
+                d.model, s.model),
         )
     else:
         c.add(
@@ -116,6 +122,7 @@ def rule_cpu_passthrough(c):
             "CPU host-passthrough: the CPU models (and microcode) of %s and %s"
             " must match exactly." % (src.name, dst.name),
             "Migrate only between identical hardware.",
+            reason="CPU host-passthrough: models must match exactly",
         )
 
 

@@ -101,6 +101,7 @@ def rule_availability_zone(c):
                 "" if c.forced else "; the scheduler refuses",
             ),
             "Choose a host in zone %s." % az,
+            reason="in zone %s, not %s" % (dst.zone, az),
         )
 
 
@@ -135,6 +136,8 @@ def rule_hypervisor(c):
                 ),
             ),
             "Choose a %s host." % src.hypervisor_type,
+            reason="runs %s, not %s" % (dst.hypervisor_type,
+                                        src.hypervisor_type),
         )
         return
     if c.kind is not Kind.LIVE:
@@ -164,6 +167,11 @@ def rule_hypervisor(c):
                 src.hypervisor_type,
                 hv_version(src.hypervisor_version),
                 dst.name,
+            ),
+            reason="older hypervisor (%s %s, the source runs %s)" % (
+                dst.hypervisor_type,
+                hv_version(dst.hypervisor_version),
+                hv_version(src.hypervisor_version),
             ),
         )
 

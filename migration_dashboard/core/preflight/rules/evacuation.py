@@ -79,16 +79,17 @@ def rule_evacuation_outcome(c):
             c.add(
                 NOTE,
                 "evacuate-lands-shutoff",
-                "With microversion %s the evacuated %s stays SHUTOFF on the"
-                " new host." % (str(c.mv), p.label),
+                # No instance name: the same on every row, said once.
+                "With microversion %s an evacuated instance stays SHUTOFF on"
+                " the new host." % str(c.mv),
                 "Start it after checking it.",
             )
     else:
         c.add(
             NOTE,
             "evacuate-starts",
-            "With microversion %s the evacuated %s is started on the new host "
-            "(2.95 and later leave it SHUTOFF)." % (str(c.mv), p.label),
+            "With microversion %s an evacuated instance is started on the new"
+            " host (2.95 and later leave it SHUTOFF)." % str(c.mv),
         )
 
 

@@ -83,10 +83,13 @@ def _group_on_destination(c, g, others):
                     gname,
                     c.dst.name,
                     len(on_dst),
-                    short_list(on_dst),
+                    short_list(g.name_of(m) for m in on_dst),
                     ", so the scheduler refuses" if hard else "",
                 ),
                 "Choose a host without members of %s." % gname,
+                reason="%s peer%s %s there" % (
+                    policy, "s" if len(on_dst) > 1 else "",
+                    short_list(g.name_of(m) for m in on_dst)),
             )
     elif "affinity" in policy and not on_dst:
         c.add(
@@ -103,6 +106,7 @@ def _group_on_destination(c, g, others):
                 "; the scheduler refuses" if hard else "",
             ),
             "Choose a host that already holds a member of %s." % gname,
+            reason="holds no member of %s group %s" % (policy, gname),
         )
 
 

@@ -82,6 +82,8 @@ def rule_numa_room(c):
                 ),
                 "Choose a host with room on enough NUMA nodes, or free it"
                 " first (section 5.4).",
+                reason="NUMA: %d of %d node(s) with %s free" % (
+                    len(chosen), p.numa_nodes, need),
             )
     s_cells = c.src.numa_cells
     if (
@@ -102,6 +104,8 @@ def rule_numa_room(c):
                 p.label,
             ),
             "Prefer a destination with identical hardware.",
+            reason="%d NUMA nodes, the source has %d" % (
+                len(dst.numa_cells), len(s_cells)),
         )
 
 
@@ -138,6 +142,8 @@ def rule_pinned_empty_destination(c):
             " the move itself: Nova's scheduler refuses a disabled destination"
             " unless the move is forced (microversion 2.30-2.67)."
             % dst.name,
+            reason="runs %d other instance(s); pinned guests want an empty"
+            " host" % len(others),
         )
 
 

@@ -225,10 +225,10 @@ def rule_cold_confirm(c):
     c.add(
         NOTE,
         "cold-needs-confirm",
-        "After the copy %s waits in VERIFY_RESIZE on the new host until the"
-        " migration is confirmed (or reverted); Nova does not confirm on its"
-        " own unless resize_confirm_window is set."
-        % c.p.label,
+        # No instance name: the same on every row, said once.
+        "After the copy the instance waits in VERIFY_RESIZE on the new host"
+        " until the migration is confirmed (or reverted); Nova does not"
+        " confirm on its own unless resize_confirm_window is set.",
         "Confirm it once it works (section 5.5).",
     )
 

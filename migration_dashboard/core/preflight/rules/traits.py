@@ -35,6 +35,7 @@ def rule_traits(c):
             "%s requires trait(s) %s, which %s lacks."
             % (p.label, short_list(missing), dst.name),
             "Choose a host that has them.",
+            reason="lacks trait(s) %s" % short_list(missing),
         )
     present = p.forbidden_traits & set(dst.traits)
     if present:
@@ -44,6 +45,7 @@ def rule_traits(c):
             "%s forbids trait(s) %s, which %s has."
             % (p.label, short_list(present), dst.name),
             "Choose a host without them.",
+            reason="has forbidden trait(s) %s" % short_list(present),
         )
 
 
