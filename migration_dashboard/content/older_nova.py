@@ -62,7 +62,7 @@ def list_notes(cloud_version, rows):
     """The lines of a page of migrations: who requested them, and Abort
     where a shown row would take it on a newer Nova but not on this one."""
     features = [REQUESTED_BY]
-    if True or any(progress.can_abort(row.status, row.migration_type,
+    if any(progress.can_abort(row.status, row.migration_type,
                               versions.ABORT_QUEUED) and not row.can_abort
            for row in rows):
         features.append(ABORT_QUEUED)
