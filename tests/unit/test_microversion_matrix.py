@@ -257,13 +257,13 @@ class NotesCloud(long_strings.HostileCloud):
 class _FeaturesAtCap(_CappedMixin):
     """What each page shows from a microversion on (the README's table)."""
 
-    def _get(self, url, cloud=None):
+    def _get(self, url, cloud=None, **headers):
         if cloud is None:
             cloud = NotesCloud()
             cloud.max_version = self.cap
         with cloud:
             cloud.catalog = self.service_catalog
-            res = self.client.get(url)
+            res = self.client.get(url, **headers)
         self.assertEqual(200, res.status_code)
         self._assert_within_cap(cloud, url)
         return res.content.decode()
@@ -305,6 +305,14 @@ class _FeaturesAtCap(_CappedMixin):
                 # Below 2.80 no column of "-": the note says why.
                 self._shown_from("2.80", REQUESTED_BY_HEADER, content)
                 self._noted_below("2.80", NOTE_REQUESTED_BY, content)
+                # A row's refresh has the page's cells (no requester below
+                # 2.80 either), or it would shift under the headers.
+                match = re.search(r'data-update-url="([^"]+)"[^>]*>(.*?)'
+                                  r'</tr>', content, re.S)
+                row = self._get(match.group(1).replace("&amp;", "&"),
+                                HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+                self.assertEqual(match.group(2).count("<td"),
+                                 row.count("<td"))
 
     def test_abort_of_a_queued_live_migration(self):
         content = self._get(reverse("horizon:admin:migrations:index"))
