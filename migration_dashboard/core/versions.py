@@ -30,6 +30,9 @@ __all__ = [
     "ABORT_QUEUED",
     "FORCE_REMOVED",
     "EVACUATE_STOPPED",
+    "EVENT_HOST",
+    "MIGRATION_REQUESTER",
+    "EVENT_DETAILS",
 ]
 
 
@@ -109,3 +112,7 @@ COLD_MIGRATE_HOST = Microversion(2, 56)  # cold migration to a chosen host
 ABORT_QUEUED = Microversion(2, 65)  # abort a queued/preparing one too
 FORCE_REMOVED = Microversion(2, 68)  # the force flag is gone
 EVACUATE_STOPPED = Microversion(2, 95)  # evacuated instances stay SHUTOFF
+# What Nova records of a move, from these on (before: nothing to show).
+EVENT_HOST = Microversion(2, 62)  # an instance action event's host
+MIGRATION_REQUESTER = Microversion(2, 80)  # a migration's user/project
+EVENT_DETAILS = Microversion(2, 84)  # a failed event's reason

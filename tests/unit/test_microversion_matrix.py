@@ -220,6 +220,24 @@ EVENT_HOST = "cmp-event-host"
 EVENT_DETAILS = "Event details: no valid host for the move"
 
 
+# The tooltip of the "Requested by" column header (the column is left out
+# below 2.80).
+REQUESTED_BY_HEADER = 'title="The project that asked for the migration."'
+# The one line each page shows below a feature's microversion, after
+# "Nova <the cloud's version>".
+NOTE_REQUESTED_BY = (": who requested each migration is not recorded "
+                     "before 2.80.")
+NOTE_EVENT_HOST = ": the host of each event is not recorded before 2.62."
+NOTE_EVENT_DETAILS = (" gives no reason for a failed event before 2.84; "
+                      "see the instance's fault.")
+NOTE_ABORT_QUEUED = (": a queued or preparing live migration cannot be "
+                     "aborted before 2.65; Abort is offered once it runs.")
+NOTE_FINAL_STATE = (": the final state can be chosen from 2.95 on; here "
+                    "each instance keeps the state it had, so an ACTIVE "
+                    "one is started again on its new host (its old host "
+                    "must really be off).")
+
+
 class NotesCloud(long_strings.HostileCloud):
     """HostileCloud whose failed move's event names its own host and
     details, with a queued live migration of inst-cmp2-1."""
@@ -239,13 +257,13 @@ class NotesCloud(long_strings.HostileCloud):
 class _FeaturesAtCap(_CappedMixin):
     """What each page shows from a microversion on (the README's table)."""
 
-    def _get(self, url, cloud=None):
+    def _get(self, url, cloud=None, **headers):
         if cloud is None:
             cloud = NotesCloud()
             cloud.max_version = self.cap
         with cloud:
             cloud.catalog = self.service_catalog
-            res = self.client.get(url)
+            res = self.client.get(url, **headers)
         self.assertEqual(200, res.status_code)
         self._assert_within_cap(cloud, url)
         return res.content.decode()
@@ -256,30 +274,73 @@ class _FeaturesAtCap(_CappedMixin):
         else:
             self.assertNotIn(text, content)
 
+    def _noted_below(self, version, line, content):
+        """Below ``version`` the page says once, in ``line``, what this
+        cloud does not tell; from it on it does not."""
+        note = escape("Nova %s%s" % (self.cap, line))
+        if _version(self.cap) < _version(version):
+            self.assertEqual(1, content.count(note), note)
+        else:
+            self.assertNotIn(escape(line), content)
+
     def test_failed_move_events_name_their_host_and_details(self):
         content = self._get(reverse(
             "horizon:admin:migrations:detail",
             args=[long_strings.FAULTY, "99"]))
         self._shown_from("2.62", EVENT_HOST, content)
         self._shown_from("2.84", EVENT_DETAILS, content)
+        self._noted_below("2.62", NOTE_EVENT_HOST, content)
+        self._noted_below("2.84", NOTE_EVENT_DETAILS, content)
+        # No "Host" column of nothing but "-" below 2.62.
+        self._shown_from("2.62", "<th>Host</th>", content)
 
     def test_requested_by(self):
-        content = self._get(reverse("horizon:admin:migrations:index"))
-        self._shown_from("2.80", escape(long_strings.LONG_PROJECT), content)
+        for url in (reverse("horizon:admin:migrations:index"),
+                    reverse("horizon:admin:migrations:instance",
+                            args=[long_strings.FAULTY])):
+            with self.subTest(url=url):
+                content = self._get(url)
+                self._shown_from("2.80",
+                                 escape(long_strings.LONG_PROJECT), content)
+                # Below 2.80 no column of "-": the note says why.
+                self._shown_from("2.80", REQUESTED_BY_HEADER, content)
+                self._noted_below("2.80", NOTE_REQUESTED_BY, content)
+                # A row's refresh has the page's cells (no requester below
+                # 2.80 either), or it would shift under the headers.
+                match = re.search(r'data-update-url="([^"]+)"[^>]*>(.*?)'
+                                  r'</tr>', content, re.S)
+                row = self._get(match.group(1).replace("&amp;", "&"),
+                                HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+                self.assertEqual(match.group(2).count("<td"),
+                                 row.count("<td"))
 
     def test_abort_of_a_queued_live_migration(self):
         content = self._get(reverse("horizon:admin:migrations:index"))
         self._shown_from("2.65", "migrations__row_51__action_abort", content)
+        self._noted_below("2.65", NOTE_ABORT_QUEUED, content)
         # A running one can be aborted at every cap (2.24).
         self.assertIn("migrations__row_0__action_abort", content)
+        # The note only where a queued row is shown: inst-cmp2-1 has one,
+        # inst-cmp1-0 none.
+        content = self._get(reverse("horizon:admin:migrations:instance",
+                                    args=["inst-cmp2-1"]))
+        self._noted_below("2.65", NOTE_ABORT_QUEUED, content)
+        content = self._get(reverse("horizon:admin:migrations:instance",
+                                    args=["inst-cmp1-0"]))
+        self.assertIn("instance_migrations__row_0__action_abort", content)
+        self.assertNotIn(escape(NOTE_ABORT_QUEUED), content)
 
     def test_evacuation_final_state_choice(self):
         # Below 2.95 Nova keeps the instance's state: nothing to choose.
-        content = self._get(reverse(
-            "horizon:admin:hosts:evacuate_instance",
-            args=["cmp3", "inst-cmp3-1"]), ActionCloud(self.cap))
-        self.assertIn('name="password_mode"', content)
-        self._shown_from("2.95", 'name="final_state"', content)
+        for url in (reverse("horizon:admin:hosts:evacuate_instance",
+                            args=["cmp3", "inst-cmp3-1"]),
+                    reverse("horizon:admin:hosts:evacuate_host",
+                            args=["cmp3"])):
+            with self.subTest(url=url):
+                content = self._get(url, ActionCloud(self.cap))
+                self.assertIn('name="password_mode"', content)
+                self._shown_from("2.95", 'name="final_state"', content)
+                self._noted_below("2.95", NOTE_FINAL_STATE, content)
 
 
 def _per_cap(mixin, prefix):

@@ -14,6 +14,7 @@ from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
 from migration_dashboard.content import links
+from migration_dashboard.content import older_nova
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.content.migrations import forms as mig_forms
@@ -31,9 +32,27 @@ class _PagedView(tables.DataTableView):
     def has_more_data(self, table):
         return self._more
 
+    @memoized.memoized_method
+    def cloud_version(self):
+        return migrations.version(self.request)
+
+    def get_table(self):
+        # Before 2.80 "Requested by" would be "-" on every row: the column
+        # goes (also from a row's refresh), and one line says why.
+        table = super().get_table()
+        if older_nova.older(self.cloud_version(), older_nova.REQUESTED_BY):
+            table.columns.pop("project", None)
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["older_nova"] = older_nova.list_notes(
+            self.cloud_version(), self.get_table().data or ())
+        return context
+
     def _page(self, filters, names):
         request = self.request
-        version = migrations.version(request)
+        version = self.cloud_version()
         paging = core.version_at_least(version, mv.MIGRATIONS_PAGING)
         limit = utils.get_page_size(request) if paging else None
         marker = request.GET.get(
@@ -206,6 +225,9 @@ class DetailView(tables.DataTableView):
             "steps": row.steps,
             "action": action,
             "events": events,
+            "older_nova": older_nova.notes(
+                row.version, older_nova.EVENT_HOST,
+                older_nova.EVENT_DETAILS) if events else {},
             "url": reverse("horizon:admin:migrations:index"),
             "instance_url": reverse("horizon:admin:migrations:instance",
                                     args=[row.instance_id]),

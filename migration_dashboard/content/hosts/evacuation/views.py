@@ -13,6 +13,7 @@ from horizon.utils import memoized
 
 from migration_dashboard import api
 from migration_dashboard.content import links
+from migration_dashboard.content import older_nova
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts.evacuation import forms as evac_forms
@@ -109,6 +110,8 @@ class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
             "offers_final_state": evacuation.offers_final_state(
                 facts.microversion),
             "cloud_version": facts.microversion,
+            "older_nova": older_nova.notes(facts.microversion,
+                                           older_nova.FINAL_STATE),
             "cli": evacuation.cli_commands(
                 facts, {i.id for i in facts.instances},
                 form.data.get("destination") if form.is_bound else None,
