@@ -22,11 +22,6 @@ from tests.browser import test_drain_browser as drain_ui
 pytestmark = pytest.mark.browser
 
 HOST_ATTR = "OS-EXT-SRV-ATTR:host"
-TASK_ATTR = "OS-EXT-STS:task_state"
-FINAL = {"completed", "finished", "confirmed", "done", "error", "failed",
-         "cancelled", "reverted"}
-MOVE_TASKS = {"migrating", "resize_prep", "resize_migrating",
-              "resize_migrated", "resize_finish"}
 TIMEOUT = 480
 
 
@@ -38,16 +33,7 @@ def _shot(driver, name):
 
 
 def _moving_off(nova, host, ids):
-    records = nova.migrations.list(host=host)
-    moving = {m.instance_uuid for m in records
-              if m.source_compute == host and
-              m.migration_type in ("live-migration", "migration") and
-              (m.status or "").lower() not in FINAL}
-    for s in drain_ui._servers(nova):
-        if getattr(s, HOST_ATTR) == host and \
-                getattr(s, TASK_ATTR) in MOVE_TASKS:
-            moving.add(s.id)
-    return moving & set(ids)
+    return democloud.moves_in_progress(nova, host) & set(ids)
 
 
 def _set_in_flight(driver, n):

@@ -25,12 +25,6 @@ HOST = "cmp1"
 HOST_ATTR = "OS-EXT-SRV-ATTR:host"
 TASK_ATTR = "OS-EXT-STS:task_state"
 TIMEOUT = 600
-FINAL = {"completed", "finished", "confirmed", "done", "error", "failed",
-         "cancelled", "reverted"}
-MOVE_TASKS = {"migrating", "resize_prep", "resize_migrating",
-              "resize_migrated", "resize_finish"}
-
-
 def _servers(nova_admin):
     return {s.id: s for s in
             nova_admin.servers.list(search_opts={"all_tenants": 1})}
@@ -39,25 +33,9 @@ def _servers(nova_admin):
 def _moving(nova_admin, host, since, direction):
     """Ids of the moves Nova has in progress off (drain) or onto (back)
     ``host``, read from Nova."""
-    records = nova_admin.migrations.list(host=host,
-                                         changes_since=since.isoformat())
-    ids = set()
-    for m in records:
-        if m.migration_type not in ("live-migration", "migration"):
-            continue
-        if (m.status or "").lower() in FINAL:
-            continue
-        if direction == drain.DRAIN and m.source_compute != host:
-            continue
-        if direction == drain.BACK and m.source_compute == host:
-            continue
-        ids.add(m.instance_uuid)
-    for s in _servers(nova_admin).values():
-        on_host = getattr(s, HOST_ATTR) == host
-        if getattr(s, TASK_ATTR) in MOVE_TASKS and (
-                on_host if direction == drain.DRAIN else not on_host):
-            ids.add(s.id)
-    return ids
+    return democloud.moves_in_progress(nova_admin, host,
+                                       onto=direction == drain.BACK,
+                                       changes_since=since)
 
 
 def _follow(admin_request, nova_admin, n, direction, since, done,
@@ -144,7 +122,7 @@ def _drain_and_back(admin_request, nova_admin, n):
 @pytest.fixture
 def restore(admin_request, nova_admin):
     yield
-    service = drain.service_of(admin_request, HOST)
+    service = api.nova.compute_service(admin_request, HOST)
     if service is not None and service.status == "disabled":
         api.nova.service_enable(admin_request, HOST)
     democloud.wait_for(

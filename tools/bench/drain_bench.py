@@ -27,21 +27,15 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.join(ROOT, "tools", "horizon"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "openstack_dashboard.settings"
-os.environ.setdefault("HORIZON_STATE", os.path.join(ROOT, ".horizon"))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
 
+# demo sets up Horizon's settings for this process, as for its own pages.
 from tools.bench import demo  # noqa: E402
+from tests import democloud  # noqa: E402
 
 HOST_ATTR = "OS-EXT-SRV-ATTR:host"
 TASK_ATTR = "OS-EXT-STS:task_state"
-FINAL = {"completed", "finished", "confirmed", "done", "error", "failed",
-         "cancelled", "reverted"}
-MOVE_TASKS = {"migrating", "resize_prep", "resize_migrating",
-              "resize_migrated", "resize_finish"}
 POLL = float(os.environ.get("BENCH_DRAIN_POLL", "1"))
 REFRESH = float(os.environ.get("BENCH_DRAIN_REFRESH", "2"))
 TIMEOUT = float(os.environ.get("BENCH_DRAIN_TIMEOUT", "1800"))
@@ -59,7 +53,6 @@ class Cloud:
     """The script's own view of Nova (not the plugin's)."""
 
     def __init__(self):
-        from tests import democloud
         self.nova = democloud.nova(democloud.session())
 
     def servers(self):
@@ -69,14 +62,7 @@ class Cloud:
         return [s for s in self.servers() if getattr(s, HOST_ATTR) == host]
 
     def moving_off(self, host, ids):
-        moving = {m.instance_uuid for m in self.nova.migrations.list(
-            host=host) if m.source_compute == host and
-            m.migration_type in ("live-migration", "migration") and
-            (m.status or "").lower() not in FINAL}
-        for s in self.on(host):
-            if getattr(s, TASK_ATTR) in MOVE_TASKS:
-                moving.add(s.id)
-        return moving & ids
+        return democloud.moves_in_progress(self.nova, host) & ids
 
     def untouched(self, host, ids):
         """Instances of ``ids`` still on ``host``, idle, not moving."""
