@@ -349,3 +349,41 @@ class HostsOverviewTests(_Queue):
             self._finish(instance_id)
         res, _calls = self._index()
         self._has(res, "drain waiting", present=False)
+
+
+class MoveBackQueueTests(_Queue):
+    """The move back is queued too; its N travels in the status URL."""
+
+    def setUp(self):
+        super().setUp()
+        self.placement["node-cmp1"] = self.placement["node-cmp2"]
+        self.services[0] = f.service("cmp1")  # enabled again
+        for n, name in enumerate(NAMES[:3], 1):
+            self._finish("inst-" + name, mid=n)
+        for m in self.migrations:
+            m._data["created_at"] = "2026-11-26T10:0%d:00.000000" % m.id
+
+    @test.create_mocks(MOCKS)
+    def test_one_at_a_time_back_and_the_rest_from_the_status_page(self):
+        self._setup_mocks()
+        back = reverse("horizon:admin:hosts:drain_move_back", args=["cmp1"])
+        res = self.client.post(back, {"submit": "1", "since": SINCE,
+                                      "in_flight": "1"})
+        self.assertEqual(200, res.status_code)
+        self.assertEqual(1, len(self.sent))
+        outcomes = sorted(r.outcome for r in res.context["table"].data)
+        self.assertEqual([drain.ACCEPTED, drain.QUEUED, drain.QUEUED],
+                         outcomes)
+        status = res.context["status_url"]
+        self.assertIn("n=1", status)
+        self.assertIn("direction=back", status)
+        # Bad N from the page: a form error, nothing sent.
+        res = self.client.post(back, {"submit": "1", "since": SINCE,
+                                      "in_flight": "0"})
+        self._has(res, "drain-in-flight-error")
+        self.assertEqual(1, len(self.sent))
+        # Back home, the status page (its N from the URL) sends the next.
+        self._task(self.sent[0], None, host="cmp1")
+        res = self.client.get(status)
+        self.assertEqual(2, len(self.sent))
+        self._has(res, "Queued (1 of 1)")
