@@ -114,3 +114,36 @@ def plain_active(nova_client):
 def migration_ids(nova_client, server_id):
     return {m.id for m in nova_client.migrations.list(
         instance_uuid=server_id)}
+
+
+# What Nova reports once it no longer works on a move ("finished": a cold
+# migration waiting for its confirm, the instance already on the
+# destination), and the task states of an instance being moved.
+FINAL_MOVE_STATUSES = frozenset({
+    "completed", "finished", "confirmed", "done", "error", "failed",
+    "cancelled", "reverted"})
+MOVE_TASKS = frozenset({"migrating", "resize_prep", "resize_migrating",
+                        "resize_migrated", "resize_finish"})
+
+
+def moves_in_progress(nova_client, host, onto=False, changes_since=None):
+    """Ids of the instances Nova is moving off ``host`` (``onto``: onto
+    it), read with the caller's own novaclient: migration records not in
+    a final status, plus instances in a move task whose record
+    nova-conductor has not written yet."""
+    kwargs = {"host": host}
+    if changes_since is not None:
+        kwargs["changes_since"] = changes_since.isoformat()
+    ids = set()
+    for m in nova_client.migrations.list(**kwargs):
+        if m.migration_type not in ("live-migration", "migration") or \
+                (m.status or "").lower() in FINAL_MOVE_STATUSES:
+            continue
+        if (m.source_compute == host) != onto:
+            ids.add(m.instance_uuid)
+    for s in nova_client.servers.list(search_opts={"all_tenants": 1}):
+        on_host = getattr(s, "OS-EXT-SRV-ATTR:host") == host
+        if getattr(s, "OS-EXT-STS:task_state") in MOVE_TASKS and \
+                on_host != onto:
+            ids.add(s.id)
+    return ids

@@ -39,3 +39,10 @@ POLICY_FILES_PATH = os.path.join(os.path.dirname(openstack_dashboard.__file__),
 POLICY_FILES = {"identity": "keystone_policy.yaml",
                 "compute": "nova_policy.yaml"}
 POLICY_DIRS = {"compute": ["nova_policy.d"], "identity": []}
+
+# The drain queue keeps the plan's choices in the cache; Django's local
+# memory cache holds 300 entries by default and django_compressor fills it
+# with its file times while pages render, evicting them.
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 100000}}}

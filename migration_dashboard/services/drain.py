@@ -14,35 +14,37 @@ Costs (constant, whatever the number of instances):
 * plan: :func:`services.gather.gather` (services, hypervisors, the host's
   instances, server groups, ports, ONE Placement call, and every instance
   only when a server-group rule needs it) and the pure planner;
-* submit: the plan again, then one Nova call per moving instance in the
-  bounded pool of :mod:`services.submit`;
+* submit: the plan again, the queue kept (:mod:`services.drain_queue`),
+  one look at the drain (three lists) and one Nova call for each of the
+  first N moves, in the bounded pool of :mod:`services.submit`;
 * move back: services, hypervisors, migrations of the host, every
   instance, server groups, ports, one Placement call, and the planner.
 """
 import dataclasses
 import datetime
 import re
-import time
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
+from migration_dashboard.core import drain_queue as drain_queue_core
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import planning
 from migration_dashboard.core import preflight
+from migration_dashboard.services import drain_queue
 from migration_dashboard.services import gather as gather_mod
-from migration_dashboard.services import stall
-from migration_dashboard.services import submit
 
 DRAIN = "drain"
 BACK = "back"
 
 PREFIX = "Drain since "
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
+# "Drain since <stamp> (N=2): <the operator's reason>": N, the moves in
+# flight at once, is optional (drains marked before it have none).
 _MARK_RE = re.compile(r"^Drain since (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"
+                      r"(?: \(N=(\d{1,2})\))?"
                       r"(?::\s?(.*))?$", re.S)
 # Records created this long before the marker still count (clocks of
 # Horizon and of Nova's database may differ slightly).
@@ -54,7 +56,9 @@ REFUSED = "refused"
 NOT_SENT = "blocked"
 EXCLUDED = "excluded"
 NOTHING = "nothing"
+QUEUED = "queued"
 OUTCOME_TEXT = {
+    QUEUED: _("Queued"),
     ACCEPTED: _("Accepted by Nova"), REFUSED: _("Refused by Nova"),
     NOT_SENT: _("Blocked: not sent"), EXCLUDED: _("Excluded"),
     NOTHING: _("Nothing to do"),
@@ -88,30 +92,71 @@ def parse_marker(disabled_reason):
     match = _MARK_RE.match(disabled_reason or "")
     if not match:
         return None, disabled_reason or ""
-    return parse_since(match.group(1)), match.group(2) or ""
+    return parse_since(match.group(1)), match.group(3) or ""
 
 
-def drain_reason(reason, when=None):
-    """The disabled reason that marks a drain started at ``when``."""
+def marker_limit(disabled_reason):
+    """N, the moves in flight at once, of a drain's disabled reason; None
+    when it has none."""
+    match = _MARK_RE.match(disabled_reason or "")
+    if not match or not match.group(2):
+        return None
+    return drain_queue_core.clamp(match.group(2))
+
+
+def drain_reason(reason, when=None, limit=None):
+    """The disabled reason that marks a drain started at ``when`` with
+    ``limit`` moves in flight at once."""
     _since, reason = parse_marker(reason)
     text = PREFIX + stamp(when or now())
+    if limit:
+        text += " (N=%d)" % drain_queue_core.clamp(limit)
     if reason:
         text += ": " + reason.strip()
     return text[:maintenance.MAX_REASON_LENGTH]
 
 
-def ensure_marker(request, host, service=None, reason=""):
+def ensure_marker(request, host, service=None, reason="", limit=None):
     """Disable ``host`` with the drain marker unless its reason already
-    carries one; returns when the drain began."""
+    carries one (with ``limit``, N, when given: a marker with another N
+    is rewritten, same start); returns when the drain began."""
     service = service or api.nova.compute_service(request, host)
     if service is not None and service.status == "disabled":
         since, old = parse_marker(service.disabled_reason)
         if since is not None:
+            if limit and marker_limit(service.disabled_reason) != limit:
+                api.nova.service_disable(request, host,
+                                         drain_reason(old, since, limit))
             return since
         reason = reason or old
     when = now()
-    api.nova.service_disable(request, host, drain_reason(reason, when))
+    api.nova.service_disable(request, host, drain_reason(reason, when,
+                                                         limit))
     return when
+
+
+def waiting_drains(summaries):
+    """[(host, queued)] of the drains that wait for someone to look at
+    them: the host's marker says a drain is under way, moves were queued
+    at the last look, and fewer than N moves off the host are in progress
+    now (the overview's own migration counts).  No API call: the last
+    look's count is in the cache (services.drain_queue.snapshot)."""
+    marked = {}
+    for summary in summaries:
+        since, _reason = parse_marker(summary.disabled_reason)
+        if summary.status == "disabled" and since is not None:
+            marked[summary.host] = (summary, stamp(since))
+    snaps = drain_queue.snapshots(DRAIN, list(marked))
+    out = []
+    for host, (summary, since) in sorted(marked.items()):
+        snap = snaps.get(host)
+        if not snap or snap.get("since") != since or not snap.get("queued"):
+            continue
+        limit = marker_limit(summary.disabled_reason) or snap.get("limit")
+        if summary.migrations_from >= (limit or 1):
+            continue
+        out.append((host, snap["queued"]))
+    return out
 
 
 # --------------------------------------------------------------- planning
@@ -160,53 +205,43 @@ class ResultRow:
         return self.outcome == ACCEPTED
 
 
-def submit_plan(request, plan):
-    """One Nova call per moving row, in plan order, through the bounded
-    pool; every row of the plan gets a ResultRow."""
-    by_id = {r.instance_id: r for r in plan.rows}
-
-    def call(instance_id):
-        row = by_id[instance_id]
-        if row.strategy is planning.Strategy.COLD:
-            api.nova.server_migrate(request, instance_id,
-                                    host=row.destination)
-        else:
-            api.nova.server_live_migrate(
-                request, instance_id, host=row.destination,
-                block_migration=(row.block_migration
-                                 if row.block_migration is not None
-                                 else "auto"))
-
-    results = {}
+def submit_plan(request, plan, since, limit=None):
+    """Queue the plan's moves and send the head of the queue: at most
+    ``limit`` (N; the setting when None) in flight at once, host-restricted
+    moves first (they are the head: the scheduler places them before the
+    others can fill the few hosts that take them).  The rest are sent as
+    earlier ones finish, whenever someone looks at the drain
+    (:func:`services.drain_tracking.track`).  ``since``: the drain's start
+    (or the move back's).  Every row of the plan gets a ResultRow."""
+    # drain_tracking imports this module for the marker and the records.
+    from migration_dashboard.services import drain_tracking
+    direction = DRAIN if plan.direction == "drain" else BACK
+    limit = drain_queue_core.clamp(limit or drain_queue.default_limit())
+    tracked = {}
     if plan.order:
-        # Build the client (and learn the cloud's version) once, here,
-        # before the pool's threads share it.
-        api.nova.compute_microversion(request)
-        # Rows only a few hosts can take (their traits) go first, and the
-        # rest only once the scheduler has placed them: Nova answers a move
-        # at once and schedules it later, so sending everything together
-        # lets unrestricted instances fill those few hosts first ("No
-        # valid host" for the restricted one, seen on the demo cloud).
-        first = [i for i in plan.order if by_id[i].restricted]
-        rest = [i for i in plan.order if not by_id[i].restricted]
-        sent_at = stall.utcnow() - CLOCK_SKEW
-        results = dict(submit.run(first, call))
-        placed = [i for i in first if results.get(i) is None]
-        if placed and rest:
-            wait_until_scheduled(request, placed, sent_at)
-        results.update(submit.run(rest, call))
+        drain_queue.store(direction, plan.host, stamp(since), limit,
+                          drain_queue_core.entries_from_plan(plan))
+        tracking = drain_tracking.track(request, plan.host, direction,
+                                        since, limit=limit)
+        tracked = {r.id: r for r in tracking.rows}
     out = []
     for row in plan.rows:
         r = ResultRow(id=row.instance_id, name=row.name or row.instance_id,
                       strategy=row.strategy.label,
                       destination=row.destination)
         if row.moves:
-            exc = results.get(row.instance_id)
-            if exc is None:
-                r.outcome = ACCEPTED
-            else:
+            seen = tracked.get(row.instance_id)
+            state = getattr(seen, "state", None)
+            if state == drain_tracking.QUEUED:
+                r.outcome = QUEUED
+                r.reason = seen.reason
+            elif state in (drain_tracking.FAILED, drain_tracking.GONE,
+                           drain_tracking.WAITING, None):
                 r.outcome = REFUSED
-                r.reason = str(submit.explain(exc))
+                r.reason = seen.reason if seen is not None else str(
+                    _("Not seen in Nova after the submit."))
+            else:
+                r.outcome = ACCEPTED
         elif row.strategy is planning.Strategy.BLOCKED:
             r.outcome = NOT_SENT
             r.reason = "; ".join(f.message for f in row.blockers) or row.why
@@ -219,53 +254,13 @@ def submit_plan(request, plan):
     return out
 
 
-# How long the submit waits for the scheduler to place the host-restricted
-# moves before sending the others anyway (seconds; setting
-# MIGRATION_DASHBOARD_SCHEDULE_WAIT).
-SCHEDULE_WAIT = 60
-SCHEDULE_POLL = 1.0
-
-
-def wait_until_scheduled(request, instance_ids, since, sleep=time.sleep,
-                         clock=time.monotonic):
-    """Wait until Nova has chosen a destination (the record's
-    dest_compute, set once the scheduler has claimed the room) or given up
-    (error/failed) for the newest move of each instance changed ``since``
-    (a datetime: older records say nothing of this move), at most
-    SCHEDULE_WAIT seconds.  One migrations call per instance and poll; a
-    read that fails stops waiting (the moves are sent, the drain status
-    tells what became of them).  Returns the ids still unplaced."""
-    limit = getattr(settings, "MIGRATION_DASHBOARD_SCHEDULE_WAIT",
-                    SCHEDULE_WAIT)
-    deadline = clock() + limit
-    waiting = list(instance_ids)
-    while waiting:
-        still = []
-        for instance_id in waiting:
-            try:
-                records = api.nova.migration_list(
-                    request, instance_id=instance_id, limit=1,
-                    changes_since=since.isoformat())
-            except Exception:
-                return waiting
-            newest = records[0] if records else None
-            if newest is None or not (
-                    newest.dest_compute or
-                    (newest.status or "").lower() in ("error", "failed")):
-                still.append(instance_id)
-        waiting = still
-        if not waiting or clock() >= deadline:
-            break
-        sleep(SCHEDULE_POLL)
-    return waiting
-
-
 def result_summary(rows):
     counts = {}
     for r in rows:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
     return [(OUTCOME_TEXT[k], counts[k]) for k in
-            (ACCEPTED, REFUSED, NOT_SENT, EXCLUDED, NOTHING) if k in counts]
+            (ACCEPTED, QUEUED, REFUSED, NOT_SENT, EXCLUDED, NOTHING)
+            if k in counts]
 
 
 # ---------------------------------------------------------------- records

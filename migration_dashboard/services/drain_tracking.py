@@ -15,10 +15,13 @@ from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
 from migration_dashboard.api import base
+from migration_dashboard.core import drain_queue as dq
 from migration_dashboard.core import progress as core_progress
 from migration_dashboard.services import drain
+from migration_dashboard.services import drain_queue
 from migration_dashboard.services import migrations as migrations_svc
 from migration_dashboard.services import stall
+from migration_dashboard.services import submit
 from migration_dashboard.services.drain import DRAIN
 
 # Tracking states.
@@ -28,8 +31,10 @@ CONFIRM = "confirm"
 DONE = "done"
 FAILED = "failed"
 GONE = "gone"
+# Not sent yet: fewer than N moves in flight is what it waits for.
+QUEUED = "queued"
 STATE_TEXT = {
-    WAITING: _("Waiting"), MIGRATING: _("Migrating"),
+    QUEUED: _("Queued"), WAITING: _("Waiting"), MIGRATING: _("Migrating"),
     CONFIRM: _("Needs confirm"), DONE: _("Done"), FAILED: _("Failed"),
     GONE: _("Gone"),
 }
@@ -60,6 +65,7 @@ class TrackRow:
     progress: object = None  # core.progress.Progress while running
     progress_text: str = ""
     progress_error: str = None
+    queue_position: tuple = None  # (k, n) while queued
 
     @property
     def in_flight(self):
@@ -203,6 +209,11 @@ class Tracking:
     rows: list
     on_host: list  # names of the instances Nova lists on the host now
     error: str = None
+    limit: int = None  # N, the moves in flight at once, when queued
+    queued: int = 0
+    # Instances wait on the host but the plan's choices for them are not
+    # in this Horizon's cache: the queue cannot send them.
+    queue_unknown: bool = False
 
     @property
     def host_empty(self):
@@ -215,21 +226,26 @@ class Tracking:
     @property
     def summary(self):
         return [(state, STATE_TEXT[state], self.count(state))
-                for state in (DONE, MIGRATING, CONFIRM, WAITING, FAILED,
-                              GONE)]
+                for state in (DONE, MIGRATING, CONFIRM, QUEUED, WAITING,
+                              FAILED, GONE)]
 
     @property
     def in_flight(self):
-        return any(r.in_flight or r.state == CONFIRM for r in self.rows)
+        return any(r.in_flight or r.state in (CONFIRM, QUEUED)
+                   for r in self.rows)
 
 
-def track(request, host, direction=DRAIN, since=None):
+def track(request, host, direction=DRAIN, since=None, now=None,
+          limit=None):
     """Every instance of the drain (or of the move back) with its state,
-    from three Nova lists.  For a drain ``since`` defaults to the marker of
-    the host's disabled reason."""
+    from three Nova lists, and the queue moved on (see
+    :func:`apply_queue`).  For a drain ``since`` and ``limit`` (N) default
+    to the marker of the host's disabled reason.  ``now``: the clock."""
     service = api.nova.compute_service(request, host)
-    if direction == DRAIN and since is None and service is not None:
-        since, _reason = drain.parse_marker(service.disabled_reason)
+    if direction == DRAIN and service is not None:
+        if since is None:
+            since, _reason = drain.parse_marker(service.disabled_reason)
+        limit = limit or drain.marker_limit(service.disabled_reason)
     migrations = drain.migrations_since(request, host, since)
     records = drain.drain_records(migrations, host, since, direction)
     if since is None:
@@ -248,15 +264,18 @@ def track(request, host, direction=DRAIN, since=None):
     for iid in ids:
         inst = instances.get(iid)
         mig = records.get(iid)
-        row = classify(TrackRow(id=iid), inst, mig, host, direction)
+        row = classify(TrackRow(id=iid), inst, mig, host, direction, now)
         attach_progress(request, row, mig)
         rows.append(row)
-    order = {FAILED: 0, CONFIRM: 1, MIGRATING: 2, WAITING: 3, GONE: 4,
-             DONE: 5}
-    rows.sort(key=lambda r: (order[r.state], r.name or r.id))
-    return Tracking(host=host, direction=direction, since=since,
-                    service=service, rows=rows,
-                    on_host=[i.name or i.id for i in on_host])
+    tracking = Tracking(host=host, direction=direction, since=since,
+                        service=service, rows=rows,
+                        on_host=[i.name or i.id for i in on_host])
+    apply_queue(request, tracking, instances, limit, now)
+    order = {FAILED: 0, CONFIRM: 1, MIGRATING: 2, QUEUED: 3, WAITING: 4,
+             GONE: 5, DONE: 6}
+    rows.sort(key=lambda r: (order[r.state], r.queue_position or (),
+                             r.name or r.id))
+    return tracking
 
 
 def row_update(request, host, instance_id, direction=DRAIN, since=None):
@@ -273,3 +292,92 @@ def row_update(request, host, instance_id, direction=DRAIN, since=None):
         mig = None  # as track(): without a start, only moves under way
     classify(row, inst, mig, host, direction)
     return attach_progress(request, row, mig)
+
+
+# ------------------------------------------------------------------ queue
+
+def _waits(row, host, direction):
+    """Nova shows it where the drain (or the move back) found it, idle,
+    with no move since the start: the queue may send it."""
+    if row.state != WAITING or row.migration_id is not None or \
+            row.task_state or not row.host:
+        return False
+    return (row.host == host) if direction == DRAIN else (row.host != host)
+
+
+def _refused_text(reason, host):
+    return str(_("Nova refused the move: %(reason)s. It stays on "
+                 "%(host)s; plan the drain again to retry.")
+               % {"reason": reason, "host": host or "?"})
+
+
+def apply_queue(request, tracking, instances, limit=None, now=None):
+    """Mark the queued rows "Queued (k of n)" and send the head of the
+    queue while fewer than N moves are in flight (services.drain_queue).
+
+    In flight: every row migrating (records off the host, or onto it for
+    a move back, the drain's or not; accepted moves whose record conductor
+    has not written yet), and moves sent a moment ago that this read does
+    not show yet.  A lost request is Failed (stalled), so it stops holding
+    a place.  ``instances``: {id: instance} as track() read them."""
+    if tracking.since is None or tracking.error:
+        return tracking
+    since = drain.stamp(tracking.since)
+    stored, entries = drain_queue.load(tracking.direction, tracking.host,
+                                       since)
+    if entries is None:
+        tracking.queue_unknown = tracking.direction == DRAIN and \
+            limit is not None and any(
+                _waits(r, tracking.host, tracking.direction)
+                for r in tracking.rows)
+        return tracking
+    limit = dq.clamp(limit or stored)
+    rows = {r.id: r for r in tracking.rows}
+    for entry in entries:
+        if entry.id not in rows:  # a move back not sent yet: no record
+            row = classify(TrackRow(id=entry.id, name=entry.name),
+                           instances.get(entry.id), None, tracking.host,
+                           tracking.direction, now)
+            tracking.rows.append(row)
+            rows[entry.id] = row
+    waiting = {e.id for e in entries
+               if _waits(rows[e.id], tracking.host, tracking.direction)}
+    just_sent = drain_queue.recently_sent(tracking.direction, tracking.host,
+                                          since, waiting)
+    in_flight = {r.id for r in tracking.rows if r.state == MIGRATING}
+    refused = drain_queue.refusals(tracking.direction, tracking.host, since,
+                                   waiting)
+    for instance_id, reason in refused.items():
+        rows[instance_id].state = FAILED
+        rows[instance_id].reason = _refused_text(reason,
+                                                 rows[instance_id].host)
+    state = dq.derive(entries, waiting, in_flight | just_sent, limit,
+                      refused)
+    sent = drain_queue.send_head(request, tracking.direction, tracking.host,
+                                 since, state.to_send, _MOVE_TASKS)
+    for entry, exc in sent:
+        row = rows[entry.id]
+        if exc is None:
+            row.state = MIGRATING
+            row.reason = str(_("Sent to Nova from the queue."))
+        else:
+            row.state = FAILED
+            row.reason = _refused_text(submit.explain(exc), row.host)
+    sent_ids = {e.id for e, _exc in sent}
+    for row in rows.values():
+        if row.id in just_sent and row.id not in sent_ids:
+            row.state = MIGRATING
+            row.reason = str(_("Sent to Nova a moment ago."))
+    queued = [e for e in state.queued if e.id not in sent_ids]
+    for k, entry in enumerate(queued, 1):
+        row = rows[entry.id]
+        row.state = QUEUED
+        row.queue_position = (k, len(queued))
+        row.reason = str(_("Queued (%(k)d of %(n)d): sent when one of the "
+                           "%(limit)d places in flight is free.")
+                         % {"k": k, "n": len(queued), "limit": limit})
+    tracking.limit = limit
+    tracking.queued = len(queued)
+    if tracking.direction == DRAIN:
+        drain_queue.snapshot(DRAIN, tracking.host, since, len(queued), limit)
+    return tracking

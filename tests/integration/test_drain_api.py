@@ -129,14 +129,16 @@ def _confirm_waiting(admin_request, tracking):
                 pass
 
 
-def _run(admin_request, plan_fn, track_fn, done_fn, what):
-    """Submit the plan, then track: confirm cold moves; when nothing is in
-    flight and the goal is not reached (a refusal, a failed move, a row
-    the planner blocked for a moment, another suite in the way), plan
-    and submit again (bounded), until ``done_fn(tracking)``."""
+def _run(admin_request, plan_fn, track_fn, done_fn, what, since):
+    """Submit the plan (the default number in flight: the rest queued,
+    sent as each look at the drain finds a place free), then track:
+    confirm cold moves; when nothing is in flight and the goal is not
+    reached (a refusal, a failed move, a row the planner blocked for a
+    moment, another suite in the way), plan and submit again (bounded),
+    until ``done_fn(tracking)``."""
     tries = 0
     plan = plan_fn()
-    results = data.submit_plan(admin_request, plan)
+    results = data.submit_plan(admin_request, plan, since)
     submitted = time.monotonic()
     deadline = submitted + TIMEOUT
     last = None
@@ -160,7 +162,7 @@ def _run(admin_request, plan_fn, track_fn, done_fn, what):
             try:
                 plan = plan_fn()
                 if plan.order:
-                    data.submit_plan(admin_request, plan)
+                    data.submit_plan(admin_request, plan, since)
             except ks_exceptions.ConnectionError:
                 pass
             submitted = time.monotonic()
@@ -202,7 +204,7 @@ def _move_back(admin_request, nova_admin, since, originals):
                    _idle(servers[i]) for i in originals if i in servers)
 
     _run(admin_request, _first_then(plan, plan_fn), track_fn, done,
-         "the move back")
+         "the move back", started)
     return plan
 
 
@@ -302,7 +304,7 @@ def test_drain_cmp2_with_a_must_cold_vtpm_instance_then_move_back(
             if r.id in before)
 
     results, tracking = _run(admin_request, _first_then(plan, plan_fn),
-                             track_fn, done, "the drain of " + HOST)
+                             track_fn, done, "the drain of " + HOST, since)
     assert {r.id for r in results} >= set(before)
     # Tracking needs only Nova: a fresh read shows the same drain.
     again = drain_tracking.track(admin_request, HOST)

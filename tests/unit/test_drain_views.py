@@ -318,7 +318,7 @@ class PlanTests(_Base):
                 raise nova_exceptions.NotFound(404, "Instance not found")
         self.mock_server_live_migrate.side_effect = live
         res = self.client.post(plan_url(), {
-            "submit": "1", "dest__inst-off-1": "cmp3"})
+            "submit": "1", "dest__inst-off-1": "cmp3", "in_flight": "4"})
         self.assertEqual(200, res.status_code)
         self.assertTemplateUsed(res, "admin/hosts/drain/result.html")
         self.assertEqual(3, self.mock_server_live_migrate.call_count)
@@ -333,8 +333,11 @@ class PlanTests(_Base):
         self.assertNotIn(HOSTILE, content)
         messages = _messages(res)
         self.assertEqual(2, sum("not started" in m for m in messages))
-        # Already marked: the drain marker is not rewritten.
-        self.mock_service_disable.assert_not_called()
+        # Already marked: the drain keeps its start and reason; its marker
+        # now carries N.
+        self.mock_service_disable.assert_called_once_with(
+            test.IsHttpRequest(), "cmp1",
+            "Drain since %s (N=4): kernel upgrade" % SINCE)
         self.assertIn(status_url(), content)
 
     @test.create_mocks(MOCKS)
@@ -712,72 +715,30 @@ class PolicyTests(_Base):
         self.mock_server_live_migrate.assert_not_called()
 
 
-def _plan_row(instance_id, strategy, restricted=False):
-    from migration_dashboard.core import planning
-    return planning.PlanRow(
-        instance_id=instance_id, name=instance_id, status="ACTIVE",
-        source="cmp2", strategy=strategy, destination=None,
-        block_migration=None, findings=(), why="", restricted=restricted)
+class RestrictedFirstTests(_Base):
+    """A move only a few hosts can take (its traits) is the head of the
+    queue: sent first, before the others can fill those hosts; nothing
+    waits inside the request for the scheduler."""
 
-
-class RestrictedFirstTests(test.TestCase):
-    """A move only a few hosts can take is placed by the scheduler before
-    the others are sent, so they cannot fill those hosts first."""
-
-    def _plan(self):
-        from migration_dashboard.core import planning
-        rows = (_plan_row("vtpm", planning.Strategy.COLD, restricted=True),
-                _plan_row("web", planning.Strategy.LIVE),
-                _plan_row("off", planning.Strategy.COLD))
-        return mock.Mock(rows=rows, order=("vtpm", "web", "off"))
-
-    def _run(self, records, wait=60):
-        events = []
-        polls = iter(records)
-
-        def listed(request, instance_id=None, limit=None,
-                   changes_since=None):
-            events.append(("poll", instance_id, bool(changes_since)))
-            return next(polls)
-
-        with mock.patch.object(api.nova, "compute_microversion"), \
-                mock.patch.object(api.nova, "server_migrate",
-                                  side_effect=lambda r, i, host=None:
-                                  events.append(("cold", i))), \
-                mock.patch.object(api.nova, "server_live_migrate",
-                                  side_effect=lambda r, i, **kw:
-                                  events.append(("live", i))), \
-                mock.patch.object(api.nova, "migration_list",
-                                  side_effect=listed), \
-                mock.patch.object(drain.time, "sleep"), \
-                override_settings(MIGRATION_DASHBOARD_SCHEDULE_WAIT=wait):
-            rows = drain.submit_plan(self.request, self._plan())
-        return events, rows
-
-    def test_others_wait_until_the_restricted_move_is_scheduled(self):
-        unplaced = api.nova_records.Migration(
-            {"id": 7, "status": "pre-migrating", "dest_compute": None})
-        placed = api.nova_records.Migration(
-            {"id": 7, "status": "pre-migrating", "dest_compute": "cmp3"})
-        events, rows = self._run([[], [unplaced], [placed]])
-        self.assertEqual(("cold", "vtpm"), events[0])
-        # Polled (changes since the submit only) until Nova chose cmp3.
-        self.assertEqual([("poll", "vtpm", True)] * 3, events[1:4])
-        self.assertEqual({("live", "web"), ("cold", "off")}, set(events[4:]))
-        self.assertEqual([drain.ACCEPTED] * 3, [r.outcome for r in rows])
-
-    def test_a_failed_schedule_stops_the_wait_and_the_rest_go(self):
-        failed = api.nova_records.Migration({"id": 7, "status": "error",
-                                             "dest_compute": None})
-        events, rows = self._run([[failed]])
-        self.assertEqual(2, len([e for e in events if e[0] != "poll"][1:]))
-        self.assertEqual(1, len([e for e in events if e[0] == "poll"]))
-
-    def test_the_wait_is_bounded(self):
-        unplaced = api.nova_records.Migration(
-            {"id": 7, "status": "pre-migrating", "dest_compute": None})
-        events, rows = self._run([[unplaced]] * 1000, wait=0)
-        self.assertEqual(1, len([e for e in events if e[0] == "poll"]))
-        self.assertEqual({"web", "off"},
-                         {e[1] for e in events if e[0] in ("live", "cold")}
-                         - {"vtpm"})
+    @test.create_mocks(MOCKS)
+    def test_the_restricted_move_goes_first_and_no_request_sleeps(self):
+        self.instances = [
+            f.instance("big-1", "cmp1"),
+            f.instance("tpm-1", "cmp1",
+                       extra_specs={"trait:CUSTOM_TPM": "required"})]
+        self.placement["node-cmp3"] = dict(
+            _summary(), traits=frozenset({"CUSTOM_TPM"}))
+        self._setup_mocks()
+        with mock.patch("time.sleep", side_effect=AssertionError("slept")):
+            res = self.client.post(plan_url(), {"submit": "1",
+                                                "in_flight": "1"})
+        self.assertEqual(200, res.status_code)
+        self.assertEqual(["inst-tpm-1"], [
+            c.args[1] for c in self.mock_server_live_migrate.call_args_list])
+        # No per-instance polling of the scheduler's choice.
+        self.assertEqual([], [c for c in
+                              self.mock_migration_list.call_args_list
+                              if c.kwargs.get("instance_id")])
+        outcomes = {r.id: r.outcome for r in res.context["table"].data}
+        self.assertEqual({"inst-tpm-1": drain.ACCEPTED,
+                          "inst-big-1": drain.QUEUED}, outcomes)

@@ -395,6 +395,9 @@ def main():
     parser.add_argument("--scales", default="",
                         help="e.g. S,M (default: all)")
     parser.add_argument("--no-demo", action="store_true")
+    parser.add_argument("--no-drain", action="store_true",
+                        help="skip the drain of the demo cloud's fullest "
+                        "host (minutes: it waits for Nova)")
     parser.add_argument("--json", help="also write raw results here")
     args = parser.parse_args()
     RESULTS["meta"]["when"] = time.strftime("%Y-%m-%d %H:%M")
@@ -408,6 +411,14 @@ def main():
             [sys.executable, os.path.join(ROOT, "tools", "bench", "demo.py")],
             stdout=subprocess.PIPE, stderr=sys.stderr, text=True, cwd=ROOT)
         demo = proc.stdout.strip() or "not measured (see stderr)"
+        if not args.no_drain:
+            proc = subprocess.run(
+                [sys.executable,
+                 os.path.join(ROOT, "tools", "bench", "drain_bench.py")],
+                stdout=subprocess.PIPE, stderr=sys.stderr, text=True,
+                cwd=ROOT)
+            demo += "\n\n" + (proc.stdout.strip() or
+                               "Drain: not measured (see stderr)")
     text = report(demo=demo, preflight=preflight, planning=planning)
     print(text)
     os.makedirs(os.path.join(ROOT, ".bench"), exist_ok=True)

@@ -18,6 +18,7 @@ from migration_dashboard.content.hosts import tables as host_tables
 from migration_dashboard.content.hosts import tabs as host_tabs
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import paging
+from migration_dashboard.services import drain
 
 INDEX_URL = reverse_lazy("horizon:admin:hosts:index")
 
@@ -81,6 +82,7 @@ class IndexView(tables.DataTableView):
     page_title = _("Compute Hosts")
     _prev = _more = False
     _counts = _matching = None
+    _waiting = ()
 
     def has_prev_data(self, table):
         return self._prev
@@ -91,6 +93,7 @@ class IndexView(tables.DataTableView):
     def get_data(self):
         hosts = load_hosts(self.request)
         self._counts = maintenance.count_hosts(hosts)
+        self._waiting = drain.waiting_drains(hosts)
         table = self.get_table()
         value = table.get_filter_string().strip()
         if value:
@@ -109,6 +112,10 @@ class IndexView(tables.DataTableView):
         context = super().get_context_data(**kwargs)
         context["counts"] = self._counts
         context["matching"] = self._matching
+        context["drains_waiting"] = [
+            {"host": host, "queued": queued,
+             "url": reverse("horizon:admin:hosts:drain_status", args=[host])}
+            for host, queued in self._waiting]
         return context
 
 

@@ -25,8 +25,11 @@ COMPRESS_ROOT = STATIC_ROOT
 
 # No memcached in the demo: a local-memory cache and signed-cookie sessions
 # (a broken cache silently breaks offline compression).
+# The drain queue keeps the submitted plans' choices in the cache: room
+# beyond django_compressor's entries (the default holds 300).
 CACHES = {"default": {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 100000}}}
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 OPENSTACK_HOST = "127.0.0.1"

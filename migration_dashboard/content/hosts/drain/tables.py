@@ -118,6 +118,18 @@ def _migration(row):
     return text
 
 
+class StateColumn(tables.Column):
+    """The state, and for a queued move its place: "Queued (k of n)"."""
+
+    def get_data(self, datum):
+        if datum.state == tracking.QUEUED and datum.queue_position:
+            k, n = datum.queue_position
+            return format_html(
+                '<span class="drain-queued-position">{}</span>',
+                _("Queued (%(k)d of %(n)d)") % {"k": k, "n": n})
+        return super().get_data(datum)
+
+
 class DrainRow(tables.Row):
     """Rows waiting or migrating refresh themselves (the instance and its
     migrations, and the bytes of a running live migration)."""
@@ -154,14 +166,15 @@ class DrainRow(tables.Row):
 
 class DrainTable(actions.InstanceRowsTable):
     STATE_CHOICES = (
+        (tracking.QUEUED, None),
         (tracking.WAITING, None), (tracking.MIGRATING, None),
         (tracking.CONFIRM, True), (tracking.DONE, True),
         (tracking.FAILED, False), (tracking.GONE, False))
     name = tables.WrappingColumn(_name, verbose_name=_("Instance"),
                                  link=links.instance_detail)
-    state = tables.Column("state", verbose_name=_("State"), status=True,
-                          status_choices=STATE_CHOICES,
-                          display_choices=tuple(tracking.STATE_TEXT.items()))
+    state = StateColumn("state", verbose_name=_("State"), status=True,
+                        status_choices=STATE_CHOICES,
+                        display_choices=tuple(tracking.STATE_TEXT.items()))
     progress = tables.Column(_progress, verbose_name=_("Progress"))
     reason = tables.WrappingColumn("reason", verbose_name=_("Details"),
                                    empty_value="-")

@@ -1,5 +1,7 @@
 """Drain a host: start (disable), plan / dry run / submit, status, move
 back.  Every page reads Nova again; nothing is kept between requests."""
+import hashlib
+
 from django import shortcuts
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +19,11 @@ from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts.drain import forms as drain_forms
 from migration_dashboard.content.hosts.drain import tables as drain_tables
+from migration_dashboard.core import drain_queue as drain_queue_core
 from migration_dashboard.core import planning
 from migration_dashboard.core import preflight
 from migration_dashboard.services import drain
+from migration_dashboard.services import drain_queue
 from migration_dashboard.services import drain_tracking
 from migration_dashboard.services import gather
 
@@ -28,13 +32,30 @@ def plan_url(host):
     return reverse("horizon:admin:hosts:drain_plan", args=[host])
 
 
-def status_url(host, direction=drain.DRAIN, since=None):
+def status_url(host, direction=drain.DRAIN, since=None, limit=None):
     url = reverse("horizon:admin:hosts:drain_status", args=[host])
     if direction == drain.BACK:
         url += "?direction=back"
         if since is not None:
             url += "&since=" + drain.stamp(since)
+        if limit:
+            # A move back has no marker: N travels with its status page.
+            url += "&n=%d" % limit
     return url
+
+
+def in_flight_choice(request, default):
+    """(N, None) from the plan form's "in_flight", or (None, the error
+    shown on the page)."""
+    raw = request.POST.get("in_flight")
+    value, error = drain_queue_core.parse_limit(raw, default)
+    if error is None:
+        return value, None
+    return None, _("Moves in flight at once: give a whole number from "
+                   "%(min)d to %(max)d (not \"%(value)s\").") % {
+        "min": drain_queue_core.MIN_IN_FLIGHT,
+        "max": drain_queue_core.MAX_IN_FLIGHT,
+        "value": str(raw)[:20]}
 
 
 def move_back_url(host, since=None):
@@ -192,10 +213,11 @@ class PlanView(_PlanBase):
             "%(reason)s"))
 
     def _context(self, facts, plan, overrides, default, dry_run=False,
-                 errors=()):
+                 errors=(), in_flight=None):
         host = self.kwargs["host"]
         context = plan_context(plan, facts.hosts, host, overrides, default)
         context.update({
+            "in_flight": in_flight or self._default_in_flight(facts),
             "page_title": _("Drain %s") % host,
             "source": facts.source, "dry_run": dry_run,
             "input_errors": list(errors), "data_notes": list(facts.notes),
@@ -211,6 +233,12 @@ class PlanView(_PlanBase):
         })
         return context
 
+    @staticmethod
+    def _default_in_flight(facts):
+        """N of the drain under way (its marker), else the setting."""
+        return drain.marker_limit(facts.source.disabled_reason) or \
+            drain_queue.default_limit()
+
     def get(self, request, host):
         facts = self._facts()
         plan = drain.make_plan(facts)
@@ -222,10 +250,15 @@ class PlanView(_PlanBase):
         overrides, default, errors = drain_forms.parse_choices(
             request.POST, ids, facts.hosts, host)
         plan = drain.make_plan(facts, overrides, default)
+        limit, limit_error = in_flight_choice(
+            request, self._default_in_flight(facts))
         context = self._context(facts, plan, overrides, default,
                                 dry_run="submit" not in request.POST,
-                                errors=errors)
-        if "submit" not in request.POST:
+                                errors=errors, in_flight=limit)
+        if limit_error:
+            context["in_flight"] = request.POST.get("in_flight", "")[:20]
+            context["in_flight_error"] = limit_error
+        if "submit" not in request.POST or limit_error:
             return self.render(context)
         if plan.is_empty:
             context["submit_error"] = _(
@@ -234,7 +267,7 @@ class PlanView(_PlanBase):
         if self._unacknowledged(context):
             return self.render(context)
         try:
-            since = drain.ensure_marker(request, host)
+            since = drain.ensure_marker(request, host, limit=limit)
         except Exception as exc:
             context["submit_error"] = _(
                 "Not submitted: unable to mark %(host)s as drained (disable "
@@ -243,7 +276,7 @@ class PlanView(_PlanBase):
             return self.render(context)
         return _submit_and_report(
             request, self.result_template, plan, host, drain.DRAIN,
-            _("Drain %s: submitted") % host, status_url(host), since)
+            _("Drain %s: submitted") % host, status_url(host), since, limit)
 
 
 class MoveBackView(_PlanBase):
@@ -264,10 +297,11 @@ class MoveBackView(_PlanBase):
               "to know: %(reason)s"))
 
     def _context(self, back, plan, overrides, since, dry_run=False,
-                 errors=(), enable_first=True):
+                 errors=(), enable_first=True, in_flight=None):
         host = self.kwargs["host"]
         context = plan_context(plan, back.hosts, host, overrides)
         context.update({
+            "in_flight": in_flight or drain_queue.default_limit(),
             "page_title": _("Move back to %s") % host,
             "source": back.target, "dry_run": dry_run,
             "input_errors": list(errors), "data_notes": list(back.notes),
@@ -308,10 +342,16 @@ class MoveBackView(_PlanBase):
         # Destinations of a move back are the host itself.
         overrides = {k: v for k, v in overrides.items()}
         plan = drain.make_move_back(back, since, overrides, enable_first)
+        limit, limit_error = in_flight_choice(request,
+                                              drain_queue.default_limit())
         context = self._context(back, plan, overrides, since,
                                 dry_run="submit" not in request.POST,
-                                errors=errors, enable_first=enable_first)
-        if "submit" not in request.POST:
+                                errors=errors, enable_first=enable_first,
+                                in_flight=limit)
+        if limit_error:
+            context["in_flight"] = request.POST.get("in_flight", "")[:20]
+            context["in_flight_error"] = limit_error
+        if "submit" not in request.POST or limit_error:
             return self.render(context)
         if back.target.status == "disabled" and not enable_first:
             context["submit_error"] = _(
@@ -342,7 +382,7 @@ class MoveBackView(_PlanBase):
         return _submit_and_report(
             request, self.result_template, plan, host, drain.BACK,
             _("Move back to %s: submitted") % host,
-            status_url(host, drain.BACK, started), started)
+            status_url(host, drain.BACK, started, limit), started, limit)
 
 
 # ----------------------------------------------------------------- status
@@ -362,12 +402,29 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
     def _since(self):
         return drain.parse_since(self.request.GET.get("since"))
 
+    def _limit(self):
+        # A move back's N (a drain's is in its marker); bad input ignored.
+        value, error = drain_queue_core.parse_limit(
+            self.request.GET.get("n"), None)
+        return value if error is None else None
+
+    def get_template_names(self):
+        # The page's own refresh asks for the status block alone.
+        if self.request.GET.get("fragment") and \
+                self.request.headers.get("x-requested-with") == \
+                "XMLHttpRequest":
+            return ["admin/hosts/drain/_status.html"]
+        return super().get_template_names()
+
     @memoized.memoized_method
     def tracking(self):
         host = self.kwargs["host"]
         try:
+            # Looking at the drain moves its queue on (no sleep: the
+            # page's refresh comes back).
             return drain_tracking.track(self.request, host,
-                                        self._direction(), self._since())
+                                        self._direction(), self._since(),
+                                        limit=self._limit())
         except Exception as exc:
             presentation.show_error(
                 self.request, _("Unable to read the drain of %(host)s: "
@@ -401,15 +458,42 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
             "plan_url": plan_url(host),
             "move_back_url": move_back_url(host, tracking.since),
             "drain_url": status_url(host),
+            "refresh_url": self._refresh_url(),
+            "refresh_ms": REFRESH_MS,
+            "signature": _signature(tracking),
         })
         return context
 
+    def _refresh_url(self):
+        query = self.request.GET.copy()
+        for key in ("action", "table", "obj_id"):
+            query.pop(key, None)
+        query["fragment"] = "1"
+        return self.request.path + "?" + query.urlencode()
+
+
+# How often an open status page refreshes itself (and so moves the queue
+# on): milliseconds.
+REFRESH_MS = 5000
+
+
+def _signature(tracking):
+    """Changes when anything shown changes: the page replaces its status
+    block only then (keeping a ticked row or an open menu otherwise)."""
+    parts = [str(tracking.host_empty), str(tracking.error)]
+    for r in tracking.rows:
+        parts.append("%s %s %s %s %s %s" % (
+            r.id, r.state, r.queue_position, r.migration_status, r.host,
+            r.progress_text))
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
 
 def _submit_and_report(request, template, plan, host, direction, title,
-                       status, since):
-    """Submit the plan's moves; one message per refusal, and the result
-    table accounting for every instance (drain and move back alike)."""
-    rows = drain.submit_plan(request, plan)
+                       status, since, limit):
+    """Submit the plan's moves (the first ``limit`` sent, the rest
+    queued); one message per refusal, and the result table accounting for
+    every instance (drain and move back alike)."""
+    rows = drain.submit_plan(request, plan, since, limit)
     for row in rows:
         if row.outcome == drain.REFUSED:
             messages.error(request, _(
