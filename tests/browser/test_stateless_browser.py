@@ -8,8 +8,6 @@ evacuation; live migration with rows refreshing themselves) run on the same
 workers; these add the proof that requests really crossed workers, and an
 abort of a live migration.
 """
-import uuid
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -17,12 +15,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests import democloud
 from tests.browser import conftest
+from tests.browser.test_hosts_browser import _row
+from tests.browser.test_hosts_browser import _run_row_action
+# Two ACTIVE instances of the test's own on one host (fixture).
+from tests.browser.test_migrations_browser import _host
+from tests.browser.test_migrations_browser import _idle
+from tests.browser.test_migrations_browser import servers  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-IMAGE = "cirros-tiny"
-FLAVOR = "m1.tiny"
-
 
 def _wait(driver, timeout=60):
     return WebDriverWait(driver, timeout)
@@ -30,10 +30,6 @@ def _wait(driver, timeout=60):
 
 def _workers_of(pages):
     return {worker for worker, _method, _path in pages}
-
-
-def _row(driver, host):
-    return driver.find_element(By.ID, "hosts__row__%s" % host)
 
 
 def test_one_session_is_served_by_every_worker(admin_browser, horizon_url,
@@ -56,12 +52,7 @@ def test_one_session_is_served_by_every_worker(admin_browser, horizon_url,
     driver.get(horizon_url + "/admin/hosts/")
     _wait(driver).until(ec.presence_of_element_located(
         (By.ID, "hosts__row__%s" % host)))
-    row = _row(driver, host)
-    button = row.find_element(By.ID, "hosts__row_%s__action_disable" % host)
-    if not button.is_displayed():
-        row.find_element(By.CSS_SELECTOR, ".dropdown-toggle").click()
-        _wait(driver, 10).until(ec.visibility_of(button))
-    button.click()
+    _run_row_action(driver, host, "disable")
     reason = _wait(driver).until(ec.visibility_of_element_located(
         (By.ID, "id_reason")))
     reason.send_keys("stateless check")
@@ -73,12 +64,7 @@ def test_one_session_is_served_by_every_worker(admin_browser, horizon_url,
                 if s.host == host).status == "disabled"
 
     # Enable from the table: a POST, then the table again.
-    row = _row(driver, host)
-    button = row.find_element(By.ID, "hosts__row_%s__action_enable" % host)
-    if not button.is_displayed():
-        row.find_element(By.CSS_SELECTOR, ".dropdown-toggle").click()
-        _wait(driver, 10).until(ec.visibility_of(button))
-    button.click()
+    _run_row_action(driver, host, "enable")
     _wait(driver).until(lambda d: "enabled" in _row(d, host).text)
     assert next(s for s in nova.services.list(binary="nova-compute")
                 if s.host == host).status == "enabled"
@@ -100,58 +86,13 @@ def test_one_session_is_served_by_every_worker(admin_browser, horizon_url,
         assert form_get[-1][0] != form_post[-1][0], pages
 
 
-def _host(server):
-    return getattr(server, "OS-EXT-SRV-ATTR:host", None)
-
-
-def _idle(nova, server_id):
-    server = nova.servers.get(server_id)
-    if (server.status == "ACTIVE" and
-            getattr(server, "OS-EXT-STS:task_state", None) is None):
-        return server
-    return None
-
-
-@pytest.fixture
-def two_servers():
-    """Two ACTIVE instances of the test's own on one host; deleted after."""
-    nova = democloud.nova(democloud.session())
-    image = nova.glance.find_image(IMAGE)
-    flavor = nova.flavors.find(name=FLAVOR)
-    tag = uuid.uuid4().hex[:6]
-    created = []
-    try:
-        first = nova.servers.create("stateless-%s-a" % tag, image.id,
-                                    flavor.id, nics="none")
-        created.append(first)
-        first = democloud.wait_for(lambda: _idle(nova, first.id),
-                                   timeout=120, what="first instance")
-        second = nova.servers.create("stateless-%s-b" % tag, image.id,
-                                     flavor.id, nics="none",
-                                     host=_host(first))
-        created.append(second)
-        second = democloud.wait_for(lambda: _idle(nova, second.id),
-                                    timeout=120, what="second instance")
-        yield nova, first, second
-    finally:
-        for server in created:
-            try:
-                democloud.wait_for(lambda: _idle(nova, server.id) or
-                                   nova.servers.get(server.id).status
-                                   == "ERROR", timeout=120,
-                                   what="instance idle before delete")
-            except AssertionError:
-                pass
-            nova.servers.delete(server.id)
-
-
 def test_abort_a_live_migration_across_workers(admin_browser, horizon_url,
                                                horizon_balancer,
-                                               two_servers):
+                                               servers):
     """The second of two live migrations off one host waits behind the
     first (one at a time per compute): open its Abort form and confirm;
     Nova cancels it and the instance stays on its host."""
-    nova, first, second = two_servers
+    nova, first, second = servers
     source = _host(first)
     enabled = sorted(
         s.host for s in nova.services.list(binary="nova-compute")
