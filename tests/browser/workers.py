@@ -64,6 +64,18 @@ def _stop(proc):
         proc.wait(timeout=10)
 
 
+def _warm_up(port):
+    """One page from a worker, so that Horizon's first-request loading
+    (dashboards, panels, URL patterns: tens of seconds on a busy machine)
+    is not paid inside a test's page-load timeout."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        conn.request("GET", "/auth/login/")
+        conn.getresponse().read()
+    finally:
+        conn.close()
+
+
 class Memcached:
     def __init__(self, port):
         self.port = port
@@ -127,6 +139,8 @@ class Workers:
         for n, (port, proc) in enumerate(zip(self.ports, self.procs)):
             _wait_listening(port, proc, "Horizon worker %d" % n,
                             os.path.join(self.state, "worker-%d.log" % n))
+        for port in self.ports:
+            _warm_up(port)
 
     def stop(self):
         for proc in self.procs:
@@ -185,7 +199,10 @@ class RoundRobinProxy:
                 self.send_header("X-Horizon-Worker", str(worker))
                 self.end_headers()
                 if self.command != "HEAD":
-                    self.wfile.write(data)
+                    try:
+                        self.wfile.write(data)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the browser gave up on this request
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
             do_PATCH = do_OPTIONS = _forward
