@@ -52,6 +52,7 @@ def horizon_balancer():
         if pool is not None:
             cache.start()
             pool.start()
+            workers.warm_up(pool.ports, "admin", democloud.ADMIN_PASSWORD)
         else:
             result = _horizon("start", PORT + 1)
             if result.returncode != 0:
@@ -89,7 +90,9 @@ def browser():
                  "--user-data-dir=" + profile):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    # Generous: Horizon's own landing page after login (project usage,
+    # quotas) takes about a minute on a busy machine.
+    driver.set_page_load_timeout(180)
     try:
         yield driver
     finally:

@@ -64,16 +64,27 @@ def _stop(proc):
         proc.wait(timeout=10)
 
 
-def _warm_up(port):
-    """One page from a worker, so that Horizon's first-request loading
-    (dashboards, panels, URL patterns: tens of seconds on a busy machine)
-    is not paid inside a test's page-load timeout."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    try:
-        conn.request("GET", "/auth/login/")
-        conn.getresponse().read()
-    finally:
-        conn.close()
+def warm_up(ports, username, password, pages=("/admin/hosts/",)):
+    """Log in once and load ``pages`` from every worker, so that Horizon's
+    first-request loading in each process (dashboards, panels, templates,
+    static files: tens of seconds on a busy machine) is not paid inside a
+    test's page-load timeout.  The session is memcached's: one login
+    serves every worker."""
+    import re
+
+    import requests
+
+    client = requests.Session()
+    base = "http://127.0.0.1:%d" % ports[0]
+    page = client.get(base + "/auth/login/", timeout=600).text
+    form = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"',
+                           page))
+    form.update(username=username, password=password)
+    client.post(base + "/auth/login/", data=form, timeout=600,
+                headers={"Referer": base + "/auth/login/"})
+    for port in ports:
+        for path in pages:
+            client.get("http://127.0.0.1:%d%s" % (port, path), timeout=600)
 
 
 class Memcached:
@@ -139,8 +150,6 @@ class Workers:
         for n, (port, proc) in enumerate(zip(self.ports, self.procs)):
             _wait_listening(port, proc, "Horizon worker %d" % n,
                             os.path.join(self.state, "worker-%d.log" % n))
-        for port in self.ports:
-            _warm_up(port)
 
     def stop(self):
         for proc in self.procs:
