@@ -27,6 +27,7 @@ system-deps:
 	command -v chromedriver >/dev/null || need="$$need chromium-driver"; \
 	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null || need="$$need rabbitmq-server"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	command -v memcached >/dev/null || need="$$need memcached"; \
 	if [ -n "$$need" ]; then \
 	  echo "apt-get install:$$need"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \

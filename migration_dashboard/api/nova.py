@@ -245,7 +245,12 @@ def migration_list(request, host=None, status=None, instance_id=None,
 
 
 def _quote(value):
-    return parse.quote(str(value), safe="")
+    value = str(value)
+    # '.' and '..' survive quoting and the HTTP stack folds them into
+    # another URL: never send them as a path segment.
+    if value in ("", ".", ".."):
+        raise ValueError("not an id: %r" % value)
+    return parse.quote(value, safe="")
 
 
 def _require(client, minimum, what):
@@ -433,8 +438,11 @@ def instance_evacuate(request, instance_id, host=None, password=None,
     if not mv.at_least(client.api_version, mv.EVACUATE_NO_SHARED_STORAGE):
         # Required before 2.14; False: the disk is rebuilt from the image.
         body["onSharedStorage"] = False
+    # log=False: keystoneauth's debug log would record the adminPass of
+    # the request (and of the answer, below 2.14).
     _resp, result = client.client.post(
-        "/servers/%s/action" % _quote(instance_id), body={"evacuate": body})
+        "/servers/%s/action" % _quote(instance_id), body={"evacuate": body},
+        log=False)
     if isinstance(result, dict):
         return result.get("adminPass")
     return None

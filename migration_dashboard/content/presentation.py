@@ -1,5 +1,6 @@
 """How the panels show findings and failures, the same way on every page."""
 from horizon import exceptions
+from horizon import messages
 
 from migration_dashboard.api import base
 from migration_dashboard.core import preflight
@@ -39,6 +40,15 @@ def show_error(request, message, exc, redirect=None, **params):
     params.setdefault("reason", base.error_reason(exc))
     exceptions.handle(request, message % params, redirect=redirect,
                       details="")
+
+
+def redirect_with_error(request, message, url):
+    """Show ``message`` and send the browser to ``url``: for what the
+    plugin finds wrong itself, with no exception being handled
+    (exceptions.handle() needs one; Horizon's middleware drops the message
+    of an Http302)."""
+    messages.error(request, message)
+    raise exceptions.Http302(url)
 
 
 def read(request, call, message, redirect=None, **params):

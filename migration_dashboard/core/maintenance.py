@@ -22,7 +22,10 @@ from migration_dashboard.core.states import (  # noqa: F401
 MAX_REASON_LENGTH = 255
 
 _DESTINATION_PREFIX = "Destination for pinned/NUMA/DPDK instances from "
-_DESTINATION_RE = re.compile(re.escape(_DESTINATION_PREFIX) + r"(\S+)")
+# The whole reason as destination_reason() writes it, nothing around it:
+# an operator's free text that quotes it prepares nothing.
+_DESTINATION_RE = re.compile(re.escape(_DESTINATION_PREFIX) +
+                             r"(\S+?)(?:: .*)?", re.S)
 
 
 def is_in_progress(migration):
@@ -42,8 +45,8 @@ def destination_reason(source_host, note=""):
 
 def prepared_for(disabled_reason):
     """The source host a destination was prepared for, or None."""
-    match = _DESTINATION_RE.search(disabled_reason or "")
-    return match.group(1).rstrip(":") if match else None
+    match = _DESTINATION_RE.fullmatch(disabled_reason or "")
+    return match.group(1) if match else None
 
 
 @dataclasses.dataclass

@@ -20,9 +20,11 @@ def natural_key(name):
     total and stable."""
     parts = _DIGITS.split(name or "")
     # split() alternates text and digits, so the types at each position of
-    # two keys always match.
-    return (tuple(int(p) if i % 2 else p.lower()
-                  for i, p in enumerate(parts)), name or "")
+    # two keys always match.  A number compares by its length without
+    # leading zeros, then its digits: the order of int() without its
+    # limit on long digit strings (a 5,000-digit marker is a ValueError).
+    return (tuple((len(p.lstrip("0")), p.lstrip("0")) if i % 2
+                  else p.lower() for i, p in enumerate(parts)), name or "")
 
 
 def page(rows, name, size, marker=None, prev_marker=None):

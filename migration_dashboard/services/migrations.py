@@ -10,9 +10,12 @@ the page.  Filtering by instance name costs one name lookup, only then.
 A row refresh: the instance's migrations (one call) and, while it is an
 in-progress live migration, its bytes (one call).
 """
+import hashlib
+import logging
 import time
 
 from django.conf import settings
+from django.core import cache as django_cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
@@ -27,10 +30,16 @@ from migration_dashboard.services import projects
 # Settings (all optional): MIGRATION_DASHBOARD_PROGRESS = {
 #   "stuck_window": seconds over which memory remaining must fall,
 #   "time_budget": seconds after which a live migration is called stuck}
+LOG = logging.getLogger(__name__)
 DEFAULTS = {"stuck_window": 120.0, "time_budget": 1800.0}
-SESSION_KEY = "migration_dashboard_progress"
-SESSION_MAX_ENTRIES = 50
-SESSION_MAX_AGE = 3600.0
+# Recent byte samples of each live migration live in Django's cache (which
+# operators point at memcached for Horizon's sessions anyway): every worker
+# sees them, and the user's session (a cookie, with signed-cookie sessions)
+# carries none.  One key per migration, so parallel row refreshes never
+# overwrite each other; each entry is bounded by the stuck window and
+# expires an hour after its last sample.
+CACHE_PREFIX = "migration_dashboard:progress:"
+CACHE_SECONDS = 3600
 
 TYPE_NAMES = {
     core.LIVE: _("Live"), core.COLD: _("Cold"), core.RESIZE: _("Resize"),
@@ -152,23 +161,37 @@ class MigrationRow:
 
 # ------------------------------------------------------------- progress
 
-def _progress_store(request):
-    session = getattr(request, "session", None)
-    if session is None:
-        return None, {}
-    return session, dict(session.get(SESSION_KEY) or {})
+def _progress_key(row):
+    ident = str(row.migration.uuid or "%s:%s" % (row.migration.instance_id,
+                                                 row.migration.id))
+    # memcached keys are short and plain: a digest of the id.
+    return CACHE_PREFIX + hashlib.sha256(ident.encode()).hexdigest()
+
+
+def _cached(key):
+    try:
+        return django_cache.cache.get(key) or {}
+    except Exception:  # the cache is down: progress from this sample only
+        LOG.warning("Progress samples unavailable from the cache",
+                    exc_info=True)
+        return {}
+
+
+def _cache(key, entry):
+    try:
+        django_cache.cache.set(key, entry, CACHE_SECONDS)
+    except Exception:
+        LOG.warning("Progress samples not kept in the cache", exc_info=True)
 
 
 def record_progress(request, row, server_migration, now=None):
     """Add the bytes Nova reported to the migration's recent samples (kept
-    in the user's session, so any Horizon worker sees them) and compute
+    in Django's cache, so any Horizon worker sees them) and compute
     percent, rate, ETA and the stuck flag."""
     now = time.time() if now is None else now
     window = float(option("stuck_window"))
-    session, store = _progress_store(request)
-    key = str(row.migration.uuid or "%s:%s" % (row.migration.instance_id,
-                                               row.migration.id))
-    entry = store.get(key) or {}
+    key = _progress_key(row)
+    entry = _cached(key)
     samples = [core.Sample.from_list(v) for v in entry.get("s", [])]
     samples.append(core.sample_of(server_migration, now))
     samples = core.keep_window(samples, window)
@@ -177,13 +200,8 @@ def record_progress(request, row, server_migration, now=None):
     result = core.progress(samples, window=window,
                            budget=float(option("time_budget")),
                            elapsed=elapsed, shown=entry.get("p"))
-    if session is not None:
-        store[key] = {"s": [s.to_list() for s in samples],
-                      "p": result.percent, "t": now}
-        fresh = sorted(((k, v) for k, v in store.items()
-                        if now - (v.get("t") or 0) < SESSION_MAX_AGE),
-                       key=lambda kv: kv[1].get("t") or 0)
-        session[SESSION_KEY] = dict(fresh[-SESSION_MAX_ENTRIES:])
+    _cache(key, {"s": [s.to_list() for s in samples],
+                 "p": result.percent, "t": now})
     return result
 
 

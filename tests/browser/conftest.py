@@ -10,29 +10,68 @@ import pytest
 from tests import democloud
 
 PORT = int(os.environ.get("HORIZON_TEST_PORT", "8001"))
+# Horizon workers behind a round-robin balancer, sharing memcached
+# (tests/browser/workers.py); 1: the single process of horizon.sh.
+WORKERS = int(os.environ.get("HORIZON_TEST_WORKERS", "3"))
+MEMCACHED_PORT = int(os.environ.get("HORIZON_TEST_MEMCACHED_PORT",
+                                    "11311"))
 BASE_URL = "http://127.0.0.1:%d" % PORT
 HORIZON_SH = os.path.join(democloud.REPO, "tools", "horizon", "horizon.sh")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def _horizon(command):
-    env = dict(os.environ, HORIZON_PORT=str(PORT))
+def _horizon(command, port=PORT):
+    env = dict(os.environ, HORIZON_PORT=str(port))
     return subprocess.run([HORIZON_SH, command], env=env, check=False,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
 
 
 @pytest.fixture(scope="session")
-def horizon_url():
+def horizon_balancer():
+    """The round-robin balancer in front of the Horizon workers: its
+    ``served`` says which worker answered each request.  One worker is
+    horizon.sh's single process (its own sessions and cache)."""
+    from tests.browser import workers
     democloud.ensure_running()
-    for command in ("setup", "start"):
-        result = _horizon(command)
-        if result.returncode != 0:
-            raise RuntimeError("Horizon %s failed:\n%s"
-                               % (command, result.stdout))
-    yield BASE_URL
-    _horizon("stop")
+    result = _horizon("setup")
+    if result.returncode != 0:
+        raise RuntimeError("Horizon setup failed:\n%s" % result.stdout)
+    state = os.environ.get("HORIZON_STATE",
+                           os.path.join(democloud.REPO, ".horizon"))
+    cache = pool = None
+    if WORKERS > 1:
+        cache = workers.Memcached(MEMCACHED_PORT)
+        pool = workers.Workers(democloud.REPO, WORKERS, PORT, cache, state)
+        ports = pool.ports
+    else:
+        ports = [PORT + 1]
+    balancer = workers.RoundRobinProxy(PORT, ports)
+    try:
+        if pool is not None:
+            cache.start()
+            pool.start()
+            workers.warm_up(pool.ports, "admin", democloud.ADMIN_PASSWORD)
+        else:
+            result = _horizon("start", PORT + 1)
+            if result.returncode != 0:
+                raise RuntimeError("Horizon start failed:\n%s"
+                                   % result.stdout)
+        balancer.start()
+        yield balancer
+    finally:
+        balancer.stop()
+        if pool is not None:
+            pool.stop()
+            cache.stop()
+        else:
+            _horizon("stop", PORT + 1)
+
+
+@pytest.fixture(scope="session")
+def horizon_url(horizon_balancer):
+    return BASE_URL
 
 
 @pytest.fixture
@@ -51,7 +90,9 @@ def browser():
                  "--user-data-dir=" + profile):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    # Generous: Horizon's own landing page after login (project usage,
+    # quotas) takes about a minute on a busy machine.
+    driver.set_page_load_timeout(180)
     try:
         yield driver
     finally:

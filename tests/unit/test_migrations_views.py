@@ -624,7 +624,10 @@ class ActionTests(MigrationViewTestBase):
         refuse = mock.Mock(side_effect=nova_exceptions.Conflict(
             409, "Cannot 'force_complete' instance while it is in "
                  "task_state " + HOSTILE))
-        with self.nova(migs, [], {3: server_migration(3, "i-run")},
+        # The instance's name comes from Nova, not from the form.
+        with self.nova(migs, [f.instance("web", "cmp1",
+                                         instance_id="i-run")],
+                       {3: server_migration(3, "i-run")},
                        migration_force_complete=refuse):
             # The form page is drawn again with Nova's reason.
             res = self._post("force_complete")

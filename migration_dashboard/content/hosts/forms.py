@@ -13,6 +13,12 @@ def _readonly():
     return forms.TextInput(attrs={"readonly": "readonly"})
 
 
+def host_field(label=_("Host")):
+    """The host a form acts on: the view's (its URL's), shown read-only;
+    Django ignores a posted value for a disabled field."""
+    return forms.CharField(label=label, widget=_readonly(), disabled=True)
+
+
 def _reason_field(required=True):
     return forms.CharField(
         label=_("Reason"), required=required,
@@ -38,7 +44,7 @@ def _update_host(request, call, failure, success, host):
 
 
 class DisableHostForm(forms.SelfHandlingForm):
-    host = forms.CharField(label=_("Host"), widget=_readonly())
+    host = host_field()
     reason = _reason_field()
 
     def clean_reason(self):
@@ -88,7 +94,7 @@ class DisableHostsForm(forms.SelfHandlingForm):
 
 
 class ForceDownForm(forms.SelfHandlingForm):
-    host = forms.CharField(label=_("Host"), widget=_readonly())
+    host = host_field()
     fenced = forms.BooleanField(
         label=_("The host is powered off or isolated (fenced)"),
         required=True,
@@ -106,7 +112,7 @@ class ForceDownForm(forms.SelfHandlingForm):
 
 
 class PrepareDestinationForm(forms.SelfHandlingForm):
-    host = forms.CharField(label=_("Destination host"), widget=_readonly())
+    host = host_field(_("Destination host"))
     source = forms.ThemableChoiceField(
         label=_("Source host"),
         help_text=_("The host whose pinned/NUMA/DPDK instances will move "
@@ -169,7 +175,7 @@ class PrepareDestinationForm(forms.SelfHandlingForm):
 
 
 class CompleteMaintenanceForm(forms.SelfHandlingForm):
-    host = forms.CharField(label=_("Host"), widget=_readonly())
+    host = host_field()
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)

@@ -2,7 +2,6 @@ from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from horizon import exceptions
 from horizon import forms
 from horizon import tables
 from horizon import tabs
@@ -59,8 +58,8 @@ def _find_host(request, rows, host):
     for row in rows:
         if row.host == host:
             return row
-    exceptions.handle(request, _("Compute host %s was not found.") % host,
-                      redirect=INDEX_URL)
+    presentation.redirect_with_error(
+        request, _("Compute host %s was not found.") % host, INDEX_URL)
 
 
 def load_host(request, host, with_migrations=False):

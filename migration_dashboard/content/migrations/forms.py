@@ -10,16 +10,21 @@ from migration_dashboard.services import migrations
 
 
 class _MigrationActionForm(forms.SelfHandlingForm):
-    instance_id = forms.CharField(widget=forms.HiddenInput())
-    migration_id = forms.CharField(widget=forms.HiddenInput())
-    instance_name = forms.CharField(widget=forms.HiddenInput(),
-                                    required=False)
+    """Confirms one action on the migration of the view's URL: the ids
+    come from the URL (validated by its pattern), never from the form."""
 
     #: name of the api.nova function taking (request, instance_id,
     #: migration_id); looked up at call time
     api_call = None
     failure = None  # "Unable to ... %(mid)s of %(name)s: %(reason)s"
     success = None
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        initial = kwargs.get("initial", {})
+        self.ids = {"instance_id": initial["instance_id"],
+                    "migration_id": initial["migration_id"],
+                    "instance_name": initial.get("instance_name") or ""}
 
     def _display(self, data_):
         return data_.get("instance_name") or data_["instance_id"]
@@ -37,6 +42,7 @@ class _MigrationActionForm(forms.SelfHandlingForm):
         return None if row.in_progress else row.status
 
     def handle(self, request, data_):
+        data_ = dict(data_, **self.ids)
         names = {"mid": data_["migration_id"],
                  "name": self._display(data_)}
         try:

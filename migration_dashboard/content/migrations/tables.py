@@ -10,6 +10,7 @@ from horizon.utils import filters as utils_filters
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import widgets
+from migration_dashboard.core import ids
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import progress as core
 from migration_dashboard.services import migrations
@@ -79,9 +80,10 @@ class MigrationRow(tables.Row):
         return url + "&" + parse.urlencode(extra)
 
     def get_data(self, request, obj_id):
-        instance_id = request.GET.get("instance")
-        if not instance_id:
-            raise exceptions.NotFound(_("No instance given."))
+        # Both ids go into a Nova URL: only ids Nova can have.
+        instance_id = ids.instance_id(request.GET.get("instance"))
+        if not instance_id or not ids.migration_id(obj_id):
+            raise exceptions.NotFound(_("No such migration."))
         return migrations.load_row(request, instance_id, obj_id,
                                    request.GET.get("instance_name"),
                                    request.GET.get("project_name"))

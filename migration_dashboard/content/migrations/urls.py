@@ -1,10 +1,11 @@
 from django.urls import re_path
 
 from migration_dashboard.content.migrations import views
+from migration_dashboard.core import ids
 
-# Instance ids are UUIDs; migration ids are Nova's integer ids.
-INSTANCE = r"(?P<instance_id>[^/]+)"
-MIGRATION = r"(?P<migration_id>[0-9]+)"
+# Only ids Nova can have reach a view (anything else is a 404).
+INSTANCE = r"(?P<instance_id>%s)" % ids.INSTANCE_PATTERN
+MIGRATION = r"(?P<migration_id>%s)" % ids.MIGRATION_PATTERN
 
 urlpatterns = [
     re_path(r"^$", views.IndexView.as_view(), name="index"),

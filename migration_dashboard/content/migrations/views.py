@@ -110,8 +110,14 @@ class IndexView(_PagedView):
                     return None
                 filters["instance_id"] = ids[0]
             elif field == "changes_since":
-                when = (dateparse.parse_datetime(value) or
-                        _date(value))
+                try:
+                    when = (dateparse.parse_datetime(value) or
+                            _date(value))
+                except ValueError:
+                    # Well formed but impossible (2026-02-30): Horizon
+                    # keeps the filter in the session, so every later
+                    # page reads it again.
+                    when = None
                 if when is None:
                     messages.warning(self.request, _(
                         "Not a date and time: %s (use e.g. "

@@ -31,6 +31,13 @@ CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "OPTIONS": {"MAX_ENTRIES": 100000}}}
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Several workers (the browser tests' stateless run): sessions and the
+# cache in the memcached they share, as Horizon is deployed.
+if os.environ.get("HORIZON_MEMCACHED"):
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "LOCATION": os.environ["HORIZON_MEMCACHED"]}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 OPENSTACK_HOST = "127.0.0.1"
 OPENSTACK_KEYSTONE_URL = os.environ.get("DEMOCLOUD_KEYSTONE_URL",

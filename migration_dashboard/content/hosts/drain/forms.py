@@ -7,6 +7,7 @@ from horizon import forms
 from horizon import messages
 
 from migration_dashboard.content import presentation
+from migration_dashboard.content.hosts import forms as host_forms
 from migration_dashboard.core import planning
 from migration_dashboard.services import drain
 
@@ -69,8 +70,7 @@ def parse_choices(data, instance_ids, hosts, source):
 
 
 class StartDrainForm(forms.SelfHandlingForm):
-    host = forms.CharField(label=_("Host"), widget=forms.TextInput(
-        attrs={"readonly": "readonly"}))
+    host = host_forms.host_field()
     reason = forms.CharField(
         label=_("Reason"), required=False,
         max_length=200,

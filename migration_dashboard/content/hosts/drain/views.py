@@ -65,6 +65,26 @@ def move_back_url(host, since=None):
     return url
 
 
+def denied_rules(request, plan, service_update=False):
+    """The policy rules a submission of ``plan`` needs and the user lacks
+    (rule names): the services update when it disables the host, and for
+    every move sent to a chosen host the ``:host`` rule of its kind, as
+    the single-instance forms check."""
+    needed = [policy.SERVICE_UPDATE] if service_update else []
+    for row in plan.rows:
+        if row.moves and row.destination:
+            needed.append(policy.COLD_HOST
+                          if row.strategy is planning.Strategy.COLD
+                          else policy.LIVE_HOST)
+    return [rules[0][1] for rules in dict.fromkeys(needed)
+            if not policy.allows(request, rules)]
+
+
+def _denied_text(denied):
+    return _("Not submitted: your role may not do all that this "
+             "submission needs (policy %s).") % ", ".join(denied)
+
+
 def plan_context(plan, hosts, source, overrides=None, default=None):
     """What _plan.html shows: rows with their choices, the summary and the
     plan's findings."""
@@ -266,6 +286,13 @@ class PlanView(_PlanBase):
             return self.render(context)
         if self._unacknowledged(context):
             return self.render(context)
+        source = facts.source
+        marked = (source.status == "disabled" and
+                  drain.parse_marker(source.disabled_reason)[0] is not None)
+        denied = denied_rules(request, plan, service_update=not marked)
+        if denied:
+            context["submit_error"] = _denied_text(denied)
+            return self.render(context)
         try:
             since = drain.ensure_marker(request, host, limit=limit)
         except Exception as exc:
@@ -364,6 +391,10 @@ class MoveBackView(_PlanBase):
                 "Nothing to move back to %s.") % host
             return self.render(context)
         if self._unacknowledged(context):
+            return self.render(context)
+        denied = denied_rules(request, plan)
+        if denied:
+            context["submit_error"] = _denied_text(denied)
             return self.render(context)
         if back.target.status == "disabled":
             if not policy.allows(request, policy.SERVICE_UPDATE):

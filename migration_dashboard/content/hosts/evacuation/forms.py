@@ -18,6 +18,7 @@ from migration_dashboard import api
 from migration_dashboard.content import links
 from migration_dashboard.content import presentation
 from migration_dashboard.content import widgets
+from migration_dashboard.content.hosts import forms as host_forms
 from migration_dashboard.core import preflight
 from migration_dashboard.services import evacuation
 from migration_dashboard.services import submit
@@ -94,8 +95,7 @@ PASSWORD_CHOICES = (
 
 
 class _EvacuateForm(forms.SelfHandlingForm):
-    host = forms.CharField(label=_("Failed host"), widget=forms.TextInput(
-        attrs={"readonly": "readonly"}))
+    host = host_forms.host_field(_("Failed host"))
     destination = forms.ChoiceField(
         label=_("Destination"), required=False, widget=widgets.HostSelect(),
         help_text=_("Only hosts whose compute service is up and enabled. "

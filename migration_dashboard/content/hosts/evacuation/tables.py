@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from horizon import exceptions
 from horizon import tables
 from horizon.utils import filters as utils_filters
 
 from migration_dashboard.content import actions
 from migration_dashboard.content import links
+from migration_dashboard.core import ids
 from migration_dashboard.services import evacuation
 
 
@@ -93,6 +95,8 @@ class EvacuationRow(tables.Row):
 
     def get_data(self, request, obj_id):
         host = self.table.kwargs.get("host")
+        if not ids.instance_id(obj_id):
+            raise exceptions.NotFound(_("No such instance."))
         return evacuation.row_update(
             request, host, obj_id,
             requested_host=request.GET.get("requested"))

@@ -5,9 +5,10 @@ its keyword arguments."""
 from django.urls import re_path
 
 from migration_dashboard.content.hosts.evacuation import views
+from migration_dashboard.core import ids
 
-# Instance ids are Nova UUIDs: anything but a slash.
-INSTANCE = r"(?P<instance_id>[^/]+)"
+# Only ids Nova can have reach a view (anything else is a 404).
+INSTANCE = r"(?P<instance_id>%s)" % ids.INSTANCE_PATTERN
 PREFIX = r"^(?P<host>[^/]+)/evacuation/"
 
 urlpatterns = [

@@ -3,9 +3,10 @@ import dataclasses
 
 from django import shortcuts
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators import debug
 
-from horizon import exceptions
 from horizon import forms
 from horizon import tables
 from horizon.utils import http as http_utils
@@ -57,6 +58,9 @@ def findings_rows(facts, results):
     return page, rows
 
 
+# An error report (DEBUG page, mail to the admins) leaves these out.
+@method_decorator(debug.sensitive_post_parameters(
+    "password", "confirm_password"), name="dispatch")
 class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
     """Shared by both forms: facts read on every request, the guard, the
     findings, and a result page instead of a redirect (it shows a generated
@@ -198,11 +202,12 @@ class EvacuateInstanceView(_EvacuateView):
         initial["instance"] = self.kwargs["instance_id"]
         facts = initial["facts"]
         if not facts.instances:
-            raise exceptions.Http302(
-                links.host_detail(self.kwargs["host"], "instances"),
-                message=_("Instance %(id)s is not on %(host)s (any "
-                          "more).") % {"id": self.kwargs["instance_id"],
-                                       "host": self.kwargs["host"]})
+            presentation.redirect_with_error(
+                self.request,
+                _("Instance %(id)s is not on %(host)s (any more).") % {
+                    "id": self.kwargs["instance_id"],
+                    "host": self.kwargs["host"]},
+                links.host_detail(self.kwargs["host"], "instances"))
         return initial
 
     def get_context_data(self, **kwargs):

@@ -5,10 +5,11 @@ its keyword arguments."""
 from django.urls import re_path
 
 from migration_dashboard.content.hosts.instances import views
+from migration_dashboard.core import ids
 
-# Instance ids are Nova UUIDs; anything but a slash is accepted and checked
-# against the host's instances.
-INSTANCE = r"(?P<instance_id>[^/]+)"
+# Only ids Nova can have reach a view (anything else is a 404); they are
+# then checked against the host's instances.
+INSTANCE = r"(?P<instance_id>%s)" % ids.INSTANCE_PATTERN
 PREFIX = r"^(?P<host>[^/]+)/instances/"
 
 urlpatterns = [

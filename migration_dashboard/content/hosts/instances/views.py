@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from horizon import exceptions
 from horizon import forms
 from horizon.utils import memoized
 
@@ -16,6 +15,7 @@ from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts.instances import forms as move_forms
+from migration_dashboard.core import ids as core_ids
 from migration_dashboard.core import preflight
 from migration_dashboard.services import gather
 
@@ -37,7 +37,8 @@ def _ids_from(request, kwargs):
         ids = request.GET.getlist("instance")
     seen, out = set(), []
     for i in ids:
-        i = i.strip()
+        # Only what can be a Nova id goes on into a Nova URL.
+        i = core_ids.instance_id(i.strip())
         if i and i not in seen:
             seen.add(i)
             out.append(i)
@@ -48,8 +49,8 @@ def load_facts(request, host, ids):
     """Facts for ``ids`` on ``host``, or a redirect with a message naming
     the host and Nova's reason."""
     if not ids:
-        exceptions.handle(request, _("No instance selected."),
-                          redirect=host_url(host))
+        presentation.redirect_with_error(
+            request, _("No instance selected."), host_url(host))
     try:
         facts = gather.gather(request, host, ids)
     except Exception as exc:
@@ -59,11 +60,11 @@ def load_facts(request, host, ids):
             host=host)
     missing = [i for i in ids if i not in facts.api_instances]
     if not facts.instances:
-        exceptions.handle(
+        presentation.redirect_with_error(
             request,
             _("None of the selected instances is on %(host)s any more: "
               "%(ids)s") % {"host": host, "ids": ", ".join(missing)},
-            redirect=host_url(host))
+            host_url(host))
     if missing:
         facts.notes.append(
             _("Not on %(host)s any more, left out: %(ids)s")
