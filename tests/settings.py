@@ -39,3 +39,9 @@ POLICY_FILES_PATH = os.path.join(os.path.dirname(openstack_dashboard.__file__),
 POLICY_FILES = {"identity": "keystone_policy.yaml",
                 "compute": "nova_policy.yaml"}
 POLICY_DIRS = {"compute": ["nova_policy.d"], "identity": []}
+
+# As tools/horizon/local/local_settings.py: room for more than Horizon's
+# compressor and template entries (the drain start Move Back remembers).
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 10000}}}

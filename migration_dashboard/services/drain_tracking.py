@@ -19,6 +19,7 @@ from migration_dashboard.core import progress as core_progress
 from migration_dashboard.services import drain
 from migration_dashboard.services import migrations as migrations_svc
 from migration_dashboard.services import stall
+from migration_dashboard.services.drain import BACK
 from migration_dashboard.services.drain import DRAIN
 
 # Tracking states.
@@ -206,8 +207,19 @@ class Tracking:
 
     @property
     def host_empty(self):
+        """Nothing on the host and nothing of the drain under way or
+        waiting for a confirm (a revert would bring it back)."""
         return self.direction == DRAIN and self.error is None and \
-            not self.on_host
+            not self.on_host and not self.waiting_confirm and \
+            not self.still_moving
+
+    @property
+    def waiting_confirm(self):
+        return self.count(CONFIRM)
+
+    @property
+    def still_moving(self):
+        return self.count(MIGRATING)
 
     def count(self, state):
         return sum(1 for r in self.rows if r.state == state)
@@ -223,11 +235,14 @@ class Tracking:
         return any(r.in_flight or r.state == CONFIRM for r in self.rows)
 
 
-def track(request, host, direction=DRAIN, since=None):
+def track(request, host, direction=DRAIN, since=None, drain_since=None):
     """Every instance of the drain (or of the move back) with its state,
     from three Nova lists.  For a drain ``since`` defaults to the marker of
-    the host's disabled reason."""
+    the host's disabled reason; a move back started at ``since`` follows
+    the instances of the drain that began at ``drain_since``."""
     service = api.nova.compute_service(request, host)
+    if direction == BACK:
+        return _track_back(request, host, service, since, drain_since)
     if direction == DRAIN and since is None and service is not None:
         since, _reason = drain.parse_marker(service.disabled_reason)
     migrations = drain.migrations_since(request, host, since)
@@ -251,12 +266,50 @@ def track(request, host, direction=DRAIN, since=None):
         row = classify(TrackRow(id=iid), inst, mig, host, direction)
         attach_progress(request, row, mig)
         rows.append(row)
+    return Tracking(host=host, direction=direction, since=since,
+                    service=service, rows=_sorted(rows),
+                    on_host=[i.name or i.id for i in on_host])
+
+
+def _sorted(rows):
     order = {FAILED: 0, CONFIRM: 1, MIGRATING: 2, WAITING: 3, GONE: 4,
              DONE: 5}
-    rows.sort(key=lambda r: (order[r.state], r.name or r.id))
-    return Tracking(host=host, direction=direction, since=since,
-                    service=service, rows=rows,
-                    on_host=[i.name or i.id for i in on_host])
+    return sorted(rows, key=lambda r: (order.get(r.state, 3),
+                                       r.name or r.id))
+
+
+def _track_back(request, host, service, since, drain_since):
+    """The move back started at ``since``: every instance the drain moved
+    off ``host`` that Nova accepted to move back (a record since ``since``,
+    or the move task the API sets before any record exists) or that is
+    back already.  Matched on the instance and the record's source, never
+    on the destination, which Nova fills in only after scheduling."""
+    if drain_since is None:
+        drain_since, _from = drain.drain_start(request, host, service)
+    departures = drain.drain_records(
+        drain.migrations_since(request, host, drain_since), host,
+        drain_since, DRAIN)
+    started = since or drain_since
+    recent = api.nova.migration_list(request, changes_since=drain.stamp(
+        started - drain.CLOCK_SKEW)) if started is not None else []
+    back = drain.drain_records(
+        [m for m in recent if m.instance_id in departures], host, started,
+        BACK)
+    instances = {i.id: i for i in api.nova.instance_list(request)}
+    rows = []
+    for iid in departures:
+        inst = instances.get(iid)
+        mig = back.get(iid)
+        if mig is None and (inst is None or (
+                inst.host != host and inst.task_state not in _MOVE_TASKS)):
+            continue  # not sent back (blocked, excluded), or gone
+        row = classify(TrackRow(id=iid), inst, mig, host, BACK)
+        attach_progress(request, row, mig)
+        rows.append(row)
+    return Tracking(host=host, direction=BACK, since=since,
+                    service=service, rows=_sorted(rows),
+                    on_host=[i.name or i.id for i in instances.values()
+                             if i.host == host])
 
 
 def row_update(request, host, instance_id, direction=DRAIN, since=None):

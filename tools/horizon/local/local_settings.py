@@ -25,8 +25,12 @@ COMPRESS_ROOT = STATIC_ROOT
 
 # No memcached in the demo: a local-memory cache and signed-cookie sessions
 # (a broken cache silently breaks offline compression).
+# Room for more than the compressor's and templates' entries (300 by
+# default, culled at random): the drain start Move Back remembers lives
+# here too.
 CACHES = {"default": {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 10000}}}
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 OPENSTACK_HOST = "127.0.0.1"
