@@ -16,9 +16,8 @@ never proposed for a move back.
 Records are ``GET /os-migrations`` records of the host (``host=`` filter:
 source or destination), as dicts or ``api.nova.Migration`` objects.
 """
-import datetime
-
 from migration_dashboard.core import planning
+from migration_dashboard.core.planning import move_back
 
 # Record statuses of a move that did not happen (the instance stayed).
 FAILED_STATUSES = frozenset({"failed", "error", "cancelled", "reverted"})
@@ -26,28 +25,12 @@ FAILED_STATUSES = frozenset({"failed", "error", "cancelled", "reverted"})
 
 def _when(value):
     """An aware UTC datetime from Nova's created_at; None if unreadable."""
-    if not value:
-        return None
-    if isinstance(value, datetime.datetime):
-        dt = value
-    else:
-        text = str(value).strip().replace(" ", "T")
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            dt = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=datetime.timezone.utc)
-    return dt
+    when = move_back.record_time(value)
+    return None if when == move_back.EPOCH else when
 
 
 def _key(rec):
-    ident = rec.id
-    number = ident if isinstance(ident, int) else (
-        int(ident) if str(ident or "").isdigit() else -1)
-    return (_when(rec.created_at), number)
+    return (_when(rec.created_at), move_back.id_key(rec.id))
 
 
 def _moves(records, host):

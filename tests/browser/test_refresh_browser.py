@@ -23,9 +23,9 @@ import uuid
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
 from tests import democloud
+from tests.browser.test_migrations_browser import _wait
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +39,6 @@ LONG_MIGRATION = "45"
 REFRESH = 35
 MARK = "window.__not_reloaded = true;"
 MARKED = "return window.__not_reloaded === true;"
-
-
-def _wait(driver, timeout=60):
-    return WebDriverWait(driver, timeout)
-
-
-def _host(server):
-    return getattr(server, "OS-EXT-SRV-ATTR:host", None)
 
 
 def _task(server):
@@ -146,6 +138,18 @@ def _cold_migrated(nova, server_id):
         return s.status == "VERIFY_RESIZE"
     democloud.wait_for(waiting, timeout=180, interval=1,
                        what="the cold migration waiting for a confirm")
+
+
+def _after_action(driver, nova, server_id, status):
+    """The action's own redirect shown: mark the window, then wait until
+    Nova has the instance idle in ``status``."""
+    _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".messages .alert")))
+    driver.execute_script(MARK)
+    democloud.wait_for(
+        lambda: nova.servers.get(server_id).status == status and
+        not _task(nova.servers.get(server_id)),
+        timeout=120, what="Nova's instance %s after the action" % status)
 
 
 # ------------------------------------------------------------- item 5
@@ -274,13 +278,7 @@ def test_instances_tab_row_follows_confirm(admin_browser, horizon_url,
     assert "VERIFY_RESIZE" in row.text
     _click(driver, row.find_element(By.CSS_SELECTOR,
                                     "[id$='__action_confirm']"))
-    _wait(driver).until(ec.presence_of_element_located(
-        (By.CSS_SELECTOR, ".messages .alert")))
-    driver.execute_script(MARK)
-    democloud.wait_for(
-        lambda: nova.servers.get(server_id).status == "ACTIVE" and
-        not _task(nova.servers.get(server_id)),
-        timeout=120, what="Nova's instance ACTIVE after the confirm")
+    _after_action(driver, nova, server_id, "ACTIVE")
     _wait(driver, REFRESH).until(
         lambda d: "ACTIVE" in d.find_element(By.ID, row_id).text)
     row = driver.find_element(By.ID, row_id)
@@ -308,13 +306,7 @@ def test_drain_status_counts_follow_confirm_all(admin_browser, horizon_url,
         (By.CSS_SELECTOR, ".drain-track-confirm")))
     assert confirm.text.endswith(": 1")
     _click(driver, driver.find_element(By.ID, "drain__action_confirm_all"))
-    _wait(driver).until(ec.presence_of_element_located(
-        (By.CSS_SELECTOR, ".messages .alert")))
-    driver.execute_script(MARK)
-    democloud.wait_for(
-        lambda: nova.servers.get(server_id).status == "SHUTOFF" and
-        not _task(nova.servers.get(server_id)),
-        timeout=120, what="Nova's instance confirmed")
+    _after_action(driver, nova, server_id, "SHUTOFF")
     _wait(driver, REFRESH).until(lambda d: d.find_element(
         By.CSS_SELECTOR, ".drain-track-confirm").text.endswith(": 0"))
     assert driver.find_element(

@@ -19,8 +19,6 @@ import re
 import uuid
 
 import pytest
-from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 from novaclient import exceptions as nova_exceptions
 
@@ -84,18 +82,8 @@ def _idle(server):
                                                          "SHUTOFF")
 
 
-@pytest.fixture
-def horizon(cloud):
-    with override_settings(OPENSTACK_KEYSTONE_URL=democloud.KEYSTONE_URL,
-                           OPENSTACK_KEYSTONE_DEFAULT_DOMAIN="Default",
-                           OPENSTACK_KEYSTONE_MULTIDOMAIN_SUPPORT=False,
-                           AVAILABLE_REGIONS=[]):
-        client = Client()
-        res = client.post("/auth/login/", {
-            "username": "admin", "password": democloud.ADMIN_PASSWORD,
-            "region": "default"})
-        assert res.status_code == 302, res.status_code
-        yield client
+# A Django test client logged in through the demo cloud's Keystone.
+horizon = seed.horizon
 
 
 @pytest.fixture
