@@ -223,7 +223,8 @@ def test_a_row_menu_stays_open_across_a_refresh(admin_browser, horizon_url,
                              "force_complete" % migration.id)
     assert force.is_displayed()
     # Closed again: the row catches up with Nova without a reload.
-    driver.find_element(By.TAG_NAME, "h1").click()
+    _click(driver, row.find_element(By.CSS_SELECTOR, ".dropdown-toggle"))
+    assert not row.find_elements(By.CSS_SELECTOR, ".btn-group.open")
     _wait(driver, int(LONG_MIGRATION) + REFRESH).until(
         lambda d: "completed" in d.find_element(By.ID, row_id).text)
     assert driver.execute_script(MARKED)
