@@ -40,7 +40,8 @@ POLICY_FILES = {"identity": "keystone_policy.yaml",
                 "compute": "nova_policy.yaml"}
 POLICY_DIRS = {"compute": ["nova_policy.d"], "identity": []}
 
-# The drain queue keeps the plan's choices in the cache; Django's local
+# The drain queue keeps the plan's choices, and Move Back the drain's start,
+# in the cache; Django's local
 # memory cache holds 300 entries by default and django_compressor fills it
 # with its file times while pages render, evicting them.
 CACHES = {"default": {

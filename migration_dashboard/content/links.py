@@ -6,6 +6,8 @@ are then None and the pages leave them out.
 from django.urls import NoReverseMatch
 from django.urls import reverse
 
+from migration_dashboard.services import drain
+
 HOSTS_INDEX = "horizon:admin:hosts:index"
 
 
@@ -19,6 +21,15 @@ def host_detail(host, tab=None):
 
 def hosts_index():
     return reverse(HOSTS_INDEX)
+
+
+def drain_move_back(host, since=None):
+    """Move Back for ``host``'s drain that began at ``since`` (carried in
+    the URL: Nova forgets it once the host is enabled again)."""
+    url = reverse("horizon:admin:hosts:drain_move_back", args=[host])
+    if since is not None:
+        url += "?since=" + drain.stamp(since)
+    return url
 
 
 def instance_detail(instance):

@@ -76,6 +76,9 @@ class HostSummary:
     cpu_info: dict = dataclasses.field(default_factory=dict)
     migrations_from: int = 0
     migrations_to: int = 0
+    # When the drain began whose moved instances can come back (the
+    # hosts overview sets it; None: nothing to move back).
+    move_back_since: object = None
 
     @property
     def id(self):

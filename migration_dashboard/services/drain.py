@@ -22,14 +22,18 @@ Costs (constant, whatever the number of instances):
 """
 import dataclasses
 import datetime
+import hashlib
 import re
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
 from migration_dashboard.core import drain_queue as drain_queue_core
+from migration_dashboard.core import drain_history
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import planning
 from migration_dashboard.core import preflight
@@ -132,6 +136,7 @@ def ensure_marker(request, host, service=None, reason="", limit=None):
     when = now()
     api.nova.service_disable(request, host, drain_reason(reason, when,
                                                          limit))
+    remember_start(host, when)
     return when
 
 
@@ -157,6 +162,81 @@ def waiting_drains(summaries):
             continue
         out.append((host, snap["queued"]))
     return out
+
+
+def operator_reason(disabled_reason):
+    """What the operator wrote, without the drain marker."""
+    return parse_marker(disabled_reason)[1]
+
+
+# ----------------------------------------------------- the drain's start
+#
+# Nova keeps the marker only while the host is disabled: enabling it
+# (Complete Maintenance, Move Back) clears the disabled reason.  After that
+# the start travels in the dashboard's URLs, is remembered in Django's
+# cache (shared by the Horizon workers), and failing both is read from the
+# host's migration records (core.drain_history).
+
+# Where the start of a drain was read (the move-back page says which).
+FROM_URL = "url"
+FROM_MARKER = "marker"
+FROM_MEMORY = "memory"
+FROM_RECORDS = "records"
+# How long a drain's start is remembered once its marker is gone
+# (setting MIGRATION_DASHBOARD_DRAIN_MEMORY, seconds).
+DRAIN_MEMORY = 30 * 24 * 3600
+# A pause longer than this between two moves off a host ends a drain read
+# from the records alone (setting MIGRATION_DASHBOARD_DRAIN_GAP, seconds;
+# 0: no limit).
+DRAIN_GAP = 3600
+
+
+def _memory_key(host):
+    # Host names may hold characters a cache backend refuses in a key.
+    return "migration_dashboard:drain-since:" + hashlib.sha256(
+        host.encode("utf-8")).hexdigest()
+
+
+def remember_start(host, since):
+    """Remember when ``host``'s drain began, for once the marker is gone.
+    A failing cache costs only the exactness of a later Move Back (the
+    records still give a window), never the action that called this."""
+    if since is None:
+        return
+    try:
+        cache.set(_memory_key(host), stamp(since),
+                  getattr(settings, "MIGRATION_DASHBOARD_DRAIN_MEMORY",
+                          DRAIN_MEMORY))
+    except Exception:  # noqa: BLE001 -- see the docstring
+        pass
+
+
+def remembered_start(host):
+    try:
+        return parse_since(cache.get(_memory_key(host)))
+    except Exception:  # noqa: BLE001 -- as remember_start
+        return None
+
+
+def drain_start(request, host, service=None, url_since=None):
+    """(when ``host``'s last drain began, where that was read): the URL,
+    the marker of ``service``, the dashboard's memory, else Nova's
+    migration records of the host (one list); (None, None) when nothing
+    tells."""
+    if url_since is not None:
+        return url_since, FROM_URL
+    if service is not None:
+        since, _reason = parse_marker(service.disabled_reason)
+        if since is not None:
+            return since, FROM_MARKER
+    since = remembered_start(host)
+    if since is not None:
+        return since, FROM_MEMORY
+    gap = getattr(settings, "MIGRATION_DASHBOARD_DRAIN_GAP", DRAIN_GAP)
+    since = drain_history.last_drain_start(
+        api.nova.migration_list(request, host=host), host,
+        datetime.timedelta(seconds=gap) if gap else None)
+    return since, (FROM_RECORDS if since is not None else None)
 
 
 # --------------------------------------------------------------- planning
@@ -271,7 +351,7 @@ def _record_time(record):
 
 def drain_records(migrations, host, since, direction=DRAIN):
     """{instance id: newest move record} leaving ``host`` (drain) or
-    arriving on it (back), created since ``since`` (None: every one)."""
+    heading for it (back), created since ``since`` (None: every one)."""
     out = {}
     cutoff = since - CLOCK_SKEW if since is not None else None
     for mig in migrations:  # newest first
@@ -279,7 +359,11 @@ def drain_records(migrations, host, since, direction=DRAIN):
             continue
         if direction == DRAIN and mig.source_compute != host:
             continue
-        if direction == BACK and mig.dest_compute != host:
+        # Back: Nova fills the destination in only once the scheduler has
+        # placed the move, so a move back is any move of the instance
+        # leaving another host, not yet elsewhere.
+        if direction == BACK and (mig.source_compute == host or
+                                  mig.dest_compute not in (None, "", host)):
             continue
         created = _record_time(mig)
         if cutoff is not None and (created is None or created < cutoff):

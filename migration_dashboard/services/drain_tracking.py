@@ -22,6 +22,7 @@ from migration_dashboard.services import drain_queue
 from migration_dashboard.services import migrations as migrations_svc
 from migration_dashboard.services import stall
 from migration_dashboard.services import submit
+from migration_dashboard.services.drain import BACK
 from migration_dashboard.services.drain import DRAIN
 
 # Tracking states.
@@ -217,8 +218,19 @@ class Tracking:
 
     @property
     def host_empty(self):
+        """Nothing on the host and nothing of the drain under way or
+        waiting for a confirm (a revert would bring it back)."""
         return self.direction == DRAIN and self.error is None and \
-            not self.on_host
+            not self.on_host and not self.waiting_confirm and \
+            not self.still_moving
+
+    @property
+    def waiting_confirm(self):
+        return self.count(CONFIRM)
+
+    @property
+    def still_moving(self):
+        return self.count(MIGRATING)
 
     def count(self, state):
         return sum(1 for r in self.rows if r.state == state)
@@ -236,13 +248,21 @@ class Tracking:
 
 
 def track(request, host, direction=DRAIN, since=None, now=None,
-          limit=None):
+          limit=None, drain_since=None):
     """Every instance of the drain (or of the move back) with its state,
     from three Nova lists, and the queue moved on (see
     :func:`apply_queue`).  For a drain ``since`` and ``limit`` (N) default
-    to the marker of the host's disabled reason.  ``now``: the clock."""
+    to the marker of the host's disabled reason; a move back started at
+    ``since`` follows the instances of the drain that began at
+    ``drain_since``.  ``now``: the clock."""
     service = api.nova.compute_service(request, host)
-    if direction == DRAIN and service is not None:
+    if direction == BACK:
+        tracking, instances = _track_back(request, host, service, since,
+                                          drain_since, now)
+        apply_queue(request, tracking, instances, limit, now)
+        _sort(tracking.rows)
+        return tracking
+    if service is not None:
         if since is None:
             since, _reason = drain.parse_marker(service.disabled_reason)
         limit = limit or drain.marker_limit(service.disabled_reason)
@@ -271,11 +291,51 @@ def track(request, host, direction=DRAIN, since=None, now=None,
                         service=service, rows=rows,
                         on_host=[i.name or i.id for i in on_host])
     apply_queue(request, tracking, instances, limit, now)
+    _sort(tracking.rows)
+    return tracking
+
+
+def _sort(rows):
     order = {FAILED: 0, CONFIRM: 1, MIGRATING: 2, QUEUED: 3, WAITING: 4,
              GONE: 5, DONE: 6}
-    rows.sort(key=lambda r: (order[r.state], r.queue_position or (),
+    rows.sort(key=lambda r: (order.get(r.state, 4), r.queue_position or (),
                              r.name or r.id))
-    return tracking
+
+
+def _track_back(request, host, service, since, drain_since, now=None):
+    """(the move back started at ``since``, {id: instance}): every
+    instance the drain moved off ``host`` that Nova accepted to move back
+    (a record since ``since``, or the move task the API sets before any
+    record exists) or that is back already.  Matched on the instance and
+    the record's source, never on the destination, which Nova fills in
+    only after scheduling.  Queued moves are added by apply_queue."""
+    if drain_since is None:
+        drain_since, _from = drain.drain_start(request, host, service)
+    departures = drain.drain_records(
+        drain.migrations_since(request, host, drain_since), host,
+        drain_since, DRAIN)
+    started = since or drain_since
+    recent = api.nova.migration_list(request, changes_since=drain.stamp(
+        started - drain.CLOCK_SKEW)) if started is not None else []
+    back = drain.drain_records(
+        [m for m in recent if m.instance_id in departures], host, started,
+        BACK)
+    instances = {i.id: i for i in api.nova.instance_list(request)}
+    rows = []
+    for iid in departures:
+        inst = instances.get(iid)
+        mig = back.get(iid)
+        if mig is None and (inst is None or (
+                inst.host != host and inst.task_state not in _MOVE_TASKS)):
+            continue  # not sent back (queued, blocked, excluded), or gone
+        row = classify(TrackRow(id=iid), inst, mig, host, BACK, now)
+        attach_progress(request, row, mig)
+        rows.append(row)
+    tracking = Tracking(host=host, direction=BACK, since=since,
+                        service=service, rows=rows,
+                        on_host=[i.name or i.id for i in instances.values()
+                                 if i.host == host])
+    return tracking, instances
 
 
 def row_update(request, host, instance_id, direction=DRAIN, since=None):

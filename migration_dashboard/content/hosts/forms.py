@@ -7,6 +7,7 @@ from migration_dashboard import api
 from migration_dashboard.content import links
 from migration_dashboard.content import presentation
 from migration_dashboard.core import maintenance
+from migration_dashboard.services import drain
 
 
 def _readonly():
@@ -198,9 +199,15 @@ class CompleteMaintenanceForm(forms.SelfHandlingForm):
             return True
         done, failed = [], []
         for row in targets:
+            # Enabling clears the disabled reason, and with it the drain's
+            # start that Move Back needs: remember it first; say what the
+            # operator had written.
+            since, reason = drain.parse_marker(row.disabled_reason)
+            drain.remember_start(row.host, since)
             try:
                 api.nova.service_enable(request, row.host)
-                done.append(row.host)
+                done.append("%s (%s)" % (row.host, reason) if reason
+                            else row.host)
             except Exception as exc:
                 failed.append(row.host)
                 presentation.show_error(

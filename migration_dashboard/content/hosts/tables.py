@@ -1,4 +1,8 @@
+from urllib import parse
+
+from django import shortcuts
 from django.template import defaultfilters as filters
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -25,11 +29,26 @@ class DisableHost(policy.PolicyOncePerRequest, tables.LinkAction):
         return host is None or host.status == "enabled"
 
 
-class DisableHosts(DisableHost):
-    """Table action: disable several hosts with one reason."""
+class DisableHosts(policy.PolicyOncePerRequest, tables.Action):
+    """Table action: disable several hosts with one reason; the dialog
+    opens with the ticked hosts checked."""
     name = "disable_many"
     verbose_name = _("Disable Hosts")
-    url = "horizon:admin:hosts:disable_many"
+    verbose_name_plural = _("Disable Hosts")
+    icon = "pause"
+    requires_input = False
+    policy_rules = policy.SERVICE_UPDATE
+
+    def allowed(self, request, host=None):
+        return True
+
+    def single(self, table, request, obj_id):
+        return self.handle(table, request, [obj_id])
+
+    def handle(self, table, request, obj_ids):
+        return shortcuts.redirect(
+            reverse("horizon:admin:hosts:disable_many") + "?" +
+            parse.urlencode([("host", h) for h in obj_ids]))
 
 
 class EnableHost(actions.ReasonedBatchAction):
@@ -128,6 +147,20 @@ class EvacuateHost(policy.PolicyOncePerRequest, tables.LinkAction):
 
     def allowed(self, request, host=None):
         return True
+
+
+class MoveBack(policy.PolicyOncePerRequest, tables.LinkAction):
+    """Offered while instances the host's last drain moved are still on
+    other hosts (the index marks them: ``move_back_since``)."""
+    name = "move_back"
+    verbose_name = _("Move Back")
+    policy_rules = policy.DRAIN
+
+    def allowed(self, request, host=None):
+        return getattr(host, "move_back_since", None) is not None
+
+    def get_link_url(self, host):
+        return links.drain_move_back(host.host, host.move_back_since)
 
 
 class DrainHost(policy.PolicyOncePerRequest, tables.LinkAction):
@@ -267,7 +300,7 @@ class HostsTable(tables.DataTable):
         table_actions = (HostFilterAction, DisableHosts, EnableHost)
         row_actions = (DisableHost, EnableHost, PrepareDestination,
                        CompleteMaintenance, ForceDownHost, ForceUpHost,
-                       EvacuateHost, DrainHost)
+                       EvacuateHost, DrainHost, MoveBack)
 
 
 # ----------------------------------------------------------- detail tables

@@ -15,6 +15,7 @@ from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts import forms as host_forms
 from migration_dashboard.content.hosts import tables as host_tables
 from migration_dashboard.content.hosts import tabs as host_tabs
+from migration_dashboard.core import drain_history
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import paging
 from migration_dashboard.services import drain
@@ -26,8 +27,9 @@ INDEX_URL = reverse_lazy("horizon:admin:hosts:index")
 RECENT_MIGRATIONS = 1000
 
 
-def load_hosts(request, with_migrations=True):
-    """Every compute host as a HostSummary: three list calls in all.
+def load_hosts(request, with_migrations=True, records=None):
+    """Every compute host as a HostSummary: three list calls in all
+    (``records``, a list, receives the migration records read).
 
     A failing list leaves its columns empty and says so; the page renders.
     """
@@ -50,7 +52,21 @@ def load_hosts(request, with_migrations=True):
         except Exception as exc:
             presentation.show_error(
                 request, _("Unable to list migrations: %(reason)s"), exc)
+    if records is not None:
+        records.extend(migrations)
     return maintenance.summarize(services, hypervisors, migrations)
+
+
+def mark_move_back(rows, records):
+    """Set ``move_back_since`` on the hosts whose drain (its marker, or
+    the start remembered once the marker was gone) moved instances that
+    have not moved since, by the newest migration records (no call)."""
+    for row in rows:
+        since = drain.parse_marker(row.disabled_reason)[0] or \
+            drain.remembered_start(row.host)
+        if since is not None and drain_history.moved_away(
+                records, row.host, since - drain.CLOCK_SKEW):
+            row.move_back_since = since
 
 
 def _find_host(request, rows, host):
@@ -90,7 +106,8 @@ class IndexView(tables.DataTableView):
         return self._more
 
     def get_data(self):
-        hosts = load_hosts(self.request)
+        records = []
+        hosts = load_hosts(self.request, records=records)
         self._counts = maintenance.count_hosts(hosts)
         self._waiting = drain.waiting_drains(hosts)
         table = self.get_table()
@@ -105,6 +122,7 @@ class IndexView(tables.DataTableView):
             marker=self.request.GET.get(meta.pagination_param) or None,
             prev_marker=self.request.GET.get(
                 meta.prev_pagination_param) or None)
+        mark_move_back(rows, records)
         return rows
 
     def get_context_data(self, **kwargs):
@@ -194,8 +212,11 @@ class DisableManyView(policy.PolicyRequiredMixin, forms.ModalFormView):
             presentation.show_error(
                 self.request, _("Unable to list compute services: "
                                 "%(reason)s"), exc, redirect=INDEX_URL)
-        return {"host_choices": sorted(s.host for s in services
-                                       if s.status == "enabled")}
+        choices = sorted(s.host for s in services if s.status == "enabled")
+        # The hosts ticked in the table (Disable Hosts carries them).
+        ticked = set(self.request.GET.getlist("host"))
+        return {"host_choices": choices,
+                "hosts": [h for h in choices if h in ticked]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -277,14 +298,61 @@ class CompleteMaintenanceView(_HostFormView):
     template_name = "admin/hosts/complete_maintenance.html"
     page_title = _("Complete Maintenance")
 
+    @memoized.memoized_method
+    def _rows(self):
+        return load_hosts(self.request, with_migrations=False)
+
     def get_initial(self):
         initial = super().get_initial()
-        rows = load_hosts(self.request, with_migrations=False)
         initial["to_enable"] = maintenance.maintenance_hosts_to_enable(
-            self.kwargs["host"], rows)
+            self.kwargs["host"], self._rows())
         return initial
+
+    @memoized.memoized_method
+    def _drain(self):
+        """(when the host's drain began, [(instance, where it is)]) of the
+        instances that drain moved and that are still away: read before
+        the host is enabled, which clears its drain marker in Nova (a host
+        without a marker or a remembered drain has none to offer)."""
+        host = self.kwargs["host"]
+        request = self.request
+        this = next((r for r in self._rows() if r.host == host), None)
+        since = drain.parse_marker(
+            this.disabled_reason if this is not None else None)[0] or \
+            drain.remembered_start(host)
+        if since is None:
+            return None, []
+        try:
+            instances = {i.id: i for i in api.nova.instance_list(request)}
+            moved = drain_history.moved_away(
+                drain.migrations_since(request, host, since), host,
+                since - drain.CLOCK_SKEW,
+                {i: inst.host for i, inst in instances.items()})
+        except Exception as exc:
+            presentation.show_error(request, _(
+                "Unable to read what the drain of %(host)s moved: "
+                "%(reason)s"), exc, host=host)
+            return None, []
+        return since, sorted((instances[i].name or i, where)
+                             for i, where in moved.items())
+
+    def get_success_url(self):
+        since, moved = self._drain()
+        if moved:
+            # Guide 5.8 done: what the drain moved can come back now.
+            return links.drain_move_back(self.kwargs["host"], since)
+        return super().get_success_url()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["to_enable"] = context["form"].to_enable
+        context["to_enable"] = [
+            {"host": row.host, "since": drain.parse_marker(
+                row.disabled_reason)[0],
+             "reason": drain.operator_reason(row.disabled_reason)}
+            for row in context["form"].to_enable]
+        since, moved = self._drain()
+        if moved:
+            context["moved"] = moved
+            context["move_back_url"] = links.drain_move_back(
+                self.kwargs["host"], since)
         return context

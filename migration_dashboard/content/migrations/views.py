@@ -1,3 +1,4 @@
+from django import shortcuts
 from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils import dateparse
@@ -17,6 +18,7 @@ from migration_dashboard.content import links
 from migration_dashboard.content import older_nova
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
+from migration_dashboard.content import refresh
 from migration_dashboard.content.migrations import forms as mig_forms
 from migration_dashboard.content.migrations import tables as mig_tables
 from migration_dashboard.core import progress as core
@@ -209,6 +211,29 @@ class DetailView(tables.DataTableView):
     def get_data(self):
         return [self.get_row()]
 
+    def get(self, request, *args, **kwargs):
+        # The summary and the steps alone, for the page's own refresh.
+        if refresh.wanted(request, "summary"):
+            return shortcuts.render(
+                request, "admin/migrations/_detail_summary.html",
+                self._summary_context())
+        return super().get(request, *args, **kwargs)
+
+    def _summary_context(self):
+        row = self.get_row()
+        instance = self.get_instance()
+        # The instance settles a moment after its record: both final.
+        changing = row.in_progress or (instance is not None and bool(
+            instance.task_state or instance.status in ("MIGRATING",
+                                                       "RESIZE")))
+        context = {
+            "row": row, "instance": instance, "steps": row.steps,
+            "instance_url": reverse("horizon:admin:migrations:instance",
+                                    args=[row.instance_id]),
+        }
+        context.update(refresh.context(self.request, "summary", changing))
+        return context
+
     def _failure(self, row):
         if not row.failed:
             return None, []
@@ -225,18 +250,14 @@ class DetailView(tables.DataTableView):
         context = super().get_context_data(**kwargs)
         row = self.get_row()
         action, events = self._failure(row)
+        context.update(self._summary_context())
         context.update({
-            "row": row,
-            "instance": self.get_instance(),
-            "steps": row.steps,
             "action": action,
             "events": events,
             "older_nova": older_nova.notes(
                 row.version, older_nova.EVENT_HOST,
                 older_nova.EVENT_DETAILS) if events else {},
             "url": reverse("horizon:admin:migrations:index"),
-            "instance_url": reverse("horizon:admin:migrations:instance",
-                                    args=[row.instance_id]),
             "stuck_window": int(float(migrations.option("stuck_window"))),
             "time_budget": core.human_seconds(
                 float(migrations.option("time_budget"))),

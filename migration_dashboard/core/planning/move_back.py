@@ -24,7 +24,7 @@ from migration_dashboard.core.planning.model import (
 from migration_dashboard.core.planning.strategy import Entry, not_on_source
 from migration_dashboard.core.preflight import Host, Instance
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def move_back_plan(
@@ -60,7 +60,7 @@ def move_back_plan(
     current = {}
     for inst in instances:
         current.setdefault(inst.id, inst)
-    cutoff = _when(since) if since is not None else None
+    cutoff = record_time(since) if since is not None else None
     last, left = _last_moves(migrations, host.name, cutoff)
     entries = [
         _entry(host.name, iid, last[iid], current.get(iid), hosts_by_name,
@@ -84,10 +84,10 @@ def _last_moves(migrations, host_name, cutoff):
             continue
         if rec.type is not None and rec.type not in MOVE_TYPES:
             continue
-        when = _when(rec.created_at)
+        when = record_time(rec.created_at)
         if cutoff is not None and when < cutoff:
             continue
-        key = (when, _id_key(rec.id))
+        key = (when, id_key(rec.id))
         if rec.source == host_name and rec.dest != host_name:
             left.add(rec.instance_id)
         old = last.get(rec.instance_id)
@@ -139,10 +139,11 @@ def _from(name):
     return "from %s" % name if name else ""
 
 
-def _when(value):
-    """A sortable UTC datetime from Nova's created_at (or a datetime)."""
+def record_time(value):
+    """A sortable UTC datetime from Nova's created_at (or a datetime);
+    the epoch when there is none."""
     if value is None or value == "":
-        return _EPOCH
+        return EPOCH
     if isinstance(value, datetime.datetime):
         dt = value
     else:
@@ -152,13 +153,13 @@ def _when(value):
         try:
             dt = datetime.datetime.fromisoformat(text)
         except ValueError:
-            return _EPOCH
+            return EPOCH
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=datetime.timezone.utc)
     return dt
 
 
-def _id_key(value):
+def id_key(value):
     """Migration ids are integers; compare them as numbers when they are."""
     if isinstance(value, int):
         return (0, value, "")

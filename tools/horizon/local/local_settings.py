@@ -25,7 +25,8 @@ COMPRESS_ROOT = STATIC_ROOT
 
 # No memcached in the demo: a local-memory cache and signed-cookie sessions
 # (a broken cache silently breaks offline compression).
-# The drain queue keeps the submitted plans' choices in the cache: room
+# The drain queue keeps the submitted plans' choices, and Move Back the
+# drain's start, in the cache: room
 # beyond django_compressor's entries (the default holds 300).
 CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -17,6 +17,7 @@ from migration_dashboard.api import base
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
+from migration_dashboard.content import refresh
 from migration_dashboard.content.hosts.drain import forms as drain_forms
 from migration_dashboard.content.hosts.drain import tables as drain_tables
 from migration_dashboard.core import drain_queue as drain_queue_core
@@ -32,7 +33,10 @@ def plan_url(host):
     return reverse("horizon:admin:hosts:drain_plan", args=[host])
 
 
-def status_url(host, direction=drain.DRAIN, since=None, limit=None):
+def status_url(host, direction=drain.DRAIN, since=None, limit=None,
+               drain_since=None):
+    """The status of the drain, or of the move back started at ``since``
+    of the drain that began at ``drain_since``."""
     url = reverse("horizon:admin:hosts:drain_status", args=[host])
     if direction == drain.BACK:
         url += "?direction=back"
@@ -41,6 +45,8 @@ def status_url(host, direction=drain.DRAIN, since=None, limit=None):
         if limit:
             # A move back has no marker: N travels with its status page.
             url += "&n=%d" % limit
+        if drain_since is not None:
+            url += "&drain=" + drain.stamp(drain_since)
     return url
 
 
@@ -58,11 +64,7 @@ def in_flight_choice(request, default):
         "value": str(raw)[:20]}
 
 
-def move_back_url(host, since=None):
-    url = reverse("horizon:admin:hosts:drain_move_back", args=[host])
-    if since is not None:
-        url += "?since=" + drain.stamp(since)
-    return url
+move_back_url = links.drain_move_back
 
 
 def denied_rules(request, plan, service_update=False):
@@ -309,13 +311,20 @@ class PlanView(_PlanBase):
 class MoveBackView(_PlanBase):
     template_name = "admin/hosts/drain/move_back.html"
 
-    def _since(self, service):
+    @memoized.memoized_method
+    def _start(self):
+        """(since, where it was read): the URL, the marker, the
+        dashboard's memory, or the host's migration records."""
         raw = self.request.POST.get("since") or \
             self.request.GET.get("since")
-        since = drain.parse_since(raw) if raw else None
-        if since is None and service is not None:
-            since, _reason = drain.parse_marker(service.disabled_reason)
-        return since
+        return self._read(
+            lambda request, host: drain.drain_start(
+                request, host, self._service(),
+                drain.parse_since(raw) if raw else None),
+            _("Unable to read the migrations of %(host)s: %(reason)s"))
+
+    def _since(self, service):
+        return self._start()[0]
 
     def _back(self, since):
         return self._read(
@@ -336,6 +345,7 @@ class MoveBackView(_PlanBase):
                                 args=[host]),
             "since": since, "since_value": drain.stamp(since) if since
             else "",
+            "since_from": self._start()[1],
             "enable_first": enable_first,
             "host_disabled": back.target.status == "disabled",
             "move_back": True,
@@ -413,7 +423,8 @@ class MoveBackView(_PlanBase):
         return _submit_and_report(
             request, self.result_template, plan, host, drain.BACK,
             _("Move back to %s: submitted") % host,
-            status_url(host, drain.BACK, started, limit), started, limit)
+            status_url(host, drain.BACK, started, limit, since), started,
+            limit)
 
 
 # ----------------------------------------------------------------- status
@@ -453,9 +464,10 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
         try:
             # Looking at the drain moves its queue on (no sleep: the
             # page's refresh comes back).
-            return drain_tracking.track(self.request, host,
-                                        self._direction(), self._since(),
-                                        limit=self._limit())
+            return drain_tracking.track(
+                self.request, host, self._direction(), self._since(),
+                limit=self._limit(),
+                drain_since=drain.parse_since(self.request.GET.get("drain")))
         except Exception as exc:
             presentation.show_error(
                 self.request, _("Unable to read the drain of %(host)s: "
@@ -479,15 +491,43 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
             table.kwargs["since"] = tracking.since
         return tracking.rows
 
+    def get(self, request, *args, **kwargs):
+        # The summary alone, for the page's own refresh (one light poll
+        # while anything is under way, instead of reloading the page).
+        if refresh.wanted(request, "summary"):
+            return shortcuts.render(
+                request, "admin/hosts/drain/_status_summary.html",
+                self._summary_context())
+        return super().get(request, *args, **kwargs)
+
+    def _summary_context(self):
+        tracking = self.tracking()
+        service = tracking.service
+        context = {
+            "host_name": self.kwargs["host"], "tracking": tracking,
+            "operator_reason": drain.operator_reason(
+                service.disabled_reason) if service is not None and
+            tracking.direction == drain.DRAIN else "",
+        }
+        # Until nothing changes any more (the rows stop on their own).
+        # (Named apart from the whole status block's own refresh below.)
+        part = refresh.context(self.request, "summary",
+                               tracking.in_flight and not tracking.error)
+        context["summary_refresh_url"] = part["refresh_url"]
+        context["summary_refresh_interval"] = part["refresh_interval"]
+        return context
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         host = self.kwargs["host"]
         tracking = self.tracking()
+        context.update(self._summary_context())
         context.update({
-            "host_name": host, "tracking": tracking,
             "detail_url": links.host_detail(host),
             "plan_url": plan_url(host),
-            "move_back_url": move_back_url(host, tracking.since),
+            "move_back_url": move_back_url(
+                host, tracking.since if tracking.direction == drain.DRAIN
+                else drain.parse_since(self.request.GET.get("drain"))),
             "drain_url": status_url(host),
             "refresh_url": self._refresh_url(),
             "refresh_ms": REFRESH_MS,

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from horizon import exceptions
 from horizon import messages
 from horizon import tables
 
@@ -16,6 +17,7 @@ from migration_dashboard.content import actions
 from migration_dashboard.content import common
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
+from migration_dashboard.core import states
 
 LIVE_STATES = ("ACTIVE", "PAUSED")
 COLD_STATES = ("ACTIVE", "SHUTOFF")
@@ -159,6 +161,48 @@ def _status(instance):
     return instance.status
 
 
+def changing(instance):
+    """Whether the instance's row still changes by itself (a task, a move
+    under way) or waits for the operator's confirm (which the page must
+    follow once given)."""
+    return bool(instance.task_state) or instance.status in (
+        states.BUSY_STATUSES + (states.VERIFY_RESIZE,))
+
+
+class InstanceRow(tables.Row):
+    """Rows of instances whose state is changing refresh themselves (one
+    instance read each) until it is final; an instance that left the host
+    leaves the table."""
+    ajax = True
+
+    def get_ajax_update_url(self):
+        url = super().get_ajax_update_url()
+        # The project's name, so that the refresh costs one call.
+        name = getattr(self.datum, "project_name", None)
+        return url + ("&" + parse.urlencode({"project_name": name})
+                      if name else "")
+
+    def get_data(self, request, obj_id):
+        instance = api.nova.instance_get(request, obj_id)
+        if instance.host != _host_of(self.table):
+            raise exceptions.NotFound(_("No longer on this host."))
+        instance.project_name = request.GET.get("project_name")
+        return instance
+
+    @property
+    def status_class(self):
+        # Horizon refreshes only rows drawn as in progress ("warning").
+        return "warning" if self.datum is not None and \
+            changing(self.datum) else ""
+
+    def load_cells(self, datum=None):
+        super().load_cells(datum)
+        datum = datum or self.datum
+        if datum is not None and not changing(datum) and \
+                "ajax-update" in self.classes:
+            self.classes.remove("ajax-update")
+
+
 class InstancesTable(tables.DataTable):
     name = tables.WrappingColumn("name", verbose_name=_("Name"),
                                  link=links.instance_detail)
@@ -181,6 +225,7 @@ class InstancesTable(tables.DataTable):
     class Meta(object):
         name = "instances"
         verbose_name = _("Instances")
+        row_class = InstanceRow
         table_actions = (LiveMigrateSelected, ColdMigrateSelected,
                          actions.ConfirmMigration, actions.RevertMigration,
                          StartInstance)

@@ -1,0 +1,315 @@
+"""Pages that show a state still changing refresh themselves until it is
+final (Chromium, real Horizon, demo cloud), and the table controls keep
+what the operator did:
+
+* the migration detail's summary and steps after Force Complete,
+* the host's Instances tab after Confirm,
+* the drain status counts after Confirm All,
+
+each reach Nova's state without a reload (the test marks the window
+object after the action's own redirect: a reload would drop the mark);
+the batch Disable Hosts dialog carries the ticked rows; a row menu opened
+while its row refreshes stays open (and the row catches up once it is
+closed).
+
+The live migrations run on cmp2, restarted for this module with a long
+DEMOCLOUD_LIVE_MIGRATION_SECONDS (and restarted with the default after);
+every test deletes what it booted and re-enables what it disabled."""
+import datetime
+import os
+import subprocess
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+
+from tests import democloud
+from tests.browser.test_migrations_browser import _wait
+
+pytestmark = pytest.mark.browser
+
+SOURCE = "cmp2"
+DEST = "cmp3"
+IMAGE = "cirros-tiny"
+FLAVOR = "m1.tiny"
+LONG_MIGRATION = "45"
+# Horizon polls rows every 2.5 s (ajax_poll_interval), slower after each
+# poll that changed nothing, at most every 30 s: one refresh interval.
+REFRESH = 35
+MARK = "window.__not_reloaded = true;"
+MARKED = "return window.__not_reloaded === true;"
+
+
+def _task(server):
+    return getattr(server, "OS-EXT-STS:task_state", None)
+
+
+def _click(driver, element):
+    driver.execute_script("arguments[0].scrollIntoView(true);", element)
+    driver.execute_script("arguments[0].click();", element)
+
+
+def _compute(env_seconds=None):
+    """Restart cmp2's nova-compute with live migrations lasting
+    ``env_seconds`` (None: the demo's default)."""
+    env = dict(os.environ)
+    if env_seconds is None:
+        env.pop("DEMOCLOUD_LIVE_MIGRATION_SECONDS", None)
+    else:
+        env["DEMOCLOUD_LIVE_MIGRATION_SECONDS"] = env_seconds
+    result = subprocess.run(
+        [env.get("DEMOCLOUD_PYTHON", "python3"), democloud.SCRIPT,
+         "restart-compute", SOURCE], env=env, cwd=democloud.REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+@pytest.fixture(scope="module")
+def nova(horizon_url):
+    return democloud.nova(democloud.session())
+
+
+@pytest.fixture(scope="module")
+def long_migrations(nova):
+    """cmp2's live migrations stay running for LONG_MIGRATION seconds."""
+    _compute(LONG_MIGRATION)
+    try:
+        yield
+    finally:
+        _compute(None)
+
+
+@pytest.fixture
+def booted(nova):
+    ids = []
+    yield ids
+    for server_id in ids:
+        try:
+            democloud.wait_for(
+                lambda: not _task(nova.servers.get(server_id)),
+                timeout=120, what="instance idle before delete")
+            if nova.servers.get(server_id).status == "VERIFY_RESIZE":
+                nova.servers.confirm_resize(server_id)
+            nova.servers.delete(server_id)
+        except Exception:  # already gone
+            pass
+
+
+def _boot(nova, booted, host=SOURCE, stop=False):
+    server = nova.servers.create(
+        "refresh-%s" % uuid.uuid4().hex[:6],
+        nova.glance.find_image(IMAGE).id,
+        nova.flavors.find(name=FLAVOR).id, nics="none", host=host,
+        meta={"democloud": "refresh-browser-test"})
+    booted.append(server.id)
+
+    def ready():
+        s = nova.servers.get(server.id)
+        assert s.status != "ERROR", getattr(s, "fault", None)
+        return s.status == "ACTIVE" and not _task(s)
+    democloud.wait_for(ready, timeout=180, interval=2, what="booted")
+    if stop:
+        nova.servers.stop(server.id)
+        democloud.wait_for(
+            lambda: nova.servers.get(server.id).status == "SHUTOFF" and
+            not _task(nova.servers.get(server.id)),
+            timeout=120, what="shut off")
+    return server.id
+
+
+def _running_live_migration(nova, server_id):
+    def running():
+        for m in nova.migrations.list(instance_uuid=server_id):
+            if m.migration_type == "live-migration" and \
+                    m.status == "running":
+                return m
+        return None
+    return democloud.wait_for(running, timeout=120, interval=0.5,
+                              what="the live migration running")
+
+
+def _cold_migrated(nova, server_id):
+    nova.servers.migrate(server_id, host=DEST)
+
+    def waiting():
+        s = nova.servers.get(server_id)
+        assert s.status != "ERROR", getattr(s, "fault", None)
+        return s.status == "VERIFY_RESIZE"
+    democloud.wait_for(waiting, timeout=180, interval=1,
+                       what="the cold migration waiting for a confirm")
+
+
+def _after_action(driver, nova, server_id, status):
+    """The action's own redirect shown: mark the window, then wait until
+    Nova has the instance idle in ``status``."""
+    _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".messages .alert")))
+    driver.execute_script(MARK)
+    democloud.wait_for(
+        lambda: nova.servers.get(server_id).status == status and
+        not _task(nova.servers.get(server_id)),
+        timeout=120, what="Nova's instance %s after the action" % status)
+
+
+# ------------------------------------------------------------- item 5
+
+def test_batch_disable_dialog_carries_the_ticked_rows(admin_browser,
+                                                      horizon_url, nova,
+                                                      request):
+    for host in ("cmp2", "cmp3"):
+        service = next(s for s in nova.services.list(binary="nova-compute")
+                       if s.host == host)
+        assert service.status == "enabled", (host, service.disabled_reason)
+    driver = admin_browser
+    driver.get(horizon_url + "/admin/hosts/")
+    for host in ("cmp2", "cmp3"):
+        box = _wait(driver).until(ec.presence_of_element_located(
+            (By.CSS_SELECTOR, "#hosts__row__%s .table-row-multi-select"
+             % host)))
+        _click(driver, box)
+    _click(driver, driver.find_element(By.ID,
+                                       "hosts__action_disable_many"))
+    form = _wait(driver).until(ec.visibility_of_element_located(
+        (By.ID, "disable_hosts_form")))
+    checked = {box.get_attribute("value") for box in form.find_elements(
+        By.CSS_SELECTOR, "input[name=hosts]") if box.is_selected()}
+    assert checked == {"cmp2", "cmp3"}
+    # Nothing was submitted: the hosts are still enabled.
+    assert all(s.status == "enabled" for s in
+               nova.services.list(binary="nova-compute")
+               if s.host in ("cmp2", "cmp3"))
+
+
+# ------------------------------------------------------------- item 6
+
+def test_a_row_menu_stays_open_across_a_refresh(admin_browser, horizon_url,
+                                                nova, long_migrations,
+                                                booted):
+    server_id = _boot(nova, booted)
+    nova.servers.live_migrate(server_id, host=DEST, block_migration="auto")
+    migration = _running_live_migration(nova, server_id)
+
+    driver = admin_browser
+    driver.get(horizon_url + "/admin/migrations/")
+    row_id = "migrations__row__%s" % migration.id
+    row = _wait(driver).until(ec.presence_of_element_located(
+        (By.ID, row_id)))
+    assert "ajax-update" in row.get_attribute("class")
+    driver.execute_script(MARK)
+    # The operator opens the menu while the row's refresh is on its way
+    # (the moment Horizon's own check before sending cannot see), and the
+    # answer then comes back with new progress numbers.
+    driver.execute_script("""
+        window.__answers = 0;
+        var rowId = arguments[0];
+        $(document).ajaxSend(function (e, xhr, opts) {
+          if (opts.url.indexOf('row_update') < 0 ||
+              opts.url.indexOf(rowId.split('__row__')[1]) < 0) { return; }
+          var $row = $('#' + rowId);
+          if (!$row.find('.btn-group.open').length) {
+            $row.find('.dropdown-toggle').click();
+          }
+        });
+        $(document).ajaxComplete(function (e, xhr, opts) {
+          if (opts.url.indexOf('row_update') >= 0) { window.__answers++; }
+        });""", row_id)
+    _wait(driver, REFRESH).until(lambda d: d.execute_script(
+        "return window.__answers >= 2;"))
+    row = driver.find_element(By.ID, row_id)
+    assert row.find_elements(By.CSS_SELECTOR, ".btn-group.open"), \
+        "the menu closed under the operator"
+    force = row.find_element(By.ID, "migrations__row_%s__action_"
+                             "force_complete" % migration.id)
+    assert force.is_displayed()
+    # Closed again: the row catches up with Nova without a reload.
+    _click(driver, row.find_element(By.CSS_SELECTOR, ".dropdown-toggle"))
+    assert not row.find_elements(By.CSS_SELECTOR, ".btn-group.open")
+    _wait(driver, int(LONG_MIGRATION) + REFRESH).until(
+        lambda d: "completed" in d.find_element(By.ID, row_id).text)
+    assert driver.execute_script(MARKED)
+
+
+# ------------------------------------------------------------- item 4
+
+def test_migration_detail_summary_follows_force_complete(
+        admin_browser, horizon_url, nova, long_migrations, booted):
+    server_id = _boot(nova, booted)
+    nova.servers.live_migrate(server_id, host=DEST, block_migration="auto")
+    migration = _running_live_migration(nova, server_id)
+
+    driver = admin_browser
+    driver.get(horizon_url + "/admin/migrations/%s/%s/"
+               % (server_id, migration.id))
+    status = _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".migration-detail .migration-status")))
+    assert status.text == "running"
+    _click(driver, driver.find_element(
+        By.ID, "migration_status__row_%s__action_force_complete"
+        % migration.id))
+    form = _wait(driver).until(ec.visibility_of_element_located(
+        (By.ID, "force_complete_migration_form")))
+    _click(driver, form.find_element(By.CSS_SELECTOR, ".btn-primary"))
+    _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".alert-success, .messages .alert")))
+    driver.execute_script(MARK)
+    democloud.wait_for(
+        lambda: nova.migrations.list(instance_uuid=server_id)[0].status
+        == "completed", timeout=60, what="Nova's migration completed")
+    _wait(driver, REFRESH).until(lambda d: d.find_element(
+        By.CSS_SELECTOR, ".migration-detail .migration-status").text
+        == "completed")
+    steps = driver.find_elements(By.CSS_SELECTOR, ".migration-steps li")
+    assert steps and all("step-done" in s.get_attribute("class")
+                         for s in steps)
+    assert driver.execute_script(MARKED)
+
+
+def test_instances_tab_row_follows_confirm(admin_browser, horizon_url,
+                                           nova, booted):
+    server_id = _boot(nova, booted)
+    _cold_migrated(nova, server_id)
+
+    driver = admin_browser
+    driver.get(horizon_url + "/admin/hosts/%s/?tab=host_details__instances"
+               % DEST)
+    row_id = "instances__row__%s" % server_id
+    row = _wait(driver).until(ec.presence_of_element_located(
+        (By.ID, row_id)))
+    assert "VERIFY_RESIZE" in row.text
+    _click(driver, row.find_element(By.CSS_SELECTOR,
+                                    "[id$='__action_confirm']"))
+    _after_action(driver, nova, server_id, "ACTIVE")
+    _wait(driver, REFRESH).until(
+        lambda d: "ACTIVE" in d.find_element(By.ID, row_id).text)
+    row = driver.find_element(By.ID, row_id)
+    assert not [b for b in row.find_elements(
+        By.CSS_SELECTOR, "[id$='__action_confirm']") if b.is_displayed()]
+    assert driver.execute_script(MARKED)
+
+
+def test_drain_status_counts_follow_confirm_all(admin_browser, horizon_url,
+                                                nova, booted, request):
+    server_id = _boot(nova, booted, stop=True)
+    service = next(s for s in nova.services.list(binary="nova-compute")
+                   if s.host == SOURCE)
+    assert service.status == "enabled"
+    since = datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    nova.services.disable_log_reason(
+        service.id, "Drain since %s: browser refresh test" % since)
+    request.addfinalizer(lambda: nova.services.enable(service.id))
+    _cold_migrated(nova, server_id)
+
+    driver = admin_browser
+    driver.get(horizon_url + "/admin/hosts/%s/drain/status/" % SOURCE)
+    confirm = _wait(driver).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, ".drain-track-confirm")))
+    assert confirm.text.endswith(": 1")
+    _click(driver, driver.find_element(By.ID, "drain__action_confirm_all"))
+    _after_action(driver, nova, server_id, "SHUTOFF")
+    _wait(driver, REFRESH).until(lambda d: d.find_element(
+        By.CSS_SELECTOR, ".drain-track-confirm").text.endswith(": 0"))
+    assert driver.find_element(
+        By.CSS_SELECTOR, ".drain-track-done").text.endswith(": 1")
+    assert driver.execute_script(MARKED)
