@@ -160,6 +160,19 @@ class StartTests(_Base):
         self.assertEqual("kernel upgrade", reason)
 
     @test.create_mocks(MOCKS)
+    def test_reason_help_text_stays_inside_its_tooltip(self):
+        # Horizon writes help texts into a title attribute unescaped: the
+        # marker's quotes and <time> used to end it and show as text.
+        self.services[0] = f.service("cmp1")
+        self._setup_mocks()
+        res = self.client.get(start_url())
+        self.assertContains(
+            res, 'title="Nova stores it with the service, after a drain '
+            'marker (&quot;Drain since &lt;time&gt;&quot;) by which every '
+            'dashboard recognises the drain."')
+        self.assertNotContains(res, '("Drain since <time>")')
+
+    @test.create_mocks(MOCKS)
     def test_start_needs_a_reason_for_an_enabled_host(self):
         self.services[0] = f.service("cmp1")
         self._setup_mocks()

@@ -5,11 +5,12 @@ from horizon import forms
 from horizon import messages
 
 from migration_dashboard import api
+from migration_dashboard.content import formbase
 from migration_dashboard.content import presentation
 from migration_dashboard.services import migrations
 
 
-class _MigrationActionForm(forms.SelfHandlingForm):
+class _MigrationActionForm(formbase.SelfHandlingForm):
     instance_id = forms.CharField(widget=forms.HiddenInput())
     migration_id = forms.CharField(widget=forms.HiddenInput())
     instance_name = forms.CharField(widget=forms.HiddenInput(),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon import forms
 from horizon import messages
 
+from migration_dashboard.content import formbase
 from migration_dashboard.content import presentation
 from migration_dashboard.core import planning
 from migration_dashboard.services import drain
@@ -68,7 +69,7 @@ def parse_choices(data, instance_ids, hosts, source):
     return overrides, default, errors
 
 
-class StartDrainForm(forms.SelfHandlingForm):
+class StartDrainForm(formbase.SelfHandlingForm):
     host = forms.CharField(label=_("Host"), widget=forms.TextInput(
         attrs={"readonly": "readonly"}))
     reason = forms.CharField(
