@@ -276,9 +276,12 @@ class CompleteMaintenanceView(_HostFormView):
         rows = load_hosts(self.request, with_migrations=False)
         initial["to_enable"] = maintenance.maintenance_hosts_to_enable(
             self.kwargs["host"], rows)
+        initial["forced_down"] = any(
+            r.host == self.kwargs["host"] and r.forced_down for r in rows)
         return initial
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["to_enable"] = context["form"].to_enable
+        context["forced_down"] = context["form"].initial.get("forced_down")
         return context
