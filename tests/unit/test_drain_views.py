@@ -477,6 +477,13 @@ class TrackTests(_Base):
         content = res.content.decode()
         self.assertIn("openstack server set --state active inst-web-1",
                       content)
+        # ... and the row links to the reset page, ACTIVE preselected
+        # (the instance still runs on its healthy source).
+        self.assertIn(reverse("horizon:admin:hosts:instance_reset_state",
+                              args=["cmp1", "inst-web-1"]) +
+                      "?state=active&amp;next=", content)
+        self.assertNotIn(reverse("horizon:admin:hosts:instance_reset_state",
+                                 args=["cmp1", "inst-off-1"]), content)
         # Only the young one keeps refreshing itself.
         self.assertNotRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
                                      r'id="drain__row__inst-web-1"')

@@ -464,6 +464,11 @@ class StatusTests(test.BaseAdminViewTests):
         self.assertIn("evacuation-stalled", content)
         self.assertIn("openstack server set --state error inst-lost",
                       content)
+        reset = "horizon:admin:hosts:instance_reset_state"
+        self.assertIn(reverse(reset, args=["cmp3", "inst-lost"]) +
+                      "?state=error&amp;next=", content)
+        self.assertNotIn(reverse(reset, args=["cmp3", "inst-young"]),
+                         content)
         self.assertIn("task &#x27;rebuilding&#x27;", content)
         # Only the young one keeps refreshing itself.
         self.assertEqual(1, content.count("ajax-update"))
