@@ -71,3 +71,12 @@ def test_reset_state_from_a_stalled_drain_row(
         assert reset_path not in horizon.get(status_url).content.decode()
     finally:
         _democloud("start-service", "nova-conductor")
+        # The started conductor takes the queued request and runs it:
+        # let it end before the clean-up moves web-3 home or re-creates it.
+        democloud.wait_for(
+            lambda: not getattr(nova_admin.servers.get(server_id),
+                                "OS-EXT-STS:task_state") and all(
+                m.status in ("completed", "error", "failed", "cancelled")
+                for m in nova_admin.migrations.list(
+                    instance_uuid=server_id)),
+            timeout=300, interval=3, what="the queued move to end")
