@@ -395,6 +395,14 @@ def server_confirm_resize(request, instance_id):
 
 
 @profiler.trace
+def instance_reset_state(request, instance_id, state):
+    """os-resetState (admin): vm_state ``state`` ('error' or 'active'),
+    task_state cleared.  Nova changes its database only."""
+    client = novaclient(request, mv.SERVERS)
+    _server_action(client, instance_id, {"os-resetState": {"state": state}})
+
+
+@profiler.trace
 def server_revert_resize(request, instance_id):
     """Revert a cold migration (or resize): back to the source host."""
     client = novaclient(request, mv.SERVERS)

@@ -22,6 +22,7 @@ CONFIRM = (("compute", "os_compute_api:servers:confirm_resize"),)
 REVERT = (("compute", "os_compute_api:servers:revert_resize"),)
 START = (("compute", "os_compute_api:servers:start"),)
 EVACUATE = (("compute", "os_compute_api:os-evacuate"),)
+RESET_STATE = (("compute", "os_compute_api:os-admin-actions:reset_state"),)
 # A drain moves instances live and cold.
 DRAIN = LIVE + COLD
 # Actions on a running live migration.

@@ -4,9 +4,10 @@ arithmetic of core/progress.py (also used by a drain's status).
 Cost of a list page: one GET /os-migrations (one page), one Keystone
 project list (names of the requesting projects) and one
 GET /servers/{id}/migrations/{mid} per in-progress *live* migration on the
-page.  Instances are shown by id, as ``openstack server migration list``
-does: naming them would cost a server list whose size follows the cloud, not
-the page.  Filtering by instance name costs one name lookup, only then.
+page, plus one GET /servers/{id} per distinct instance on the page, a few
+at a time (:func:`instance_names`): a person scans names, and a server list
+would follow the size of the cloud (Nova filters servers by one uuid only).
+Filtering by instance name costs one name lookup, only then.
 A row refresh: the instance's migrations (one call) and, while it is an
 in-progress live migration, its bytes (one call).
 """
@@ -26,6 +27,7 @@ from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.core import progress as core
 from migration_dashboard.services import projects
+from migration_dashboard.services import submit
 
 # Settings (all optional): MIGRATION_DASHBOARD_PROGRESS = {
 #   "stuck_window": seconds over which memory remaining must fall,
@@ -242,6 +244,20 @@ def instance_ids_named(request, name):
     return [i.id for i in api.nova.instance_list(request, name=name)]
 
 
+def instance_names(request, ids):
+    """{instance id: name} of ``ids`` (one page's distinct instances): one
+    read each, :func:`submit.run`'s few at a time, so the cost follows the
+    page, not the cloud.  A deleted or unreadable instance keeps its id."""
+    names = {}
+
+    def read(instance_id):
+        names[instance_id] = api.nova.instance_get(request,
+                                                   instance_id).name
+
+    submit.run(sorted({i for i in ids if i}), read)
+    return {i: n for i, n in names.items() if n}
+
+
 def load_rows(request, filters=None, marker=None, limit=None, names=None,
               current_version=False):
     """(rows, has_more) for one page of migrations, newest first."""
@@ -253,9 +269,10 @@ def load_rows(request, filters=None, marker=None, limit=None, names=None,
     has_more = bool(limit) and len(migrations) > limit
     if limit:
         migrations = migrations[:limit]
-    # ``names`` ({instance id: name}) only when the caller has read the
-    # instances anyway (one instance's page); the list itself shows ids.
-    names = names or {}
+    # ``names`` ({instance id: name}) when the caller has read the
+    # instances anyway (one instance's page).
+    if names is None:
+        names = instance_names(request, [m.instance_id for m in migrations])
     # Nova tells the requesting project from 2.80 on; no ids, no lookup.
     named = (projects.project_names(request)
              if any(m.project_id for m in migrations) else {})

@@ -14,6 +14,7 @@ from migration_dashboard.content.hosts.evacuation import forms as evac_forms
 from migration_dashboard.services import evacuation as data
 from migration_dashboard.services import gather
 from migration_dashboard.services import submit
+from tests import democloud
 from tests import evacuation_cloud as ec
 
 pytestmark = pytest.mark.integration
@@ -113,3 +114,61 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
             raise data.explain_force_up(exc, ec.FAILED)
     message = refused_up.value.message
     assert "done" in message and "start its nova-compute" in message
+
+
+def _with_messages(request):
+    from django.contrib.messages.storage.cookie import CookieStorage
+    request._messages = CookieStorage(request)
+    return request
+
+
+def _texts(request):
+    return [str(m) for m in request._messages._queued_messages]
+
+
+def test_evacuating_a_host_disables_it_and_complete_maintenance_restores(
+        admin_request, nova_admin, failed_host):
+    from migration_dashboard.content.hosts import forms as host_forms
+
+    request = _with_messages(admin_request)
+    everyone = ec.wait_idle(nova_admin)
+    ec.kill_compute()
+    api.nova.service_force_down(request, ec.FAILED, True)
+    reason = 'PSU failed <b>"rack 4"</b>: evacuated, repair first'
+
+    form = evac_forms.EvacuateHostForm(
+        request, data={"host": ec.FAILED, "destination": "",
+                       "final_state": evac_forms.STOPPED,
+                       "password_mode": evac_forms.PASSWORD_NONE,
+                       "disable_source": "on", "disable_reason": reason,
+                       "confirm": "on"},
+        initial={"host": ec.FAILED,
+                 "facts": gather.gather(request, ec.FAILED)})
+    assert form.is_valid(), form.errors
+    assert form.handle(request, form.cleaned_data)
+    assert form.result["source_disabled"] is True
+    assert form.result["accepted"] == len(everyone)
+
+    # Disabled with the operator's reason, before its compute comes back.
+    svc = ec.service(nova_admin)
+    assert (svc.status, svc.disabled_reason) == ("disabled", reason)
+    ec.wait_evacuated(nova_admin, everyone)
+
+    # Repaired: its compute starts (the records become completed), still
+    # disabled, so nothing lands on it; Complete Maintenance forces it up
+    # and enables it.
+    democloud.run("start-compute", ec.FAILED)
+    democloud.wait_for(
+        lambda: all(m.status != "done" for m in
+                    ec.evacuation_records(nova_admin, everyone).values()),
+        timeout=180, interval=2, what="evacuation records completed")
+    svc = ec.service(nova_admin)
+    assert (svc.status, svc.forced_down) == ("disabled", True)
+    complete = host_forms.CompleteMaintenanceForm(
+        request, data={"host": ec.FAILED}, initial={"host": ec.FAILED})
+    assert complete.is_valid(), complete.errors
+    assert complete.handle(request, complete.cleaned_data), _texts(request)
+    svc = ec.service(nova_admin)
+    assert (svc.status, svc.forced_down) == ("enabled", False)
+    assert any("Forced host %s up" % ec.FAILED in t
+               for t in _texts(request))

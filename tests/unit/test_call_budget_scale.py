@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from openstack_dashboard.test import helpers as test
 
+from migration_dashboard.content.hosts import tabs
 from tests.unit.fake_cloud import FakeCloud
 from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
 
@@ -111,22 +112,42 @@ class CallBudgetScaleTests(test.BaseAdminViewTests):
         self.assertLessEqual(len(calls), DETAIL_BUDGET)
 
     def test_host_detail_migrations(self):
-        calls = self._assert_flat("host detail, migrations")
-        self.assertLessEqual(len(calls), DETAIL_BUDGET)
+        # The tab names the instances of its rows: one read per distinct
+        # instance shown (at most HOST_MIGRATIONS), never a server list.
+        for scale in (SMALL, LARGE):
+            calls, res = self._warm_calls(PAGES["host detail, migrations"],
+                                          **scale)
+            shown = {m.instance_id for m in
+                     res.context["tab_group"].get_tab("migrations")
+                     ._tables["migrations"].data}
+            reads = [c for c in calls if "/servers/" in c[2]]
+            self.assertEqual(len(shown), len(reads))
+            self.assertLessEqual(len(calls) - len(reads), DETAIL_BUDGET)
+            self.assertLessEqual(len(reads), tabs.HOST_MIGRATIONS)
+            self.assertFalse([c for c in calls
+                              if c[2].split("?")[0].endswith("/servers")
+                              or "/servers/detail" in c[2]])
 
     def test_migrations_list(self):
         # One /os-migrations page, one Keystone project list (names of the
-        # requesting projects) and the bytes of each in-progress live
-        # migration on the page; instances are shown by id.
-        calls = self._assert_flat("migrations list")
+        # requesting projects), the bytes of each in-progress live
+        # migration on the page and one read per distinct instance on the
+        # page (its name): bounded by the page size at any scale.
         for scale in (SMALL, LARGE):
             calls, res = self._warm_calls(PAGES["migrations list"], **scale)
             rows = res.context["table"].data
             live = [r for r in rows if r.is_live and r.in_progress]
             self.assertTrue(live)  # the fake has some on every page
             nova = [c for c in calls if c[0] == "nova"]
-            self.assertEqual(1 + len(live), len(nova),
+            shown = {r.instance_id for r in rows}
+            self.assertEqual(1 + len(live) + len(shown), len(nova),
                              "\n".join("%s %s %s" % c for c in nova))
+            self.assertLessEqual(len(shown), len(rows))
+            for row in rows:
+                self.assertEqual(
+                    self.last_cloud._servers[row.instance_id]["name"],
+                    row.display_name)
+                self.assertContains(res, ">%s</a>" % row.display_name)
             self.assertEqual(1, len([c for c in nova
                                      if c[2].endswith("/os-migrations")]))
             self.assertLessEqual(len([c for c in calls

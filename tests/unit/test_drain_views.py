@@ -161,6 +161,19 @@ class StartTests(_Base):
         self.assertEqual("kernel upgrade", reason)
 
     @test.create_mocks(MOCKS)
+    def test_reason_help_text_stays_inside_its_tooltip(self):
+        # Horizon writes help texts into a title attribute unescaped: the
+        # marker's quotes and <time> used to end it and show as text.
+        self.services[0] = f.service("cmp1")
+        self._setup_mocks()
+        res = self.client.get(start_url())
+        self.assertContains(
+            res, 'title="Nova stores it with the service, after a drain '
+            'marker (&quot;Drain since &lt;time&gt;&quot;) by which every '
+            'dashboard recognises the drain."')
+        self.assertNotContains(res, '("Drain since <time>")')
+
+    @test.create_mocks(MOCKS)
     def test_start_needs_a_reason_for_an_enabled_host(self):
         self.services[0] = f.service("cmp1")
         self._setup_mocks()
@@ -471,6 +484,13 @@ class TrackTests(_Base):
         content = res.content.decode()
         self.assertIn("openstack server set --state active inst-web-1",
                       content)
+        # ... and the row links to the reset page, ACTIVE preselected
+        # (the instance still runs on its healthy source).
+        self.assertIn(reverse("horizon:admin:hosts:instance_reset_state",
+                              args=["cmp1", "inst-web-1"]) +
+                      "?state=active&amp;next=", content)
+        self.assertNotIn(reverse("horizon:admin:hosts:instance_reset_state",
+                                 args=["cmp1", "inst-off-1"]), content)
         # Only the young one keeps refreshing itself.
         self.assertNotRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
                                      r'id="drain__row__inst-web-1"')

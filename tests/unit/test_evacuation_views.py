@@ -465,6 +465,11 @@ class StatusTests(test.BaseAdminViewTests):
         self.assertIn("evacuation-stalled", content)
         self.assertIn("openstack server set --state error inst-lost",
                       content)
+        reset = "horizon:admin:hosts:instance_reset_state"
+        self.assertIn(reverse(reset, args=["cmp3", "inst-lost"]) +
+                      "?state=error&amp;next=", content)
+        self.assertNotIn(reverse(reset, args=["cmp3", "inst-young"]),
+                         content)
         self.assertIn("task &#x27;rebuilding&#x27;", content)
         # Only the young one keeps refreshing itself.
         self.assertEqual(1, content.count("ajax-update"))
@@ -548,3 +553,73 @@ class ApiTests(test.TestCase):
             self.assertIsNone(evac_forms.password_ok(password))
             seen.add(password)
         self.assertEqual(50, len(seen))
+
+
+DISABLE = dict(GATHER)
+DISABLE[api.nova] = GATHER[api.nova] + ["service_disable"]
+
+
+class DisableSourceTests(_Cloud, test.BaseAdminViewTests):
+    """Evacuation disables the failed host (guide: disable, then
+    evacuate), so nothing is scheduled there when its compute comes
+    back; the result says to re-enable it with Complete Maintenance."""
+
+    def _post(self, **extra):
+        form = {"host": "cmp3", "destination": "", "final_state": "stopped",
+                "password_mode": "none", "confirm": "on"}
+        form.update(extra)
+        return self.client.post(host_url("cmp3"), form)
+
+    @test.create_mocks(DISABLE)
+    def test_offered_checked_with_a_reason(self):
+        self.setup_cloud()
+        res = self.client.get(host_url("cmp3"))
+        self.assertRegex(res.content.decode(),
+                         r'<input type="checkbox" name="disable_source"'
+                         r'[^>]* checked>')
+        self.assertContains(res, "Enable it with Complete Maintenance")
+
+    @test.create_mocks(DISABLE)
+    def test_disabled_with_the_reason_then_evacuated(self):
+        self.setup_cloud()
+        order = []
+        self.mock_service_disable.side_effect = \
+            lambda *a: order.append("disable")
+        self.mock_instance_evacuate.side_effect = \
+            lambda *a, **k: order.append("evacuate")
+        res = self._post(disable_source="on", disable_reason="PSU <b>")
+        self.assertNoFormErrors(res)
+        self.mock_service_disable.assert_called_once_with(
+            mock.ANY, "cmp3", "PSU <b>")
+        self.assertEqual(["disable", "evacuate", "evacuate"], order)
+        self.assertContains(res, "evacuation-source-disabled")
+        self.assertContains(res, reverse(
+            "horizon:admin:hosts:complete_maintenance", args=["cmp3"]))
+        self.assertNotContains(res, "evacuation-source-enabled")
+
+    @test.create_mocks(DISABLE)
+    def test_unchecked_leaves_it_enabled_and_says_so(self):
+        self.setup_cloud()
+        res = self._post()
+        self.assertNoFormErrors(res)
+        self.mock_service_disable.assert_not_called()
+        self.assertContains(res, "evacuation-source-enabled")
+
+    @test.create_mocks(DISABLE)
+    def test_a_reason_is_required(self):
+        self.setup_cloud()
+        res = self._post(disable_source="on", disable_reason="  ")
+        self.assertFormErrors(res, 1)
+        self.mock_instance_evacuate.assert_not_called()
+
+    @test.create_mocks(DISABLE)
+    def test_nova_refusing_is_a_message_and_the_evacuation_goes_on(self):
+        self.setup_cloud()
+        self.mock_service_disable.side_effect = nova_exceptions.Forbidden(
+            403, "Policy doesn't allow os-services:update")
+        res = self._post(disable_source="on", disable_reason="PSU")
+        self.assertEqual(2, self.mock_instance_evacuate.call_count)
+        self.assertIn("Unable to disable host cmp3: Policy doesn't allow "
+                      "os-services:update. Disable it before its compute "
+                      "service comes back.", " ".join(_messages(res)))
+        self.assertContains(res, "evacuation-source-enabled")

@@ -4,10 +4,12 @@ from horizon import forms
 from horizon import messages
 
 from migration_dashboard import api
+from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import presentation
 from migration_dashboard.core import maintenance
 from migration_dashboard.services import drain
+from migration_dashboard.services import evacuation
 
 
 def _readonly():
@@ -44,7 +46,7 @@ def _update_host(request, call, failure, success, host):
     return True
 
 
-class DisableHostForm(forms.SelfHandlingForm):
+class DisableHostForm(formbase.SelfHandlingForm):
     host = host_field()
     reason = _reason_field()
 
@@ -64,7 +66,7 @@ class DisableHostForm(forms.SelfHandlingForm):
               "instances there."), host)
 
 
-class DisableHostsForm(forms.SelfHandlingForm):
+class DisableHostsForm(formbase.SelfHandlingForm):
     hosts = forms.MultipleChoiceField(
         label=_("Hosts"), widget=forms.CheckboxSelectMultiple(),
         help_text=_("The enabled compute hosts to take out of scheduling."))
@@ -94,7 +96,7 @@ class DisableHostsForm(forms.SelfHandlingForm):
         return not failed
 
 
-class ForceDownForm(forms.SelfHandlingForm):
+class ForceDownForm(formbase.SelfHandlingForm):
     host = host_field()
     fenced = forms.BooleanField(
         label=_("The host is powered off or isolated (fenced)"),
@@ -112,7 +114,7 @@ class ForceDownForm(forms.SelfHandlingForm):
               "evacuated."), host)
 
 
-class PrepareDestinationForm(forms.SelfHandlingForm):
+class PrepareDestinationForm(formbase.SelfHandlingForm):
     host = host_field(_("Destination host"))
     source = forms.ThemableChoiceField(
         label=_("Source host"),
@@ -175,7 +177,7 @@ class PrepareDestinationForm(forms.SelfHandlingForm):
         return True
 
 
-class CompleteMaintenanceForm(forms.SelfHandlingForm):
+class CompleteMaintenanceForm(formbase.SelfHandlingForm):
     host = host_field()
 
     def __init__(self, request, *args, **kwargs):
@@ -192,6 +194,18 @@ class CompleteMaintenanceForm(forms.SelfHandlingForm):
                 request, _("Unable to read the compute services: %(reason)s"),
                 exc, redirect=links.hosts_index())
             return False
+        # An evacuated host comes back forced down: force it up first,
+        # else enabling it puts nothing back in use.
+        if any(r.host == source and r.forced_down for r in rows):
+            try:
+                api.nova.service_force_down(request, source, False)
+            except Exception as exc:
+                presentation.show_error(
+                    request, _("Unable to force host %(host)s up, so it "
+                               "stays disabled: %(reason)s"),
+                    evacuation.explain_force_up(exc, source), host=source)
+                return False
+            messages.success(request, _("Forced host %s up.") % source)
         targets = maintenance.maintenance_hosts_to_enable(source, rows)
         if not targets:
             messages.info(request, _("Host %s and its destinations are "

@@ -9,6 +9,7 @@ from migration_dashboard.content.hosts import tables as host_tables
 from migration_dashboard.content.hosts.instances import \
     tables as instance_tables
 from migration_dashboard.core import maintenance
+from migration_dashboard.services import migrations
 from migration_dashboard.services import projects
 
 # How many of the host's most recent migrations the Migrations tab shows.
@@ -80,10 +81,15 @@ class MigrationsTab(_HostListTab):
     table_classes = (host_tables.MigrationsTable,)
 
     def get_migrations_data(self):
-        return self._read(
+        rows = self._read(
             lambda r, host: api.nova.migration_list(r, host=host,
                                                     limit=HOST_MIGRATIONS),
             _("Unable to list the migrations of %(host)s: %(reason)s")) or []
+        names = migrations.instance_names(
+            self.request, [m.instance_id for m in rows])
+        for m in rows:
+            m.instance_name = names.get(m.instance_id)
+        return rows
 
 
 class HostDetailTabs(tabs.DetailTabsGroup):

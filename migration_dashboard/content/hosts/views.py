@@ -306,6 +306,9 @@ class CompleteMaintenanceView(_HostFormView):
         initial = super().get_initial()
         initial["to_enable"] = maintenance.maintenance_hosts_to_enable(
             self.kwargs["host"], self._rows())
+        initial["forced_down"] = any(
+            r.host == self.kwargs["host"] and r.forced_down
+            for r in self._rows())
         return initial
 
     @memoized.memoized_method
@@ -355,4 +358,5 @@ class CompleteMaintenanceView(_HostFormView):
             context["moved"] = moved
             context["move_back_url"] = links.drain_move_back(
                 self.kwargs["host"], since)
+        context["forced_down"] = context["form"].initial.get("forced_down")
         return context

@@ -1,15 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
 
-from horizon import forms
 from horizon import messages
 
 from migration_dashboard import api
+from migration_dashboard.content import formbase
 from migration_dashboard.content import presentation
 from migration_dashboard.services import migrations
 
 
-class _MigrationActionForm(forms.SelfHandlingForm):
+class _MigrationActionForm(formbase.SelfHandlingForm):
     """Confirms one action on the migration of the view's URL: the ids
     come from the URL (validated by its pattern), never from the form."""
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon import forms
 from horizon import messages
 
+from migration_dashboard.content import formbase
 from migration_dashboard.content import presentation
 from migration_dashboard.content.hosts import forms as host_forms
 from migration_dashboard.core import planning
@@ -69,7 +70,7 @@ def parse_choices(data, instance_ids, hosts, source):
     return overrides, default, errors
 
 
-class StartDrainForm(forms.SelfHandlingForm):
+class StartDrainForm(formbase.SelfHandlingForm):
     host = host_forms.host_field()
     reason = forms.CharField(
         label=_("Reason"), required=False,

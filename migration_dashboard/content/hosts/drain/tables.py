@@ -18,6 +18,7 @@ from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import widgets
 from migration_dashboard.core import ids
+from migration_dashboard.content.hosts.instances import reset
 from migration_dashboard.services import drain
 from migration_dashboard.services import drain_tracking as tracking
 from migration_dashboard.services import submit
@@ -205,4 +206,5 @@ class DrainTable(actions.InstanceRowsTable):
         status_columns = ["state"]
         table_actions = (ConfirmAll, actions.ConfirmMigration,
                          actions.RevertMigration)
-        row_actions = (actions.ConfirmMigration, actions.RevertMigration)
+        row_actions = (actions.ConfirmMigration, actions.RevertMigration,
+                       reset.DrainResetState)

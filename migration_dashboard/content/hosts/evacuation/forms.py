@@ -15,10 +15,12 @@ from horizon import forms
 from horizon.utils import validators
 
 from migration_dashboard import api
+from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import presentation
 from migration_dashboard.content import widgets
 from migration_dashboard.content.hosts import forms as host_forms
+from migration_dashboard.core import maintenance
 from migration_dashboard.core import preflight
 from migration_dashboard.services import evacuation
 from migration_dashboard.services import submit
@@ -94,7 +96,7 @@ PASSWORD_CHOICES = (
 )
 
 
-class _EvacuateForm(forms.SelfHandlingForm):
+class _EvacuateForm(formbase.SelfHandlingForm):
     host = host_forms.host_field(_("Failed host"))
     destination = forms.ChoiceField(
         label=_("Destination"), required=False, widget=widgets.HostSelect(),
@@ -118,6 +120,16 @@ class _EvacuateForm(forms.SelfHandlingForm):
     confirm_password = forms.CharField(
         label=_("Confirm password"), required=False, strip=False,
         widget=forms.PasswordInput(render_value=False))
+    disable_source = forms.BooleanField(
+        label=_("Disable the failed host"), required=False, initial=True,
+        help_text=_("So that the scheduler places nothing on it when its "
+                    "compute service comes back before it is repaired. "
+                    "Complete Maintenance enables it again."))
+    disable_reason = forms.CharField(
+        label=_("Reason for disabling"), required=False,
+        max_length=maintenance.MAX_REASON_LENGTH,
+        initial=_("Evacuated: the host failed. Enable it with Complete "
+                  "Maintenance once it is repaired."))
     confirm = forms.BooleanField(
         label=_("The host is fenced (really off), and I accept what is "
                 "listed here: image-backed disks are rebuilt from their "
@@ -133,6 +145,11 @@ class _EvacuateForm(forms.SelfHandlingForm):
         self.result = None
         if not evacuation.offers_final_state(self.cloud_version):
             del self.fields["final_state"]
+        # Already disabled (by an operator, a drain): its reason stays.
+        self.already_disabled = self.facts.source.status == "disabled"
+        if self.already_disabled:
+            del self.fields["disable_source"]
+            del self.fields["disable_reason"]
         self._init_destinations()
 
     # -------------------------------------------------------- helpers
@@ -184,6 +201,10 @@ class _EvacuateForm(forms.SelfHandlingForm):
             raise forms.ValidationError(
                 _("%s cannot take the instance(s): choose a host whose "
                   "compute service is up and enabled.") % destination)
+        if cleaned.get("disable_source") and not (
+                cleaned.get("disable_reason") or "").strip():
+            self.add_error("disable_reason", _("A reason is required to "
+                                               "disable the host."))
         mode = cleaned.get("password_mode") or PASSWORD_NONE
         if mode == PASSWORD_SET:
             password = cleaned.get("password") or ""
@@ -200,6 +221,26 @@ class _EvacuateForm(forms.SelfHandlingForm):
             evacuation.EVACUATE, destination)
         return cleaned
 
+    def disable_failed_host(self, request, cleaned):
+        """Disable the failed host if asked (guide: disable, then
+        evacuate); whether it is disabled now.  A refusal is a message:
+        the evacuation of a failed host goes on without it."""
+        if self.already_disabled:
+            return True
+        if not cleaned.get("disable_source"):
+            return False
+        host = self.facts.source.name
+        try:
+            api.nova.service_disable(request, host,
+                                     cleaned["disable_reason"].strip())
+        except Exception as exc:
+            presentation.show_error(
+                request, _("Unable to disable host %(host)s: %(reason)s. "
+                           "Disable it before its compute service comes "
+                           "back."), exc, host=host)
+            return False
+        return True
+
     def passwords(self, cleaned, ids):
         mode = cleaned.get("password_mode") or PASSWORD_NONE
         if mode == PASSWORD_GENERATE:
@@ -214,7 +255,7 @@ class EvacuateInstanceForm(_EvacuateForm):
 
     field_order = ["host", "instance", "destination", "final_state",
                    "password_mode", "password", "confirm_password",
-                   "confirm"]
+                   "disable_source", "disable_reason", "confirm"]
 
     def clean(self):
         cleaned = super().clean()
@@ -234,6 +275,7 @@ class EvacuateInstanceForm(_EvacuateForm):
         destination = cleaned.get("destination") or None
         password = self.passwords(cleaned, [inst.id])[inst.id]
         keep = self.keep_state(cleaned)
+        source_disabled = self.disable_failed_host(request, cleaned)
         try:
             returned = api.nova.instance_evacuate(
                 request, inst.id, host=destination, password=password,
@@ -258,13 +300,15 @@ class EvacuateInstanceForm(_EvacuateForm):
             "microversion": self.call_version(cleaned),
             "lands_shutoff": not keep and evacuation.offers_final_state(
                 self.cloud_version),
+            "source_disabled": source_disabled,
         }
         return True
 
 
 class EvacuateHostForm(_EvacuateForm):
     field_order = ["host", "destination", "final_state", "password_mode",
-                   "password", "confirm_password", "confirm"]
+                   "password", "confirm_password", "disable_source",
+                   "disable_reason", "confirm"]
 
     def clean(self):
         cleaned = super().clean()
@@ -296,6 +340,7 @@ class EvacuateHostForm(_EvacuateForm):
                 send.append(inst.id)
             rows.append(row)
         passwords = self.passwords(cleaned, send)
+        source_disabled = self.disable_failed_host(request, cleaned)
         outcome = evacuation.submit_all(request, send, destination,
                                         passwords, keep)
         shown = []
@@ -321,6 +366,7 @@ class EvacuateHostForm(_EvacuateForm):
             "microversion": self.call_version(cleaned),
             "lands_shutoff": not keep and evacuation.offers_final_state(
                 self.cloud_version),
+            "source_disabled": source_disabled,
             "accepted": sum(r.outcome == evacuation.ACCEPTED for r in rows),
             "not_moved": sum(r.outcome != evacuation.ACCEPTED for r in rows),
         }

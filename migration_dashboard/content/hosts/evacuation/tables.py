@@ -12,6 +12,7 @@ from horizon.utils import filters as utils_filters
 from migration_dashboard.content import actions
 from migration_dashboard.content import links
 from migration_dashboard.core import ids
+from migration_dashboard.content.hosts.instances import reset
 from migration_dashboard.services import evacuation
 
 
@@ -132,3 +133,4 @@ class EvacuationTable(actions.InstanceRowsTable):
         row_class = EvacuationRow
         status_columns = ["progress"]
         multi_select = False
+        row_actions = (reset.EvacuationResetState,)

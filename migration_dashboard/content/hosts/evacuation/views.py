@@ -152,7 +152,17 @@ class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
             "detail_url": links.host_detail(host),
             "page_title": self.page_title,
         })
+        context.update(_next_urls(host))
         return context
+
+
+def _next_urls(host):
+    """Where the "what next" of an evacuation sends the operator."""
+    return {
+        "complete_url": reverse("horizon:admin:hosts:complete_maintenance",
+                                args=[host]),
+        "disable_url": reverse("horizon:admin:hosts:disable", args=[host]),
+    }
 
 
 class EvacuateHostView(_EvacuateView):
@@ -260,5 +270,8 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
             "detail_url": links.host_detail(host),
             "evacuate_url": reverse("horizon:admin:hosts:evacuate_host",
                                     args=[host]),
+            "source_disabled": getattr(self._service(), "status",
+                                       None) == "disabled",
         })
+        context.update(_next_urls(host))
         return context

@@ -16,6 +16,7 @@ from horizon import messages
 
 from migration_dashboard import api
 from migration_dashboard.api import microversions as mv
+from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
@@ -106,7 +107,7 @@ def findings_context(facts, kind, destination, block, results=None):
             "kind": preflight.Kind(kind).value}
 
 
-class _MoveForm(forms.SelfHandlingForm):
+class _MoveForm(formbase.SelfHandlingForm):
     kind = None
     host_policy = None  # policy to choose a destination
     host = forms.CharField(label=_("Source host"), widget=forms.TextInput(

@@ -4,6 +4,7 @@ its whole path (``<host>/instances/...``) so that every pattern carries all
 its keyword arguments."""
 from django.urls import re_path
 
+from migration_dashboard.content.hosts.instances import reset
 from migration_dashboard.content.hosts.instances import views
 from migration_dashboard.core import ids
 
@@ -22,6 +23,8 @@ urlpatterns = [
     re_path(PREFIX + INSTANCE + r"/live_migrate/$",
             views.LiveMigrateView.as_view(),
             name="instance_live_migrate"),
+    re_path(PREFIX + INSTANCE + r"/reset_state/$",
+            reset.ResetStateView.as_view(), name="instance_reset_state"),
     re_path(PREFIX + INSTANCE + r"/cold_migrate/$",
             views.ColdMigrateView.as_view(),
             name="instance_cold_migrate"),
