@@ -391,8 +391,11 @@ def instance_evacuate(request, instance_id, host=None, password=None,
     if not mv.at_least(client.api_version, mv.EVACUATE_NO_SHARED_STORAGE):
         # Required before 2.14; False: the disk is rebuilt from the image.
         body["onSharedStorage"] = False
+    # Not logged: keystoneauth writes request and response bodies verbatim
+    # at DEBUG, and both may carry the instance's admin password.
     _resp, result = client.client.post(
-        "/servers/%s/action" % _quote(instance_id), body={"evacuate": body})
+        "/servers/%s/action" % _quote(instance_id), body={"evacuate": body},
+        log=False)
     if isinstance(result, dict):
         return result.get("adminPass")
     return None
