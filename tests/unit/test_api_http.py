@@ -19,19 +19,14 @@ from openstack_dashboard.test import helpers as test
 from migration_dashboard.api import nova
 from migration_dashboard.api import placement
 from tests.unit.fake_cloud import FakeCloud
-from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
+from tests.unit.fake_cloud import PlacementCatalogMixin
 
 INSTANCE = "inst-cmp1-0"
 PROVIDER = "00000000-0000-4000-8000-000000000001"
 
 
-class _ApiTest(test.BaseAdminViewTests):
+class _ApiTest(PlacementCatalogMixin, test.BaseAdminViewTests):
     max_version = "2.96"
-
-    def _setup_test_data(self):
-        super()._setup_test_data()
-        self.service_catalog = list(self.service_catalog) + [
-            PLACEMENT_CATALOG_ENTRY]
 
     def setUp(self):
         super().setUp()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openstack_dashboard.test import helpers as test
 
 from tests.unit.fake_cloud import FakeCloud
-from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
+from tests.unit.fake_cloud import PlacementCatalogMixin
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -19,12 +19,8 @@ ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 INSTANCE = "inst-cmp1-1"
 
 
-class EscapedSuccessMessageTests(test.BaseAdminViewTests):
-
-    def _setup_test_data(self):
-        super()._setup_test_data()
-        self.service_catalog = list(self.service_catalog) + [
-            PLACEMENT_CATALOG_ENTRY]
+class EscapedSuccessMessageTests(PlacementCatalogMixin,
+                                  test.BaseAdminViewTests):
 
     def _submit(self, name):
         with FakeCloud() as cloud:

@@ -16,7 +16,7 @@ from openstack_dashboard.test import helpers as test
 
 from tests.unit import test_faults
 from tests.unit.fake_cloud import FakeCloud
-from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
+from tests.unit.fake_cloud import PlacementCatalogMixin
 
 REASON = "fault-7f3: compute API said no"
 
@@ -30,12 +30,7 @@ def _category(path):
     return next((r for r in READS if re.search(r, path)), None)
 
 
-class _FaultPage(test.BaseAdminViewTests):
-
-    def _setup_test_data(self):
-        super()._setup_test_data()
-        self.service_catalog = list(self.service_catalog) + [
-            PLACEMENT_CATALOG_ENTRY]
+class _FaultPage(PlacementCatalogMixin, test.BaseAdminViewTests):
 
     def _request(self, method, url, data=None, fail=None, status=503):
         with FakeCloud() as cloud:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openstack_dashboard.test import helpers as test
 
 from tests.unit.fake_cloud import FakeCloud
-from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
+from tests.unit.fake_cloud import PlacementCatalogMixin
 
 # Nova's rule names, written out (not read from content/policy.py).
 ABORT = "os_compute_api:servers:migrations:delete"
@@ -40,12 +40,7 @@ deny_live = _denying(LIVE)
 INSTANCE = "inst-cmp1-0"
 
 
-class _DenialTest(test.BaseAdminViewTests):
-
-    def _setup_test_data(self):
-        super()._setup_test_data()
-        self.service_catalog = list(self.service_catalog) + [
-            PLACEMENT_CATALOG_ENTRY]
+class _DenialTest(PlacementCatalogMixin, test.BaseAdminViewTests):
 
     def _open(self, url, method, data, deny=None):
         """(response, Nova requests, Nova writes) of one request."""
