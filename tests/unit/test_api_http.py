@@ -430,3 +430,37 @@ class HypervisorRecordTests(_ApiTest):
              for s in first.servers})
         _m, _p, header, _b = self._one("GET", "/os-hypervisors/detail")
         self.assertEqual("compute 2.87", header)
+
+
+class PagingTests(_ApiTest):
+    """Nova's ``next`` links are followed with the caller's filters kept,
+    and only their path and query are used (the session's endpoint)."""
+
+    def setUp(self):
+        super().setUp()
+        self.cloud.__exit__(None, None, None)
+        self.cloud = FakeCloud(hosts=5, instances_per_host=1, page_limit=2)
+        self.cloud.catalog = self.service_catalog
+        self.cloud.__enter__()
+
+    def test_every_hypervisor_over_three_pages_with_servers_kept(self):
+        hypervisors = nova.hypervisor_list(self.request, with_servers=True)
+        self.assertEqual(["cmp1", "cmp2", "cmp3", "cmp4", "cmp5"],
+                         [h.host for h in hypervisors])
+        urls = [parse.urlsplit(r.url) for r in
+                self.cloud._mock.request_history
+                if "/os-hypervisors/detail" in r.url]
+        self.assertEqual(3, len(urls))
+        for url in urls:
+            self.assertEqual("public.nova.example.com", url.hostname)
+            self.assertEqual(["true"],
+                             parse.parse_qs(url.query)["with_servers"])
+
+    def test_instances_of_every_project_over_pages(self):
+        instances = nova.instance_list(self.request)
+        self.assertEqual(5, len({i.id for i in instances}))
+        queries = [parse.parse_qs(parse.urlsplit(r.url).query) for r in
+                   self.cloud._mock.request_history
+                   if "/servers/detail" in r.url]
+        self.assertEqual(3, len(queries))
+        self.assertTrue(all(q["all_tenants"] == ["True"] for q in queries))
