@@ -42,6 +42,15 @@ PLACEMENT_CATALOG_ENTRY = {
         for iface, prefix in (("admin", "admin"), ("internal", "int"),
                               ("public", "public"))]}
 
+class PlacementCatalogMixin:
+    """For a Horizon test case: its user's catalog also has Placement."""
+
+    def _setup_test_data(self):
+        super()._setup_test_data()
+        self.service_catalog = list(self.service_catalog) + [
+            PLACEMENT_CATALOG_ENTRY]
+
+
 # Hostname fragment -> the service name calls are recorded under.
 SERVICES = (("placement", "placement"), ("nova", "nova"),
             ("keystone", "keystone"), ("neutron", "neutron"),

@@ -531,6 +531,7 @@ class ApiTests(test.TestCase):
                     keep_state=keep)
             wanted = factory.call_args[0][1]
             self.assertEqual("2.94" if keep else "2.95", wanted)
+            # log=False: the body and the answer may carry a password.
             client.client.post.assert_called_once_with(
                 "/servers/i-1/action", body={"evacuate": body}, log=False)
             self.assertEqual((answer or {}).get("adminPass"), returned)
