@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
 
 from horizon import exceptions
+from horizon import messages
 
 from migration_dashboard import api
 from migration_dashboard.api import base
@@ -254,7 +255,15 @@ def instance_names(request, ids):
         names[instance_id] = api.nova.instance_get(request,
                                                    instance_id).name
 
-    submit.run(sorted({i for i in ids if i}), read)
+    failed = [(i, exc) for i, exc in submit.run(sorted({i for i in ids if i}),
+                                                read)
+              if exc is not None and getattr(exc, "code", None) != 404]
+    if failed:
+        # The rows still show their ids; the page says why not their names.
+        messages.warning(request, _(
+            "Unable to read the names of %(count)d instance(s), shown by id: "
+            "%(reason)s") % {"count": len(failed),
+                             "reason": base.error_reason(failed[0][1])})
     return {i: n for i, n in names.items() if n}
 
 
