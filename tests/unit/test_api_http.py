@@ -442,6 +442,9 @@ class PagingTests(_ApiTest):
         self.cloud = FakeCloud(hosts=5, instances_per_host=1, page_limit=2)
         self.cloud.catalog = self.service_catalog
         self.cloud.__enter__()
+        # Its own cleanup: the one setUp registered is bound to the first
+        # cloud, and a mock left on answers every later test's HTTP.
+        self.addCleanup(self.cloud.__exit__, None, None, None)
 
     def test_every_hypervisor_over_three_pages_with_servers_kept(self):
         hypervisors = nova.hypervisor_list(self.request, with_servers=True)
