@@ -162,10 +162,13 @@ def _submit_drain(horizon, exclude=()):
     return html
 
 
-def _wait_moved_off(nova, ids):
+def _wait_moved_off(nova, ids, horizon):
     """Until Nova lists none of ``ids`` on cmp1 and none is busy (a cold
-    move may wait in VERIFY_RESIZE); returns {id: server}."""
+    move may wait in VERIFY_RESIZE); returns {id: server}.  Each poll
+    looks at the drain's status page, as an operator's open page does:
+    that is what sends the queued moves (N in flight)."""
     def off():
+        _status(horizon)
         servers = _servers(nova)
         moved = {i: servers[i] for i in ids}
         if any(seed._host(s) == HOST or seed._task(s) or
@@ -182,8 +185,9 @@ def _status(horizon, query=""):
                                      args=[HOST]) + query))
 
 
-def _wait_all_home(nova, ids):
+def _wait_all_home(nova, ids, horizon, status_url):
     def home():
+        horizon.get(status_url)  # looking moves the move back's queue on
         _confirm_all(nova, ids)
         servers = _servers(nova)
         return all(seed._host(servers[i]) == HOST and _idle(servers[i])
@@ -227,7 +231,7 @@ def test_complete_maintenance_then_move_back_moves_exactly_the_drained(
     assert service.disabled_reason.endswith(": " + reason)
     _submit_drain(horizon)
 
-    moved = _wait_moved_off(nova_admin, drained)
+    moved = _wait_moved_off(nova_admin, drained, horizon)
     waiting = {i for i, s in moved.items() if s.status == "VERIFY_RESIZE"}
     assert waiting >= cold, "cold moves wait for a confirm"
     # Nova lists nothing on cmp1, yet the cold moves wait for a confirm
@@ -272,7 +276,7 @@ def test_complete_maintenance_then_move_back_moves_exactly_the_drained(
     # Every accepted move is on the move-back status at once.
     status_url = _move_back_submit(horizon, after)
     assert _status_rows(_html(horizon.get(status_url))) == drained
-    _wait_all_home(nova_admin, drained)
+    _wait_all_home(nova_admin, drained, horizon, status_url)
     assert seed._host(nova_admin.servers.get(decoy)) == DECOY_TO
     index = _html(horizon.get(reverse("horizon:admin:hosts:index")))
     assert menu not in index, "nothing left to move back"
@@ -291,7 +295,7 @@ def test_move_back_then_complete_maintenance_moves_exactly_the_drained(
     _start_drain(horizon)
     # Only the test's own instances move (the seeded ones are excluded).
     _submit_drain(horizon, exclude=seeded)
-    _wait_moved_off(nova_admin, ours)
+    _wait_moved_off(nova_admin, ours, horizon)
     _confirm_all(nova_admin, ours)
     democloud.wait_for(
         lambda: all(_idle(nova_admin.servers.get(i)) for i in ours),
@@ -302,7 +306,7 @@ def test_move_back_then_complete_maintenance_moves_exactly_the_drained(
     assert _moving(_html(horizon.get(url))) == ours
     status_url = _move_back_submit(horizon, url)
     assert _status_rows(_html(horizon.get(status_url))) >= ours
-    _wait_all_home(nova_admin, ours)
+    _wait_all_home(nova_admin, ours, horizon, status_url)
     assert seed._host(nova_admin.servers.get(decoy)) == DECOY_TO
 
     # Then Complete Maintenance: the host is enabled already, nothing is
