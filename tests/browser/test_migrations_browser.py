@@ -99,12 +99,11 @@ def test_row_of_a_migration_reaches_completed_without_reload(
         (By.ID, row_id)))
     # Still in progress when the page was drawn: the row refreshes itself.
     assert "ajax-update" in row.get_attribute("class"), row.text
-    # The list names instances by id (it makes no server list), linked to
-    # the instance's migrations page.
-    assert second.id in row.text
-    link = row.find_element(By.LINK_TEXT, second.id)
-    assert link.get_attribute("href").endswith(
-        "/admin/migrations/instance/%s/" % second.id)
+    # The list names the instance (one read per distinct instance of the
+    # page, no server list), linked to the instance's migrations page.
+    link = row.find_element(By.CSS_SELECTOR, 'a[href$="/admin/migrations/'
+                            'instance/%s/"]' % second.id)
+    assert link.text.strip() == second.name, row.text
     driver.execute_script("window.__not_reloaded = true;")
 
     _wait(driver, 120).until(
