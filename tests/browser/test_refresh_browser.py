@@ -183,53 +183,6 @@ def test_batch_disable_dialog_carries_the_ticked_rows(admin_browser,
 
 # ------------------------------------------------------------- item 6
 
-def test_a_row_menu_stays_open_across_a_refresh(admin_browser, horizon_url,
-                                                nova, long_migrations,
-                                                booted):
-    server_id = _boot(nova, booted)
-    nova.servers.live_migrate(server_id, host=DEST, block_migration="auto")
-    migration = _running_live_migration(nova, server_id)
-
-    driver = admin_browser
-    driver.get(horizon_url + "/admin/migrations/")
-    row_id = "migrations__row__%s" % migration.id
-    row = _wait(driver).until(ec.presence_of_element_located(
-        (By.ID, row_id)))
-    assert "ajax-update" in row.get_attribute("class")
-    driver.execute_script(MARK)
-    # The operator opens the menu while the row's refresh is on its way
-    # (the moment Horizon's own check before sending cannot see), and the
-    # answer then comes back with new progress numbers.
-    driver.execute_script("""
-        window.__answers = 0;
-        var rowId = arguments[0];
-        $(document).ajaxSend(function (e, xhr, opts) {
-          if (opts.url.indexOf('row_update') < 0 ||
-              opts.url.indexOf(rowId.split('__row__')[1]) < 0) { return; }
-          var $row = $('#' + rowId);
-          if (!$row.find('.btn-group.open').length) {
-            $row.find('.dropdown-toggle').click();
-          }
-        });
-        $(document).ajaxComplete(function (e, xhr, opts) {
-          if (opts.url.indexOf('row_update') >= 0) { window.__answers++; }
-        });""", row_id)
-    _wait(driver, REFRESH).until(lambda d: d.execute_script(
-        "return window.__answers >= 2;"))
-    row = driver.find_element(By.ID, row_id)
-    assert row.find_elements(By.CSS_SELECTOR, ".btn-group.open"), \
-        "the menu closed under the operator"
-    force = row.find_element(By.ID, "migrations__row_%s__action_"
-                             "force_complete" % migration.id)
-    assert force.is_displayed()
-    # Closed again: the row catches up with Nova without a reload.
-    _click(driver, row.find_element(By.CSS_SELECTOR, ".dropdown-toggle"))
-    assert not row.find_elements(By.CSS_SELECTOR, ".btn-group.open")
-    _wait(driver, int(LONG_MIGRATION) + REFRESH).until(
-        lambda d: "completed" in d.find_element(By.ID, row_id).text)
-    assert driver.execute_script(MARKED)
-
-
 # ------------------------------------------------------------- item 4
 
 def test_migration_detail_summary_follows_force_complete(
