@@ -101,7 +101,8 @@ def _follow(cloud, host, ids, start, refresh=None):
         now = time.perf_counter()
         if refresh is not None and now >= next_refresh:
             refresh()
-            next_refresh = now + REFRESH
+            # As refresh.js: the next poll is set when the answer is in.
+            next_refresh = time.perf_counter() + REFRESH
         moving = cloud.moving_off(host, ids)
         peak = max(peak, len(moving))
         left = cloud.untouched(host, ids) - moving
@@ -112,6 +113,37 @@ def _follow(cloud, host, ids, start, refresh=None):
             return accepted_at, time.perf_counter() - start, peak
         time.sleep(POLL)
     raise RuntimeError("%s not empty after %ss" % (host, TIMEOUT))
+
+
+def _solo_move(cloud, server_id, dest):
+    """Seconds Nova takes for one live migration with nothing else in
+    flight: from the request to the instance idle on ``dest``."""
+    start = time.perf_counter()
+    cloud.nova.servers.live_migrate(server_id, dest, "auto")
+    deadline = start + TIMEOUT
+    while time.perf_counter() < deadline:
+        s = cloud.nova.servers.get(server_id)
+        if (getattr(s, HOST_ATTR) == dest and getattr(s, TASK_ATTR) is None
+                and s.status == "ACTIVE"):
+            return time.perf_counter() - start
+        time.sleep(0.2)
+    raise RuntimeError("solo live migration to %s did not finish" % dest)
+
+
+def _nova_alone(cloud, host, ids, by_host):
+    """Nova's own time for one live migration on this cloud, on this
+    machine, now: one instance there and back, nothing else in flight.
+    The nominal floor counts only the demo's copy time
+    (DEMOCLOUD_LIVE_MIGRATION_SECONDS); every real move also costs Nova's
+    checks, the destination's pre-live-migration, the post-migration
+    and Placement's swap, one move after another per source compute."""
+    other = sorted(h for h in by_host if h != host and h.startswith("cmp")
+                   and h not in ("cmp1", "cmp2", "cmp3"))
+    dest = other[0] if other else sorted(set(by_host) - {host})[0]
+    server_id = sorted(ids)[0]
+    there = _solo_move(cloud, server_id, dest)
+    back = _solo_move(cloud, server_id, host)
+    return (there + back) / 2
 
 
 def _status_refresh(client, url):
@@ -141,6 +173,10 @@ def _plugin_drain(client, cloud, host, ids, n):
                            text[text.find("drain-result-summary"):][:400])
     accepted, empty, peak = _follow(cloud, host, ids, start,
                                     _status_refresh(client, status_url))
+    if n >= len(ids):
+        # The answer itself says Nova accepted every move (checked above);
+        # the first poll comes only after the first status refresh.
+        accepted = answered
     return {"answer": answered, "accepted": max(accepted or answered,
                                                 answered),
             "empty": empty, "peak": peak}
@@ -157,9 +193,9 @@ def _horizon_migrate_host(client, cloud, host, ids):
     answered = time.perf_counter() - start
     if res.status_code not in (200, 302):
         raise RuntimeError("Migrate Host: HTTP %d" % res.status_code)
+    # The form answers once it has sent every instance's live migration.
     accepted, empty, peak = _follow(cloud, host, ids, start)
-    return {"answer": answered, "accepted": max(accepted or answered,
-                                                answered),
+    return {"answer": answered, "accepted": answered,
             "empty": empty, "peak": peak}
 
 
@@ -198,7 +234,15 @@ def main():
     if res.status_code not in (302, 303):
         sys.stderr.write("login failed: HTTP %d\n" % res.status_code)
         return 0
+    # Each Horizon process parses its policy files on the first request
+    # that checks a rule (seconds of YAML here): load both sides' pages
+    # once so that neither run pays it.
+    from django.urls import reverse
+    for url in (reverse("horizon:admin:hosts:index"),
+                reverse("horizon:admin:hypervisors:index")):
+        client.get(url)
     cloud = Cloud()
+    computes = len(cloud.nova.services.list(binary="nova-compute"))
     by_host = {}
     for s in cloud.servers():
         by_host.setdefault(getattr(s, HOST_ATTR), []).append(s)
@@ -209,6 +253,10 @@ def main():
     floor = live * LM_SECONDS / MAX_CONCURRENT
     _log("%s holds %d instances (%d running); floor %.0f s"
          % (host, len(ids), live, floor))
+    alone = _nova_alone(cloud, host, ids, by_host)
+    measured_floor = live * alone / MAX_CONCURRENT
+    _log("one live migration alone: %.1f s; measured floor %.0f s"
+         % (alone, measured_floor))
     runs = []
     for label, fn in (
             ("Plugin, N = 50 (every move sent at once)",
@@ -232,18 +280,27 @@ def main():
            "per source compute = %.0f s.  Moves in progress off the host "
            "read from Nova every %.0f s; the plugin's status page "
            "refreshed every %.0f s." % (
-               host, len(ids), live, len(by_host), live, LM_SECONDS,
-               MAX_CONCURRENT, floor, POLL, REFRESH), "",
+               host, len(ids), live, computes, live, LM_SECONDS,
+               MAX_CONCURRENT, floor, POLL, REFRESH),
+           "",
+           "Nova's own time for one live migration with nothing else in "
+           "flight (one instance of %s there and back, measured just "
+           "before the runs): %.1f s, of which %.0f s are the demo's "
+           "copy; the floor counted with it: %d × %.1f s = %.0f s." % (
+               host, alone, LM_SECONDS, live, alone, measured_floor), "",
            "| run | request answered | Nova accepted every move | "
-           "accept vs Horizon | host empty | empty vs floor | "
-           "peak moves off the host |",
-           "|---|---|---|---|---|---|---|"]
+           "accept vs Horizon | host empty | empty vs nominal floor | "
+           "empty vs measured floor | peak moves off the host |",
+           "|---|---|---|---|---|---|---|---|"]
     for label, r in runs:
-        out.append("| %s | %.1f s | %.1f s | %s | %.0f s | %.2f× | %d |" % (
-            label, r["answer"], r["accepted"],
-            "" if r is horizon else "%.1f× faster" % (
-                horizon["accepted"] / r["accepted"]),
-            r["empty"], r["empty"] / floor if floor else 0, r["peak"]))
+        out.append("| %s | %.1f s | %.1f s | %s | %.0f s | %.2f× | %.2f× "
+                   "| %d |" % (
+                       label, r["answer"], r["accepted"],
+                       "" if r is horizon else "%.1f× faster" % (
+                           horizon["accepted"] / r["accepted"]),
+                       r["empty"], r["empty"] / floor if floor else 0,
+                       r["empty"] / measured_floor if measured_floor else 0,
+                       r["peak"]))
     print("\n".join(out))
     return 0
 
