@@ -2,6 +2,7 @@
 instances, a drain's instances): one call per object, each failure with
 the service's own reason."""
 from django import shortcuts
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -29,6 +30,50 @@ def _report(action, request, done):
             "objs": ", ".join(done)})
 
 
+def _link(bases, name, verbose_name, url, policy_rules, allowed=None,
+          classes=("ajax-modal",), **attrs):
+    """A row's link action to ``url`` (a modal form unless ``classes``
+    says otherwise), offered where ``allowed(datum)`` holds (always when
+    not given)."""
+    def _allowed(self, request, datum=None):
+        return allowed is None or allowed(datum)
+    attrs.update(name=name, verbose_name=verbose_name, url=url,
+                 policy_rules=policy_rules, classes=classes,
+                 allowed=_allowed)
+    return type(name.title().replace("_", ""), bases + (tables.LinkAction,),
+                attrs)
+
+
+def host_link(*args, **kwargs):
+    """A link of a host's row to ``url`` for that host (see :func:`_link`);
+    its policy rules are checked once per request."""
+    return _link((policy.PolicyOncePerRequest,), *args, **kwargs)
+
+
+def _instance_link_url(self, datum):
+    return reverse(self.url, args=[datum.host or self.table.kwargs.get("host"),
+                                   datum.id])
+
+
+def instance_link(*args, **kwargs):
+    """A link of an instance's row to ``url`` for (its host, its id), the
+    host of the table when the instance has none (see :func:`_link`)."""
+    return _link((), *args, get_link_url=_instance_link_url, **kwargs)
+
+
+class CountedNames:
+    """A batch action named by ``present`` and ``past``, each an
+    ``ngettext_lazy(singular, plural)``: the button and the message say one
+    object or several."""
+    present = past = None
+
+    def action_present(self, count):
+        return self.present % count
+
+    def action_past(self, count):
+        return self.past % count
+
+
 class InstanceRowsTable(tables.DataTable):
     """A table with one row per instance (its id), named by its name."""
 
@@ -39,7 +84,8 @@ class InstanceRowsTable(tables.DataTable):
         return datum.name or datum.id
 
 
-class ReasonedBatchAction(policy.PolicyOncePerRequest, tables.BatchAction):
+class ReasonedBatchAction(CountedNames, policy.PolicyOncePerRequest,
+                          tables.BatchAction):
     """A BatchAction run object by object, whose failures carry the
     service's own reason: BatchAction.handle only says "Unable to
     <action>: <names>", and Nova's reason (e.g. evacuations still 'done'
@@ -70,7 +116,7 @@ class ReasonedBatchAction(policy.PolicyOncePerRequest, tables.BatchAction):
         return shortcuts.redirect(table.get_full_url())
 
 
-class ConcurrentBatchAction(tables.BatchAction):
+class ConcurrentBatchAction(CountedNames, tables.BatchAction):
     """A BatchAction whose N calls run concurrently (bounded), each
     instance reported with Nova's own reason."""
 
@@ -115,16 +161,8 @@ class ConfirmMigration(ConcurrentBatchAction):
     classes = ("btn-confirm", "btn-action-required")
     policy_rules = policy.CONFIRM
     help_text = TWO_STEPS
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Confirm Migration", "Confirm Migrations",
-                             count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Confirmed Migration", "Confirmed Migrations",
-                             count)
+    present = ngettext_lazy("Confirm Migration", "Confirm Migrations")
+    past = ngettext_lazy("Confirmed Migration", "Confirmed Migrations")
 
     def allowed(self, request, instance=None):
         return instance is None or instance.status == "VERIFY_RESIZE"
@@ -140,15 +178,8 @@ class RevertMigration(ConcurrentBatchAction):
     action_type = "danger"
     policy_rules = policy.REVERT
     help_text = TWO_STEPS
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Revert Migration", "Revert Migrations", count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Reverted Migration", "Reverted Migrations",
-                             count)
+    present = ngettext_lazy("Revert Migration", "Revert Migrations")
+    past = ngettext_lazy("Reverted Migration", "Reverted Migrations")
 
     def allowed(self, request, instance=None):
         return instance is None or instance.status == "VERIFY_RESIZE"
