@@ -8,6 +8,7 @@ from django.utils.translation import ngettext_lazy
 
 from horizon import messages
 from horizon import tables
+from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
 from migration_dashboard.content import policy
@@ -72,6 +73,24 @@ class CountedNames:
 
     def action_past(self, count):
         return self.past % count
+
+
+def where_now_columns():
+    """The columns "Host now" and "Instance status" of a table of moving
+    instances (Horizon orders columns as they are created: call it where
+    they stand among the table's columns)."""
+    return (
+        tables.Column("host", verbose_name=_("Host now"), empty_value="-"),
+        tables.Column("status", verbose_name=_("Instance status"),
+                      empty_value="-"))
+
+
+def started_column():
+    """The column "Started": when the row's migration record was
+    created."""
+    return tables.Column("created_at", verbose_name=_("Started"),
+                         empty_value="-",
+                         filters=(utils_filters.parse_isotime,))
 
 
 class InstanceRowsTable(tables.DataTable):

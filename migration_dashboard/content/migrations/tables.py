@@ -181,23 +181,17 @@ class MigrationsTable(tables.DataTable):
 class InstanceMigrationsTable(MigrationsTable):
     """The migrations of one instance (no filter: the URL is the filter)."""
 
-    class Meta(object):
+    class Meta(MigrationsTable.Meta):
         name = "instance_migrations"
         verbose_name = _("Migrations of the instance")
-        row_class = MigrationRow
-        status_columns = ["status"]
-        row_actions = (AbortMigration, ForceCompleteMigration)
-        multi_select = False
+        table_actions = ()
 
 
 class MigrationStatusTable(MigrationsTable):
     """The one-row live status on a migration's detail page."""
 
-    class Meta(object):
+    class Meta(MigrationsTable.Meta):
         name = "migration_status"
         verbose_name = _("Status")
-        row_class = MigrationRow
-        status_columns = ["status"]
-        row_actions = (AbortMigration, ForceCompleteMigration)
-        multi_select = False
+        table_actions = ()
         columns = ("status", "progress", "updated", "duration")

@@ -1,4 +1,3 @@
-from django import shortcuts
 from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils import dateparse
@@ -183,10 +182,12 @@ class InstanceView(_PagedView):
         return context
 
 
-class DetailView(tables.DataTableView):
-    """A migration's steps, live progress, stuck advice, failure reason."""
+class DetailView(refresh.SummaryRefresh, tables.DataTableView):
+    """A migration's steps, live progress, stuck advice, failure reason
+    (the summary and the steps refresh themselves)."""
     table_class = mig_tables.MigrationStatusTable
     template_name = "admin/migrations/detail.html"
+    summary_template = "admin/migrations/_detail_summary.html"
     page_title = _("Migration {{ row.id }} of {{ row.display_name }}")
 
     @memoized.memoized_method
@@ -210,14 +211,6 @@ class DetailView(tables.DataTableView):
 
     def get_data(self):
         return [self.get_row()]
-
-    def get(self, request, *args, **kwargs):
-        # The summary and the steps alone, for the page's own refresh.
-        if refresh.wanted(request, "summary"):
-            return shortcuts.render(
-                request, "admin/migrations/_detail_summary.html",
-                self._summary_context())
-        return super().get(request, *args, **kwargs)
 
     def _summary_context(self):
         row = self.get_row()
