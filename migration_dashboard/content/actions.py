@@ -174,34 +174,31 @@ class ConcurrentBatchAction(CountedNames, tables.BatchAction):
         return shortcuts.redirect(table.get_full_url())
 
 
-class ConfirmMigration(ConcurrentBatchAction):
-    """Confirm the selected (or this row's) cold migration."""
-    name = "confirm"
-    classes = ("btn-confirm", "btn-action-required")
-    policy_rules = policy.CONFIRM
-    help_text = TWO_STEPS
-    present = ngettext_lazy("Confirm Migration", "Confirm Migrations")
-    past = ngettext_lazy("Confirmed Migration", "Confirmed Migrations")
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "VERIFY_RESIZE"
+def nova_batch(base, name, call, status, policy_rules, present, past,
+               **attrs):
+    """A ``base`` batch action that calls ``api.nova.<call>(request, id)``
+    for each selected row whose status is ``status``, named by
+    ``present``/``past`` (see :class:`CountedNames`)."""
+    def allowed(self, request, datum=None):
+        return datum is None or datum.status == status
 
     def action(self, request, obj_id):
-        api.nova.server_confirm_resize(request, obj_id)
+        getattr(api.nova, call)(request, obj_id)
+
+    attrs.update(name=name, policy_rules=policy_rules, present=present,
+                 past=past, allowed=allowed, action=action)
+    return type(name.title(), (base,), attrs)
 
 
-class RevertMigration(ConcurrentBatchAction):
-    """Revert the selected (or this row's) cold migration."""
-    name = "revert"
-    classes = ("btn-revert",)
-    action_type = "danger"
-    policy_rules = policy.REVERT
-    help_text = TWO_STEPS
-    present = ngettext_lazy("Revert Migration", "Revert Migrations")
-    past = ngettext_lazy("Reverted Migration", "Reverted Migrations")
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "VERIFY_RESIZE"
-
-    def action(self, request, obj_id):
-        api.nova.server_revert_resize(request, obj_id)
+# Confirm / revert the selected (or this row's) cold migration.
+ConfirmMigration = nova_batch(
+    ConcurrentBatchAction, "confirm", "server_confirm_resize",
+    "VERIFY_RESIZE", policy.CONFIRM,
+    ngettext_lazy("Confirm Migration", "Confirm Migrations"),
+    ngettext_lazy("Confirmed Migration", "Confirmed Migrations"),
+    classes=("btn-confirm", "btn-action-required"), help_text=TWO_STEPS)
+RevertMigration = nova_batch(
+    ConcurrentBatchAction, "revert", "server_revert_resize", "VERIFY_RESIZE",
+    policy.REVERT, ngettext_lazy("Revert Migration", "Revert Migrations"),
+    ngettext_lazy("Reverted Migration", "Reverted Migrations"),
+    classes=("btn-revert",), action_type="danger", help_text=TWO_STEPS)

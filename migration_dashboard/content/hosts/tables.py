@@ -45,20 +45,12 @@ class DisableHosts(policy.PolicyOncePerRequest, tables.Action):
             parse.urlencode([("host", h) for h in obj_ids]))
 
 
-class EnableHost(actions.ReasonedBatchAction):
-    name = "enable"
-    icon = "play"
-    policy_rules = policy.SERVICE_UPDATE
-    help_text = _("The scheduler will place new instances on the host "
-                  "again.")
-    present = ngettext_lazy("Enable Host", "Enable Hosts")
-    past = ngettext_lazy("Enabled Host", "Enabled Hosts")
-
-    def allowed(self, request, host=None):
-        return host is None or host.status == "disabled"
-
-    def action(self, request, obj_id):
-        api.nova.service_enable(request, obj_id)
+EnableHost = actions.nova_batch(
+    actions.ReasonedBatchAction, "enable", "service_enable", "disabled",
+    policy.SERVICE_UPDATE, ngettext_lazy("Enable Host", "Enable Hosts"),
+    ngettext_lazy("Enabled Host", "Enabled Hosts"), icon="play",
+    help_text=_("The scheduler will place new instances on the host "
+                "again."))
 
 
 ForceDownHost = actions.host_link(

@@ -88,20 +88,13 @@ class ColdMigrateSelected(_SelectedAction):
     policy_rules = policy.COLD
 
 
-class StartInstance(actions.ConcurrentBatchAction):
-    name = "start"
-    classes = ("btn-confirm",)
-    policy_rules = policy.START
-    help_text = _("A cold-migrated instance that was shut off stays shut "
-                  "off on its new host until it is started.")
-    present = ngettext_lazy("Start Instance", "Start Instances")
-    past = ngettext_lazy("Started Instance", "Started Instances")
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "SHUTOFF"
-
-    def action(self, request, obj_id):
-        api.nova.server_start(request, obj_id)
+StartInstance = actions.nova_batch(
+    actions.ConcurrentBatchAction, "start", "server_start", "SHUTOFF",
+    policy.START, ngettext_lazy("Start Instance", "Start Instances"),
+    ngettext_lazy("Started Instance", "Started Instances"),
+    classes=("btn-confirm",),
+    help_text=_("A cold-migrated instance that was shut off stays shut "
+                "off on its new host until it is started."))
 
 
 # Evacuate one instance of a failed host.
