@@ -17,17 +17,16 @@ from migration_dashboard.services import migrations
 
 
 class _MigrationAction(tables.LinkAction):
-    """A live migration's action form; offered while the row's ``can``
-    attribute says the migration is in a state that takes it."""
+    """A live migration's action form; offered while the row's
+    ``can_<name>`` says the migration is in a state that takes it."""
     classes = ("ajax-modal", "btn-danger")
-    can = None
 
     def get_link_url(self, datum):
         return reverse("horizon:admin:migrations:" + self.name,
                        args=[datum.instance_id, datum.id])
 
     def allowed(self, request, datum=None):
-        return datum is not None and getattr(datum, self.can)
+        return datum is not None and getattr(datum, "can_" + self.name)
 
 
 class AbortMigration(_MigrationAction):
@@ -35,7 +34,6 @@ class AbortMigration(_MigrationAction):
     verbose_name = _("Abort")
     icon = "stop"
     policy_rules = policy.MIGRATION_ABORT
-    can = "can_abort"
 
 
 class ForceCompleteMigration(_MigrationAction):
@@ -43,7 +41,6 @@ class ForceCompleteMigration(_MigrationAction):
     verbose_name = _("Force Complete")
     icon = "forward"
     policy_rules = policy.MIGRATION_FORCE_COMPLETE
-    can = "can_force_complete"
 
 
 class MigrationFilterAction(tables.FilterAction):
