@@ -7,6 +7,15 @@ them, pages and views read them.
 import json
 
 
+def _integer(*keys):
+    """A read-only attribute: the first of ``keys`` the record has, as an
+    int (None when it has none of them, or null)."""
+    def read(self):
+        value = next((self._data[k] for k in keys if k in self._data), None)
+        return int(value) if value is not None else None
+    return property(read)
+
+
 class _Record:
     """Attribute access over the dict Nova returned, keeping the raw data."""
 
@@ -89,37 +98,13 @@ class Hypervisor(_Record):
     def hypervisor_version(self):
         return self._data.get("hypervisor_version")
 
-    def _int(self, key):
-        value = self._data.get(key)
-        return int(value) if value is not None else None
-
-    @property
-    def vcpus(self):
-        return self._int("vcpus")
-
-    @property
-    def vcpus_used(self):
-        return self._int("vcpus_used")
-
-    @property
-    def memory_mb(self):
-        return self._int("memory_mb")
-
-    @property
-    def memory_mb_used(self):
-        return self._int("memory_mb_used")
-
-    @property
-    def local_gb(self):
-        return self._int("local_gb")
-
-    @property
-    def local_gb_used(self):
-        return self._int("local_gb_used")
-
-    @property
-    def running_vms(self):
-        return self._int("running_vms")
+    vcpus = _integer("vcpus")
+    vcpus_used = _integer("vcpus_used")
+    memory_mb = _integer("memory_mb")
+    memory_mb_used = _integer("memory_mb_used")
+    local_gb = _integer("local_gb")
+    local_gb_used = _integer("local_gb_used")
+    running_vms = _integer("running_vms")
 
     @property
     def servers(self):
@@ -301,33 +286,15 @@ class ServerMigration(Migration):
     def migration_type(self):
         return self._data.get("migration_type") or "live-migration"
 
-    def _bytes(self, key):
-        value = self._data.get(key + "_bytes", self._data.get(key))
-        return int(value) if value is not None else None
-
-    @property
-    def memory_total(self):
-        return self._bytes("memory_total")
-
-    @property
-    def memory_processed(self):
-        return self._bytes("memory_processed")
-
-    @property
-    def memory_remaining(self):
-        return self._bytes("memory_remaining")
-
-    @property
-    def disk_total(self):
-        return self._bytes("disk_total")
-
-    @property
-    def disk_processed(self):
-        return self._bytes("disk_processed")
-
-    @property
-    def disk_remaining(self):
-        return self._bytes("disk_remaining")
+    # ``<name>_bytes``, or ``<name>`` when the answer has only that.
+    memory_total = _integer("memory_total_bytes", "memory_total")
+    memory_processed = _integer("memory_processed_bytes",
+                                "memory_processed")
+    memory_remaining = _integer("memory_remaining_bytes",
+                                "memory_remaining")
+    disk_total = _integer("disk_total_bytes", "disk_total")
+    disk_processed = _integer("disk_processed_bytes", "disk_processed")
+    disk_remaining = _integer("disk_remaining_bytes", "disk_remaining")
 
 
 class InstanceAction(_Record):

@@ -2,11 +2,13 @@
 instances, a drain's instances): one call per object, each failure with
 the service's own reason."""
 from django import shortcuts
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from horizon import messages
 from horizon import tables
+from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
 from migration_dashboard.content import policy
@@ -29,6 +31,68 @@ def _report(action, request, done):
             "objs": ", ".join(done)})
 
 
+def _link(bases, name, verbose_name, url, policy_rules, allowed=None,
+          classes=("ajax-modal",), **attrs):
+    """A row's link action to ``url`` (a modal form unless ``classes``
+    says otherwise), offered where ``allowed(datum)`` holds (always when
+    not given)."""
+    def _allowed(self, request, datum=None):
+        return allowed is None or allowed(datum)
+    attrs.update(name=name, verbose_name=verbose_name, url=url,
+                 policy_rules=policy_rules, classes=classes,
+                 allowed=_allowed)
+    return type(name.title().replace("_", ""), bases + (tables.LinkAction,),
+                attrs)
+
+
+def host_link(*args, **kwargs):
+    """A link of a host's row to ``url`` for that host (see :func:`_link`);
+    its policy rules are checked once per request."""
+    return _link((policy.PolicyOncePerRequest,), *args, **kwargs)
+
+
+def _instance_link_url(self, datum):
+    return reverse(self.url, args=[datum.host or self.table.kwargs.get("host"),
+                                   datum.id])
+
+
+def instance_link(*args, **kwargs):
+    """A link of an instance's row to ``url`` for (its host, its id), the
+    host of the table when the instance has none (see :func:`_link`)."""
+    return _link((), *args, get_link_url=_instance_link_url, **kwargs)
+
+
+class CountedNames:
+    """A batch action named by ``present`` and ``past``, each an
+    ``ngettext_lazy(singular, plural)``: the button and the message say one
+    object or several."""
+    present = past = None
+
+    def action_present(self, count):
+        return self.present % count
+
+    def action_past(self, count):
+        return self.past % count
+
+
+def where_now_columns():
+    """The columns "Host now" and "Instance status" of a table of moving
+    instances (Horizon orders columns as they are created: call it where
+    they stand among the table's columns)."""
+    return (
+        tables.Column("host", verbose_name=_("Host now"), empty_value="-"),
+        tables.Column("status", verbose_name=_("Instance status"),
+                      empty_value="-"))
+
+
+def started_column():
+    """The column "Started": when the row's migration record was
+    created."""
+    return tables.Column("created_at", verbose_name=_("Started"),
+                         empty_value="-",
+                         filters=(utils_filters.parse_isotime,))
+
+
 class InstanceRowsTable(tables.DataTable):
     """A table with one row per instance (its id), named by its name."""
 
@@ -39,7 +103,8 @@ class InstanceRowsTable(tables.DataTable):
         return datum.name or datum.id
 
 
-class ReasonedBatchAction(policy.PolicyOncePerRequest, tables.BatchAction):
+class ReasonedBatchAction(CountedNames, policy.PolicyOncePerRequest,
+                          tables.BatchAction):
     """A BatchAction run object by object, whose failures carry the
     service's own reason: BatchAction.handle only says "Unable to
     <action>: <names>", and Nova's reason (e.g. evacuations still 'done'
@@ -70,7 +135,7 @@ class ReasonedBatchAction(policy.PolicyOncePerRequest, tables.BatchAction):
         return shortcuts.redirect(table.get_full_url())
 
 
-class ConcurrentBatchAction(tables.BatchAction):
+class ConcurrentBatchAction(CountedNames, tables.BatchAction):
     """A BatchAction whose N calls run concurrently (bounded), each
     instance reported with Nova's own reason."""
 
@@ -109,49 +174,31 @@ class ConcurrentBatchAction(tables.BatchAction):
         return shortcuts.redirect(table.get_full_url())
 
 
-class ConfirmMigration(ConcurrentBatchAction):
-    """Confirm the selected (or this row's) cold migration."""
-    name = "confirm"
-    classes = ("btn-confirm", "btn-action-required")
-    policy_rules = policy.CONFIRM
-    help_text = TWO_STEPS
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Confirm Migration", "Confirm Migrations",
-                             count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Confirmed Migration", "Confirmed Migrations",
-                             count)
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "VERIFY_RESIZE"
+def nova_batch(base, name, call, status, policy_rules, present, past,
+               **attrs):
+    """A ``base`` batch action that calls ``api.nova.<call>(request, id)``
+    for each selected row whose status is ``status``, named by
+    ``present``/``past`` (see :class:`CountedNames`)."""
+    def allowed(self, request, datum=None):
+        return datum is None or datum.status == status
 
     def action(self, request, obj_id):
-        api.nova.server_confirm_resize(request, obj_id)
+        getattr(api.nova, call)(request, obj_id)
+
+    attrs.update(name=name, policy_rules=policy_rules, present=present,
+                 past=past, allowed=allowed, action=action)
+    return type(name.title(), (base,), attrs)
 
 
-class RevertMigration(ConcurrentBatchAction):
-    """Revert the selected (or this row's) cold migration."""
-    name = "revert"
-    classes = ("btn-revert",)
-    action_type = "danger"
-    policy_rules = policy.REVERT
-    help_text = TWO_STEPS
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Revert Migration", "Revert Migrations", count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Reverted Migration", "Reverted Migrations",
-                             count)
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "VERIFY_RESIZE"
-
-    def action(self, request, obj_id):
-        api.nova.server_revert_resize(request, obj_id)
+# Confirm / revert the selected (or this row's) cold migration.
+ConfirmMigration = nova_batch(
+    ConcurrentBatchAction, "confirm", "server_confirm_resize",
+    "VERIFY_RESIZE", policy.CONFIRM,
+    ngettext_lazy("Confirm Migration", "Confirm Migrations"),
+    ngettext_lazy("Confirmed Migration", "Confirmed Migrations"),
+    classes=("btn-confirm", "btn-action-required"), help_text=TWO_STEPS)
+RevertMigration = nova_batch(
+    ConcurrentBatchAction, "revert", "server_revert_resize", "VERIFY_RESIZE",
+    policy.REVERT, ngettext_lazy("Revert Migration", "Revert Migrations"),
+    ngettext_lazy("Reverted Migration", "Reverted Migrations"),
+    classes=("btn-revert",), action_type="danger", help_text=TWO_STEPS)

@@ -1,9 +1,11 @@
-"""The base of the plugin's forms."""
+"""The base of the plugin's forms and of their modal views."""
 from django.utils import html
 from django.utils.safestring import mark_safe
 from django.utils.safestring import SafeData
 
 from horizon import forms
+
+from migration_dashboard.content import policy
 
 
 class SelfHandlingForm(forms.SelfHandlingForm):
@@ -25,3 +27,13 @@ class SelfHandlingForm(forms.SelfHandlingForm):
             # with one that also defuses Angular's {$ $}, and returns str.
             bound.help_text = mark_safe(html.escape(str(text)))
         return bound
+
+
+class ModalFormView(policy.PolicyRequiredMixin, forms.ModalFormView):
+    """A modal form of the plugin: its policy rules are checked before
+    anything runs (GET and POST alike), and its page is titled by its
+    header unless the view names another title."""
+
+    @property
+    def page_title(self):
+        return self.modal_header

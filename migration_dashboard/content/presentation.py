@@ -1,7 +1,10 @@
 """How the panels show findings and failures, the same way on every page."""
+from django.utils.translation import gettext_lazy as _
+
 from horizon import exceptions
 from horizon import messages
 
+from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.core import preflight
 from migration_dashboard.core.preflight import summary
@@ -58,3 +61,11 @@ def read(request, call, message, redirect=None, **params):
     except Exception as exc:
         show_error(request, message, exc, redirect=redirect, **params)
         return None
+
+
+def read_service(request, host, redirect=None):
+    """The compute service of ``host``; if it cannot be read,
+    :func:`show_error` and None."""
+    return read(request, lambda: api.nova.compute_service(request, host),
+                _("Unable to read the compute service of %(host)s: "
+                  "%(reason)s"), redirect=redirect, host=host)

@@ -8,6 +8,7 @@ ajax-update rows."""
 from urllib import parse
 
 from django.conf import settings
+from django import shortcuts
 
 FRAGMENT = "fragment"
 
@@ -31,3 +32,17 @@ def context(request, name, changing):
         url = request.path + "?" + parse.urlencode(query + [(FRAGMENT,
                                                              name)])
     return {"refresh_url": url, "refresh_interval": interval()}
+
+
+class SummaryRefresh:
+    """For a page whose summary refreshes itself: a GET that asks for the
+    summary alone renders ``summary_template`` with the view's
+    ``_summary_context()`` (one light poll while anything is under way,
+    instead of reloading the page)."""
+    summary_template = None
+
+    def get(self, request, *args, **kwargs):
+        if wanted(request, "summary"):
+            return shortcuts.render(request, self.summary_template,
+                                    self._summary_context())
+        return super().get(request, *args, **kwargs)

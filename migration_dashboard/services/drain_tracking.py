@@ -19,6 +19,7 @@ from migration_dashboard.core import drain_queue as dq
 from migration_dashboard.core import progress as core_progress
 from migration_dashboard.services import drain
 from migration_dashboard.services import drain_queue
+from migration_dashboard.services import instance_rows
 from migration_dashboard.services import migrations as migrations_svc
 from migration_dashboard.services import stall
 from migration_dashboard.services import submit
@@ -48,21 +49,11 @@ _MOVE_TASKS = ("migrating", "resize_prep")
 # --------------------------------------------------------------- tracking
 
 @dataclasses.dataclass
-class TrackRow:
+class TrackRow(instance_rows.Row):
     """One instance of the drain (or move back) status table."""
-    id: str
-    name: str = ""
     state: str = WAITING
-    reason: str = ""
-    status: str = None  # the instance's status now
-    task_state: str = None
-    host: str = None  # where it is now
-    migration_id: object = None
     migration_type: str = None
-    migration_status: str = None
     migration_source: str = None
-    migration_dest: str = None
-    created_at: str = None
     progress: object = None  # core.progress.Progress while running
     progress_text: str = ""
     progress_error: str = None

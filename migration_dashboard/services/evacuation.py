@@ -16,6 +16,7 @@ from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
 from migration_dashboard.core import preflight
+from migration_dashboard.services import instance_rows
 from migration_dashboard.services import stall
 from migration_dashboard.services import submit
 
@@ -172,22 +173,12 @@ def submit_all(request, ids, destination, passwords, keep_state):
 # ---------------------------------------------------------------- rows
 
 @dataclasses.dataclass
-class Row:
+class Row(instance_rows.Row):
     """One instance in the result / status table."""
-    id: str
-    name: str = ""
     outcome: str = ""
-    reason: str = ""
     requested_host: str = None  # None: the scheduler
     password: str = None  # shown once, on the result page only
-    status: str = None  # the instance's status now
-    host: str = None  # the instance's host now
-    migration_id: object = None
-    migration_status: str = None
-    migration_dest: str = None
-    created_at: str = None
     fault: str = None
-    task_state: str = None
     stalled: bool = False
 
     @property

@@ -17,16 +17,10 @@ from migration_dashboard.content import policy
 from migration_dashboard.services import evacuation
 
 
-class DisableHost(policy.PolicyOncePerRequest, tables.LinkAction):
-    name = "disable"
-    verbose_name = _("Disable")
-    url = "horizon:admin:hosts:disable"
-    classes = ("ajax-modal",)
-    icon = "pause"
-    policy_rules = policy.SERVICE_UPDATE
-
-    def allowed(self, request, host=None):
-        return host is None or host.status == "enabled"
+DisableHost = actions.host_link(
+    "disable", _("Disable"), "horizon:admin:hosts:disable",
+    policy.SERVICE_UPDATE, lambda host: host is None or
+    host.status == "enabled", icon="pause")
 
 
 class DisableHosts(policy.PolicyOncePerRequest, tables.Action):
@@ -51,37 +45,18 @@ class DisableHosts(policy.PolicyOncePerRequest, tables.Action):
             parse.urlencode([("host", h) for h in obj_ids]))
 
 
-class EnableHost(actions.ReasonedBatchAction):
-    name = "enable"
-    icon = "play"
-    policy_rules = policy.SERVICE_UPDATE
-    help_text = _("The scheduler will place new instances on the host "
-                  "again.")
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Enable Host", "Enable Hosts", count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Enabled Host", "Enabled Hosts", count)
-
-    def allowed(self, request, host=None):
-        return host is None or host.status == "disabled"
-
-    def action(self, request, obj_id):
-        api.nova.service_enable(request, obj_id)
+EnableHost = actions.nova_batch(
+    actions.ReasonedBatchAction, "enable", "service_enable", "disabled",
+    policy.SERVICE_UPDATE, ngettext_lazy("Enable Host", "Enable Hosts"),
+    ngettext_lazy("Enabled Host", "Enabled Hosts"), icon="play",
+    help_text=_("The scheduler will place new instances on the host "
+                "again."))
 
 
-class ForceDownHost(policy.PolicyOncePerRequest, tables.LinkAction):
-    name = "force_down"
-    verbose_name = _("Force Down")
-    url = "horizon:admin:hosts:force_down"
-    classes = ("ajax-modal", "btn-danger")
-    policy_rules = policy.SERVICE_UPDATE
-
-    def allowed(self, request, host=None):
-        return host is None or not host.forced_down
+ForceDownHost = actions.host_link(
+    "force_down", _("Force Down"), "horizon:admin:hosts:force_down",
+    policy.SERVICE_UPDATE, lambda host: host is None or not host.forced_down,
+    classes=("ajax-modal", "btn-danger"))
 
 
 class ForceUpHost(actions.ReasonedBatchAction):
@@ -91,14 +66,8 @@ class ForceUpHost(actions.ReasonedBatchAction):
     help_text = _("Only force a host up once its compute service runs "
                   "again. Nova refuses while evacuation records of the host "
                   "are still 'done': restart the compute service first.")
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Force Up Host", "Force Up Hosts", count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Forced Up Host", "Forced Up Hosts", count)
+    present = ngettext_lazy("Force Up Host", "Force Up Hosts")
+    past = ngettext_lazy("Forced Up Host", "Forced Up Hosts")
 
     def allowed(self, request, host=None):
         return host is None or host.forced_down
@@ -110,43 +79,25 @@ class ForceUpHost(actions.ReasonedBatchAction):
             raise evacuation.explain_force_up(exc, obj_id)
 
 
-class PrepareDestination(policy.PolicyOncePerRequest, tables.LinkAction):
-    name = "prepare_destination"
-    verbose_name = _("Prepare as Destination")
-    url = "horizon:admin:hosts:prepare_destination"
-    classes = ("ajax-modal",)
-    policy_rules = policy.SERVICE_UPDATE
+PrepareDestination = actions.host_link(
+    "prepare_destination", _("Prepare as Destination"),
+    "horizon:admin:hosts:prepare_destination", policy.SERVICE_UPDATE,
+    lambda host: host is None or (host.state == "up" and
+                                  not host.forced_down))
 
-    def allowed(self, request, host=None):
-        return host is None or (host.state == "up" and not host.forced_down)
+# A prepared destination is re-enabled with its source, not alone.
+CompleteMaintenance = actions.host_link(
+    "complete_maintenance", _("Complete Maintenance"),
+    "horizon:admin:hosts:complete_maintenance", policy.SERVICE_UPDATE,
+    lambda host: host is None or (host.status == "disabled" and
+                                  not host.prepared_for))
 
-
-class CompleteMaintenance(policy.PolicyOncePerRequest,
-                          tables.LinkAction):
-    name = "complete_maintenance"
-    verbose_name = _("Complete Maintenance")
-    url = "horizon:admin:hosts:complete_maintenance"
-    classes = ("ajax-modal",)
-    policy_rules = policy.SERVICE_UPDATE
-
-    def allowed(self, request, host=None):
-        # A prepared destination is re-enabled with its source, not alone.
-        return (host is None or
-                (host.status == "disabled" and not host.prepared_for))
-
-
-class EvacuateHost(policy.PolicyOncePerRequest, tables.LinkAction):
-    """Offered for every host: for a host whose compute service is up the
-    page explains that it must be fenced and forced down first, and links
-    to Force Down."""
-    name = "evacuate"
-    verbose_name = _("Evacuate Host")
-    url = "horizon:admin:hosts:evacuate_host"
-    classes = ("btn-danger",)
-    policy_rules = policy.EVACUATE
-
-    def allowed(self, request, host=None):
-        return True
+# Offered for every host: for a host whose compute service is up the page
+# explains that it must be fenced and forced down first, and links to
+# Force Down.
+EvacuateHost = actions.host_link(
+    "evacuate", _("Evacuate Host"), "horizon:admin:hosts:evacuate_host",
+    policy.EVACUATE, classes=("btn-danger",))
 
 
 class MoveBack(policy.PolicyOncePerRequest, tables.LinkAction):
@@ -163,16 +114,9 @@ class MoveBack(policy.PolicyOncePerRequest, tables.LinkAction):
         return links.drain_move_back(host.host, host.move_back_since)
 
 
-class DrainHost(policy.PolicyOncePerRequest, tables.LinkAction):
-    """Disable, plan, submit, track."""
-    name = "drain"
-    verbose_name = _("Drain Host")
-    url = "horizon:admin:hosts:drain_start"
-    classes = ("ajax-modal",)
-    policy_rules = policy.DRAIN
-
-    def allowed(self, request, host=None):
-        return True
+# Disable, plan, submit, track.
+DrainHost = actions.host_link("drain", _("Drain Host"),
+                              "horizon:admin:hosts:drain_start", policy.DRAIN)
 
 
 FILTER_FIELDS = ("host", "zone", "status", "state", "disabled_reason")

@@ -2,13 +2,13 @@ from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from horizon import forms
 from horizon import tables
 from horizon import tabs
 from horizon.utils import functions as utils
 from horizon.utils import memoized
 
 from migration_dashboard import api
+from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
@@ -161,7 +161,9 @@ class DetailView(tabs.TabbedTableView):
         return self.tab_group_class(request, summary=self.get_host(), **kwargs)
 
 
-class _HostFormView(policy.PolicyRequiredMixin, forms.ModalFormView):
+class _HostsFormView(formbase.ModalFormView):
+    """A form of the hosts panel: back to the hosts when done or
+    cancelled."""
     success_url = INDEX_URL
     cancel_url = INDEX_URL
     template_name = "admin/hosts/host_form.html"
@@ -171,10 +173,24 @@ class _HostFormView(policy.PolicyRequiredMixin, forms.ModalFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["submit_url"] = reverse(self.submit_url_name,
+        context["description"] = self.description
+        return context
+
+
+class _HostFormView(_HostsFormView):
+    """A form about one host, posted to ``horizon:admin:hosts:<name>``
+    (form id ``<name>_form`` unless it says otherwise)."""
+    name = None
+
+    @property
+    def form_id(self):
+        return "%s_form" % self.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["submit_url"] = reverse("horizon:admin:hosts:" + self.name,
                                         args=[self.kwargs["host"]])
         context["host_name"] = self.kwargs["host"]
-        context["description"] = self.description
         return context
 
     def get_initial(self):
@@ -183,27 +199,22 @@ class _HostFormView(policy.PolicyRequiredMixin, forms.ModalFormView):
 
 class DisableView(_HostFormView):
     form_class = host_forms.DisableHostForm
+    name = "disable"
     form_id = "disable_host_form"
     modal_header = _("Disable Compute Host")
     submit_label = _("Disable Host")
-    submit_url_name = "horizon:admin:hosts:disable"
-    page_title = _("Disable Compute Host")
     description = _("The scheduler stops placing new instances on a "
                     "disabled host. Instances already there keep running "
                     "until you migrate them.")
 
 
-class DisableManyView(policy.PolicyRequiredMixin, forms.ModalFormView):
+class DisableManyView(_HostsFormView):
     form_class = host_forms.DisableHostsForm
     form_id = "disable_hosts_form"
-    template_name = "admin/hosts/host_form.html"
     modal_header = _("Disable Compute Hosts")
     submit_label = _("Disable Hosts")
     submit_url = reverse_lazy("horizon:admin:hosts:disable_many")
-    success_url = INDEX_URL
-    cancel_url = INDEX_URL
-    page_title = _("Disable Compute Hosts")
-    policy_rules = policy.SERVICE_UPDATE
+    description = DisableView.description
 
     def get_initial(self):
         try:
@@ -218,19 +229,12 @@ class DisableManyView(policy.PolicyRequiredMixin, forms.ModalFormView):
         return {"host_choices": choices,
                 "hosts": [h for h in choices if h in ticked]}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["description"] = DisableView.description
-        return context
-
 
 class ForceDownView(_HostFormView):
     form_class = host_forms.ForceDownForm
-    form_id = "force_down_form"
+    name = "force_down"
     modal_header = _("Force Down Compute Host")
     submit_label = _("Force Down")
-    submit_url_name = "horizon:admin:hosts:force_down"
-    page_title = _("Force Down Compute Host")
     description = _("Forcing a host down tells Nova the host is dead "
                     "without waiting for its service to miss its reports, "
                     "so its instances can be evacuated at once. Do this "
@@ -242,10 +246,9 @@ class ForceDownView(_HostFormView):
 
 class PrepareDestinationView(_HostFormView):
     form_class = host_forms.PrepareDestinationForm
-    form_id = "prepare_destination_form"
+    name = "prepare_destination"
     modal_header = _("Prepare Destination for Pinned/NUMA/DPDK Instances")
     submit_label = _("Prepare")
-    submit_url_name = "horizon:admin:hosts:prepare_destination"
     template_name = "admin/hosts/prepare_destination.html"
     page_title = _("Prepare Destination")
 
@@ -291,12 +294,10 @@ class PrepareDestinationView(_HostFormView):
 
 class CompleteMaintenanceView(_HostFormView):
     form_class = host_forms.CompleteMaintenanceForm
-    form_id = "complete_maintenance_form"
+    name = "complete_maintenance"
     modal_header = _("Complete Maintenance")
     submit_label = _("Enable Hosts")
-    submit_url_name = "horizon:admin:hosts:complete_maintenance"
     template_name = "admin/hosts/complete_maintenance.html"
-    page_title = _("Complete Maintenance")
 
     @memoized.memoized_method
     def _rows(self):

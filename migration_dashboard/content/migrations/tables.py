@@ -17,17 +17,16 @@ from migration_dashboard.services import migrations
 
 
 class _MigrationAction(tables.LinkAction):
-    """A live migration's action form; offered while the row's ``can``
-    attribute says the migration is in a state that takes it."""
+    """A live migration's action form; offered while the row's
+    ``can_<name>`` says the migration is in a state that takes it."""
     classes = ("ajax-modal", "btn-danger")
-    can = None
 
     def get_link_url(self, datum):
         return reverse("horizon:admin:migrations:" + self.name,
                        args=[datum.instance_id, datum.id])
 
     def allowed(self, request, datum=None):
-        return datum is not None and getattr(datum, self.can)
+        return datum is not None and getattr(datum, "can_" + self.name)
 
 
 class AbortMigration(_MigrationAction):
@@ -35,7 +34,6 @@ class AbortMigration(_MigrationAction):
     verbose_name = _("Abort")
     icon = "stop"
     policy_rules = policy.MIGRATION_ABORT
-    can = "can_abort"
 
 
 class ForceCompleteMigration(_MigrationAction):
@@ -43,7 +41,6 @@ class ForceCompleteMigration(_MigrationAction):
     verbose_name = _("Force Complete")
     icon = "forward"
     policy_rules = policy.MIGRATION_FORCE_COMPLETE
-    can = "can_force_complete"
 
 
 class MigrationFilterAction(tables.FilterAction):
@@ -181,23 +178,17 @@ class MigrationsTable(tables.DataTable):
 class InstanceMigrationsTable(MigrationsTable):
     """The migrations of one instance (no filter: the URL is the filter)."""
 
-    class Meta(object):
+    class Meta(MigrationsTable.Meta):
         name = "instance_migrations"
         verbose_name = _("Migrations of the instance")
-        row_class = MigrationRow
-        status_columns = ["status"]
-        row_actions = (AbortMigration, ForceCompleteMigration)
-        multi_select = False
+        table_actions = ()
 
 
 class MigrationStatusTable(MigrationsTable):
     """The one-row live status on a migration's detail page."""
 
-    class Meta(object):
+    class Meta(MigrationsTable.Meta):
         name = "migration_status"
         verbose_name = _("Status")
-        row_class = MigrationRow
-        status_columns = ["status"]
-        row_actions = (AbortMigration, ForceCompleteMigration)
-        multi_select = False
+        table_actions = ()
         columns = ("status", "progress", "updated", "duration")

@@ -1,20 +1,17 @@
 from django.urls import re_path
 
 from migration_dashboard.content.migrations import views
-from migration_dashboard.core import ids
+from migration_dashboard.content import urlparts
 
-# Only ids Nova can have reach a view (anything else is a 404).
-INSTANCE = r"(?P<instance_id>%s)" % ids.INSTANCE_PATTERN
-MIGRATION = r"(?P<migration_id>%s)" % ids.MIGRATION_PATTERN
+# One migration: <instance id>/<migration id>/...
+MIGRATION = r"^%s/%s/" % (urlparts.INSTANCE, urlparts.MIGRATION)
 
 urlpatterns = [
     re_path(r"^$", views.IndexView.as_view(), name="index"),
-    re_path(r"^instance/%s/$" % INSTANCE, views.InstanceView.as_view(),
-            name="instance"),
-    re_path(r"^%s/%s/$" % (INSTANCE, MIGRATION), views.DetailView.as_view(),
-            name="detail"),
-    re_path(r"^%s/%s/abort/$" % (INSTANCE, MIGRATION),
-            views.AbortView.as_view(), name="abort"),
-    re_path(r"^%s/%s/force_complete/$" % (INSTANCE, MIGRATION),
+    re_path(r"^instance/%s/$" % urlparts.INSTANCE,
+            views.InstanceView.as_view(), name="instance"),
+    re_path(MIGRATION + r"$", views.DetailView.as_view(), name="detail"),
+    re_path(MIGRATION + r"abort/$", views.AbortView.as_view(), name="abort"),
+    re_path(MIGRATION + r"force_complete/$",
             views.ForceCompleteView.as_view(), name="force_complete"),
 ]

@@ -1,11 +1,9 @@
-from django import shortcuts
 from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils import dateparse
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
 
-from horizon import forms
 from horizon import messages
 from horizon import tables
 from horizon.utils import functions as utils
@@ -14,6 +12,7 @@ from horizon.utils import memoized
 from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
+from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import older_nova
 from migration_dashboard.content import policy
@@ -183,10 +182,12 @@ class InstanceView(_PagedView):
         return context
 
 
-class DetailView(tables.DataTableView):
-    """A migration's steps, live progress, stuck advice, failure reason."""
+class DetailView(refresh.SummaryRefresh, tables.DataTableView):
+    """A migration's steps, live progress, stuck advice, failure reason
+    (the summary and the steps refresh themselves)."""
     table_class = mig_tables.MigrationStatusTable
     template_name = "admin/migrations/detail.html"
+    summary_template = "admin/migrations/_detail_summary.html"
     page_title = _("Migration {{ row.id }} of {{ row.display_name }}")
 
     @memoized.memoized_method
@@ -210,14 +211,6 @@ class DetailView(tables.DataTableView):
 
     def get_data(self):
         return [self.get_row()]
-
-    def get(self, request, *args, **kwargs):
-        # The summary and the steps alone, for the page's own refresh.
-        if refresh.wanted(request, "summary"):
-            return shortcuts.render(
-                request, "admin/migrations/_detail_summary.html",
-                self._summary_context())
-        return super().get(request, *args, **kwargs)
 
     def _summary_context(self):
         row = self.get_row()
@@ -265,8 +258,11 @@ class DetailView(tables.DataTableView):
         return context
 
 
-class _ActionView(policy.PolicyRequiredMixin, forms.ModalFormView):
+class _ActionView(formbase.ModalFormView):
+    """An action on one migration, posted to
+    ``horizon:admin:migrations:<name>`` (form ``<name>_migration_form``)."""
     template_name = "admin/migrations/action_form.html"
+    name = None
     #: the consequence, shown above the confirm button (escaped)
     consequence = ""
 
@@ -303,21 +299,24 @@ class _ActionView(policy.PolicyRequiredMixin, forms.ModalFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["submit_url"] = reverse(self.submit_url_name, args=[
+        context["submit_url"] = reverse("horizon:admin:migrations:" +
+                                        self.name, args=[
             self.kwargs["instance_id"], self.kwargs["migration_id"]])
         context["row"] = self.get_row()
         context["consequence"] = self.consequence
         return context
 
+    @property
+    def form_id(self):
+        return "%s_migration_form" % self.name
+
 
 class AbortView(_ActionView):
     form_class = mig_forms.AbortForm
-    form_id = "abort_migration_form"
+    name = "abort"
     modal_header = _("Abort Live Migration")
     submit_label = _("Abort Migration")
-    submit_url_name = "horizon:admin:migrations:abort"
     policy_rules = policy.MIGRATION_ABORT
-    page_title = _("Abort Live Migration")
     consequence = _(
         "Nova stops copying the instance and rolls the migration back: the "
         "instance keeps running on its source host without interruption "
@@ -329,12 +328,10 @@ class AbortView(_ActionView):
 
 class ForceCompleteView(_ActionView):
     form_class = mig_forms.ForceCompleteForm
-    form_id = "force_complete_migration_form"
+    name = "force_complete"
     modal_header = _("Force Live Migration to Complete")
     submit_label = _("Force Complete")
-    submit_url_name = "horizon:admin:migrations:force_complete"
     policy_rules = policy.MIGRATION_FORCE_COMPLETE
-    page_title = _("Force Live Migration to Complete")
     consequence = _(
         "Nova PAUSES the instance so that no more memory changes, copies "
         "what remains and resumes it on the destination: the instance is "

@@ -82,6 +82,12 @@ class Context:
     def add(self, severity, code, message, remedy="", reason=""):
         self.out.append(Finding(severity, code, message, remedy, reason))
 
+    def computes_older_than(self, needed):
+        """The oldest nova-compute's service version when it is known and
+        older than ``needed``, else None."""
+        svc = self.req.compute_service_version
+        return svc if svc is not None and svc < needed else None
+
     def members_on(self, host, others):
         """Members of ``others`` on ``host`` once earlier moves are done."""
         ids = host.instance_ids

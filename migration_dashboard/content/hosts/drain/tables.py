@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import messages
 from horizon import tables
-from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
 from migration_dashboard.content import actions
@@ -190,14 +189,9 @@ class DrainTable(actions.InstanceRowsTable):
     progress = tables.Column(_progress, verbose_name=_("Progress"))
     reason = tables.WrappingColumn("reason", verbose_name=_("Details"),
                                    empty_value="-")
-    host = tables.Column("host", verbose_name=_("Host now"),
-                         empty_value="-")
-    status = tables.Column("status", verbose_name=_("Instance status"),
-                           empty_value="-")
+    host, status = actions.where_now_columns()
     migration = tables.Column(_migration, verbose_name=_("Migration record"))
-    started = tables.Column("created_at", verbose_name=_("Started"),
-                            empty_value="-",
-                            filters=(utils_filters.parse_isotime,))
+    started = actions.started_column()
 
     class Meta(object):
         name = "drain"

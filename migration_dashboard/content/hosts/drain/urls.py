@@ -1,12 +1,10 @@
-"""Included by content/hosts/urls.py without a namespace, so the names live
-in the hosts panel's (horizon:admin:hosts:...).  Each pattern spells out
-its whole path (``<host>/drain/...``) so that every pattern carries all
-its keyword arguments."""
+"""A host's drain pages (see content/urlparts.py)."""
 from django.urls import re_path
 
 from migration_dashboard.content.hosts.drain import views
+from migration_dashboard.content import urlparts
 
-PREFIX = r"^(?P<host>[^/]+)/drain/"
+PREFIX = urlparts.host_part("drain")
 
 urlpatterns = [
     re_path(PREFIX + r"$", views.StartView.as_view(), name="drain_start"),

@@ -158,12 +158,8 @@ class StartView(policy.PolicyRequiredMixin, forms.ModalFormView):
 
     @memoized.memoized_method
     def service(self):
-        host = self.kwargs["host"]
-        return presentation.read(
-            self.request,
-            lambda: api.nova.compute_service(self.request, host),
-            _("Unable to read the compute service of %(host)s: %(reason)s"),
-            redirect=links.hosts_index(), host=host)
+        return presentation.read_service(self.request, self.kwargs["host"],
+                                         redirect=links.hosts_index())
 
     def get_initial(self):
         service = self.service()
@@ -429,11 +425,14 @@ class MoveBackView(_PlanBase):
 
 # ----------------------------------------------------------------- status
 
-class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
+class StatusView(policy.PolicyRequiredMixin, refresh.SummaryRefresh,
+                 tables.DataTableView):
     """Every instance of the drain (or of the move back), rows in flight
-    refreshing themselves, until Nova lists nothing on the host."""
+    and the summary refreshing themselves, until Nova lists nothing on
+    the host."""
     table_class = drain_tables.DrainTable
     template_name = "admin/hosts/drain/status.html"
+    summary_template = "admin/hosts/drain/_status_summary.html"
     policy_rules = policy.DRAIN
     page_title = _("Drain of {{ host_name }}")
 
@@ -490,15 +489,6 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
         if tracking.since is not None:
             table.kwargs["since"] = tracking.since
         return tracking.rows
-
-    def get(self, request, *args, **kwargs):
-        # The summary alone, for the page's own refresh (one light poll
-        # while anything is under way, instead of reloading the page).
-        if refresh.wanted(request, "summary"):
-            return shortcuts.render(
-                request, "admin/hosts/drain/_status_summary.html",
-                self._summary_context())
-        return super().get(request, *args, **kwargs)
 
     def _summary_context(self):
         tracking = self.tracking()

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from horizon import exceptions
 from horizon import tables
-from horizon.utils import filters as utils_filters
 
 from migration_dashboard.content import actions
 from migration_dashboard.content import links
@@ -119,13 +118,8 @@ class EvacuationTable(actions.InstanceRowsTable):
                              display_choices=tuple(_PROGRESS_TEXT.items()))
     migration = tables.Column(_migration,
                               verbose_name=_("Evacuation record (status)"))
-    host = tables.Column("host", verbose_name=_("Host now"),
-                         empty_value="-")
-    status = tables.Column("status", verbose_name=_("Instance status"),
-                           empty_value="-")
-    started = tables.Column("created_at", verbose_name=_("Started"),
-                            empty_value="-",
-                            filters=(utils_filters.parse_isotime,))
+    host, status = actions.where_now_columns()
+    started = actions.started_column()
 
     class Meta(object):
         name = "evacuation"

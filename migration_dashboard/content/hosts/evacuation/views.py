@@ -7,12 +7,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators import debug
 
-from horizon import forms
 from horizon import tables
 from horizon.utils import http as http_utils
 from horizon.utils import memoized
 
-from migration_dashboard import api
+from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import older_nova
 from migration_dashboard.content import policy
@@ -61,12 +60,26 @@ def findings_rows(facts, results):
 # An error report (DEBUG page, mail to the admins) leaves these out.
 @method_decorator(debug.sensitive_post_parameters(
     "password", "confirm_password"), name="dispatch")
-class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
+class _EvacuateView(formbase.ModalFormView):
     """Shared by both forms: facts read on every request, the guard, the
     findings, and a result page instead of a redirect (it shows a generated
     password once; nothing is stored)."""
-    result_template = None
     policy_rules = policy.EVACUATE
+    #: what the form evacuates ("host" or "instance"), which names its form
+    #: id, templates and URL (horizon:admin:hosts:evacuate_<subject>)
+    subject = None
+
+    @property
+    def form_id(self):
+        return "evacuate_%s_form" % self.subject
+
+    @property
+    def template_name(self):
+        return "admin/hosts/evacuation/evacuate_%s.html" % self.subject
+
+    @property
+    def result_template(self):
+        return "admin/hosts/evacuation/%s_result.html" % self.subject
 
     def _instance_ids(self):
         return None
@@ -123,6 +136,8 @@ class _EvacuateView(policy.PolicyRequiredMixin, forms.ModalFormView):
                           else evac_forms.PASSWORD_NONE)
                 != evac_forms.PASSWORD_NONE),
             "cancel_url": self.cancel_url,
+            "submit_url": reverse("horizon:admin:hosts:evacuate_" +
+                                  self.subject, kwargs=self.kwargs),
         })
         return context
 
@@ -167,22 +182,13 @@ def _next_urls(host):
 
 class EvacuateHostView(_EvacuateView):
     form_class = evac_forms.EvacuateHostForm
-    form_id = "evacuate_host_form"
-    template_name = "admin/hosts/evacuation/evacuate_host.html"
-    result_template = "admin/hosts/evacuation/host_result.html"
+    subject = "host"
     modal_header = _("Evacuate Host")
     submit_label = _("Evacuate All Instances")
-    page_title = _("Evacuate Host")
 
     @property
     def cancel_url(self):
         return links.host_detail(self.kwargs["host"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["submit_url"] = reverse("horizon:admin:hosts:evacuate_host",
-                                        args=[self.kwargs["host"]])
-        return context
 
     def result_context(self, result):
         context = super().result_context(result)
@@ -193,12 +199,9 @@ class EvacuateHostView(_EvacuateView):
 
 class EvacuateInstanceView(_EvacuateView):
     form_class = evac_forms.EvacuateInstanceForm
-    form_id = "evacuate_instance_form"
-    template_name = "admin/hosts/evacuation/evacuate_instance.html"
-    result_template = "admin/hosts/evacuation/instance_result.html"
+    subject = "instance"
     modal_header = _("Evacuate Instance")
     submit_label = _("Evacuate")
-    page_title = _("Evacuate Instance")
 
     @property
     def cancel_url(self):
@@ -222,9 +225,6 @@ class EvacuateInstanceView(_EvacuateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["submit_url"] = reverse(
-            "horizon:admin:hosts:evacuate_instance",
-            args=[self.kwargs["host"], self.kwargs["instance_id"]])
         context["instance"] = context["form"].facts.instances[0]
         return context
 
@@ -246,12 +246,7 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
 
     @memoized.memoized_method
     def _service(self):
-        host = self.kwargs["host"]
-        return presentation.read(
-            self.request,
-            lambda: api.nova.compute_service(self.request, host),
-            _("Unable to read the compute service of %(host)s: %(reason)s"),
-            host=host)
+        return presentation.read_service(self.request, self.kwargs["host"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -33,31 +33,24 @@ def _idle(instance):
 
 # ---------------------------------------------------------------- actions
 
-class LiveMigrate(tables.LinkAction):
-    name = "live_migrate"
-    verbose_name = _("Live Migrate")
-    url = "horizon:admin:hosts:instance_live_migrate"
-    classes = ("ajax-modal", "btn-migrate")
-    policy_rules = policy.LIVE
-
-    def allowed(self, request, instance=None):
-        return (instance is not None and instance.status in LIVE_STATES and
+def _movable(move_states):
+    """Whether a row's instance may start a move: in one of
+    ``move_states``, with no task under way."""
+    def allowed(instance):
+        return (instance is not None and instance.status in move_states and
                 _idle(instance))
-
-    def get_link_url(self, datum):
-        return reverse(self.url, args=[datum.host or _host_of(self.table),
-                                       datum.id])
+    return allowed
 
 
-class ColdMigrate(LiveMigrate):
-    name = "cold_migrate"
-    verbose_name = _("Cold Migrate")
-    url = "horizon:admin:hosts:instance_cold_migrate"
-    policy_rules = policy.COLD
+LiveMigrate = actions.instance_link(
+    "live_migrate", _("Live Migrate"),
+    "horizon:admin:hosts:instance_live_migrate", policy.LIVE,
+    _movable(LIVE_STATES), classes=("ajax-modal", "btn-migrate"))
 
-    def allowed(self, request, instance=None):
-        return (instance is not None and instance.status in COLD_STATES and
-                _idle(instance))
+ColdMigrate = actions.instance_link(
+    "cold_migrate", _("Cold Migrate"),
+    "horizon:admin:hosts:instance_cold_migrate", policy.COLD,
+    _movable(COLD_STATES), classes=("ajax-modal", "btn-migrate"))
 
 
 class _SelectedAction(tables.Action):
@@ -95,42 +88,20 @@ class ColdMigrateSelected(_SelectedAction):
     policy_rules = policy.COLD
 
 
-class StartInstance(actions.ConcurrentBatchAction):
-    name = "start"
-    classes = ("btn-confirm",)
-    policy_rules = policy.START
-    help_text = _("A cold-migrated instance that was shut off stays shut "
-                  "off on its new host until it is started.")
-
-    @staticmethod
-    def action_present(count):
-        return ngettext_lazy("Start Instance", "Start Instances", count)
-
-    @staticmethod
-    def action_past(count):
-        return ngettext_lazy("Started Instance", "Started Instances", count)
-
-    def allowed(self, request, instance=None):
-        return instance is None or instance.status == "SHUTOFF"
-
-    def action(self, request, obj_id):
-        api.nova.server_start(request, obj_id)
+StartInstance = actions.nova_batch(
+    actions.ConcurrentBatchAction, "start", "server_start", "SHUTOFF",
+    policy.START, ngettext_lazy("Start Instance", "Start Instances"),
+    ngettext_lazy("Started Instance", "Started Instances"),
+    classes=("btn-confirm",),
+    help_text=_("A cold-migrated instance that was shut off stays shut "
+                "off on its new host until it is started."))
 
 
-class EvacuateInstance(tables.LinkAction):
-    """Evacuate one instance of a failed host."""
-    name = "evacuate"
-    verbose_name = _("Evacuate")
-    url = "horizon:admin:hosts:evacuate_instance"
-    classes = ("ajax-modal", "btn-danger")
-    policy_rules = policy.EVACUATE
-
-    def allowed(self, request, instance=None):
-        return instance is not None
-
-    def get_link_url(self, datum):
-        host = datum.host or self.table.kwargs.get("host")
-        return reverse(self.url, args=[host, datum.id])
+# Evacuate one instance of a failed host.
+EvacuateInstance = actions.instance_link(
+    "evacuate", _("Evacuate"), "horizon:admin:hosts:evacuate_instance",
+    policy.EVACUATE, lambda instance: instance is not None,
+    classes=("ajax-modal", "btn-danger"))
 
 
 # ---------------------------------------------------------------- columns

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from horizon import forms
 from horizon.utils import memoized
 
 from migration_dashboard.api import base
 from migration_dashboard.content import actions
+from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
@@ -72,13 +72,29 @@ def load_facts(request, host, ids):
     return facts
 
 
-class _MoveView(policy.PolicyRequiredMixin, forms.ModalFormView):
+class _MoveView(formbase.ModalFormView):
+    """The form of one kind of move; its ids and URL names follow the kind
+    (``live_migrate_form``, ``horizon:admin:hosts:instance_live_migrate``
+    for one instance, ``...:instances_live_migrate`` for several)."""
     template_name = "admin/hosts/instances/migrate.html"
     ajax_template_name = "admin/hosts/instances/_migrate.html"
     kind = None
-    host_policy = None
-    url_one = None
-    url_many = None
+
+    @property
+    def _move(self):
+        return "%s_migrate" % preflight.Kind(self.kind).value
+
+    @property
+    def form_id(self):
+        return self._move + "_form"
+
+    @property
+    def modal_id(self):
+        return self._move + "_modal"
+
+    @property
+    def submit_label(self):
+        return self.modal_header
 
     def _host(self):
         return self.kwargs["host"]
@@ -101,8 +117,8 @@ class _MoveView(policy.PolicyRequiredMixin, forms.ModalFormView):
         return {"host": self._host(),
                 "instances": ",".join(i.id for i in facts.instances),
                 "facts": facts,
-                "may_choose_host": policy.allows(self.request,
-                                                 self.host_policy)}
+                "may_choose_host": policy.allows(
+                    self.request, self.form_class.host_policy)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -111,9 +127,11 @@ class _MoveView(policy.PolicyRequiredMixin, forms.ModalFormView):
         host = self._host()
         if self.kwargs.get("instance_id"):
             context["submit_url"] = reverse(
-                self.url_one, args=[host, self.kwargs["instance_id"]])
+                "horizon:admin:hosts:instance_" + self._move,
+                args=[host, self.kwargs["instance_id"]])
         else:
-            context["submit_url"] = reverse(self.url_many, args=[host])
+            context["submit_url"] = reverse(
+                "horizon:admin:hosts:instances_" + self._move, args=[host])
         context["findings_url"] = reverse(
             "horizon:admin:hosts:instances_findings", args=[host])
         context["host_name"] = host
@@ -139,30 +157,16 @@ class _MoveView(policy.PolicyRequiredMixin, forms.ModalFormView):
 
 class LiveMigrateView(_MoveView):
     form_class = move_forms.LiveMigrateForm
-    form_id = "live_migrate_form"
-    modal_id = "live_migrate_modal"
     modal_header = _("Live Migrate")
-    page_title = _("Live Migrate")
-    submit_label = _("Live Migrate")
     kind = preflight.Kind.LIVE
     policy_rules = policy.LIVE
-    host_policy = move_forms.LiveMigrateForm.host_policy
-    url_one = "horizon:admin:hosts:instance_live_migrate"
-    url_many = "horizon:admin:hosts:instances_live_migrate"
 
 
 class ColdMigrateView(_MoveView):
     form_class = move_forms.ColdMigrateForm
-    form_id = "cold_migrate_form"
-    modal_id = "cold_migrate_modal"
     modal_header = _("Cold Migrate")
-    page_title = _("Cold Migrate")
-    submit_label = _("Cold Migrate")
     kind = preflight.Kind.COLD
     policy_rules = policy.COLD
-    host_policy = move_forms.ColdMigrateForm.host_policy
-    url_one = "horizon:admin:hosts:instance_cold_migrate"
-    url_many = "horizon:admin:hosts:instances_cold_migrate"
 
 
 class FindingsView(generic.View):

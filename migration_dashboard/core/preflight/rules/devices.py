@@ -67,8 +67,8 @@ def rule_ports(c):
     if c.kind is not Kind.LIVE:
         return
     sriov = [t for t in types if t in _SRIOV_LIVE]
-    svc = c.req.compute_service_version
-    if "vdpa" in sriov and svc is not None and svc < SVC_VDPA_LIVE_MIGRATION:
+    svc = c.computes_older_than(SVC_VDPA_LIVE_MIGRATION)
+    if "vdpa" in sriov and svc is not None:
         c.add(
             BLOCKER,
             "vdpa-live-old-compute",
@@ -107,8 +107,8 @@ def rule_pci_passthrough(c):
     if not aliases:
         return
     names = short_list("%s x%d" % a for a in aliases)
-    svc = c.req.compute_service_version
-    if svc is not None and svc < SVC_PCI_LIVE_MIGRATABLE:
+    svc = c.computes_older_than(SVC_PCI_LIVE_MIGRATABLE)
+    if svc is not None:
         c.add(
             BLOCKER,
             "pci-live-old-compute",
@@ -137,7 +137,7 @@ def rule_vgpu(c):
     p = c.p
     if not p.vgpus:
         return
-    svc = c.req.compute_service_version
+    svc = c.computes_older_than(SVC_VGPU_LIVE_MIGRATION)
     old = [
         h
         for h in (c.src, c.dst)
@@ -146,7 +146,7 @@ def rule_vgpu(c):
         and h.hypervisor_version is not None
         and h.hypervisor_version < QEMU_MIN_VGPU_LIVE_MIGRATION
     ]
-    if svc is not None and svc < SVC_VGPU_LIVE_MIGRATION:
+    if svc is not None:
         c.add(
             BLOCKER,
             "vgpu-live-old-compute",
@@ -254,9 +254,9 @@ def rule_accelerator_profile(c):
     p = c.p
     if not p.accel:
         return
-    svc = c.req.compute_service_version
     if c.kind is Kind.EVACUATE:
-        if svc is not None and svc < SVC_ACCEL_EVACUATE:
+        svc = c.computes_older_than(SVC_ACCEL_EVACUATE)
+        if svc is not None:
             c.add(
                 BLOCKER,
                 "accel-device-profile",
@@ -281,8 +281,8 @@ def rule_vpmem(c):
     p = c.p
     if not p.pmem:
         return
-    svc = c.req.compute_service_version
-    if svc is not None and svc < SVC_VPMEM_LIVE_MIGRATION:
+    svc = c.computes_older_than(SVC_VPMEM_LIVE_MIGRATION)
+    if svc is not None:
         c.add(
             BLOCKER,
             "vpmem-live-old-compute",
@@ -317,8 +317,7 @@ def rule_shares(c):
             " attach them again.",
         )
     elif shares is None:
-        svc = c.req.compute_service_version
-        if svc is None or svc >= SVC_SHARES:
+        if c.computes_older_than(SVC_SHARES) is None:
             c.add(
                 NOTE,
                 "shares-unknown",

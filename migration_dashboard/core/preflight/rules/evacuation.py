@@ -65,8 +65,8 @@ def rule_evacuation_outcome(c):
                 "Accept the loss of the ephemeral data.",
             )
     if c.mv >= EVACUATE_STOPPED:
-        svc = c.req.compute_service_version
-        if svc is not None and svc < SVC_EVACUATE_STOPPED:
+        svc = c.computes_older_than(SVC_EVACUATE_STOPPED)
+        if svc is not None:
             c.add(
                 BLOCKER,
                 "evacuate-stopped-old-compute",

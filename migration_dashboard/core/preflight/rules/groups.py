@@ -11,12 +11,11 @@ def rule_server_groups(c):
     destination (max_server_per_host, default 1); affinity accepts only a
     host that already holds a member (the source is always excluded)."""
     groups = c.p.groups
-    label = c.p.label
     if groups is None:
         c.add(
             NOTE,
             "groups-unknown",
-            "Could not check the server groups of %s." % label,
+            "Could not check the server groups of %s." % c.p.label,
             "Read the server groups (all projects).",
         )
         return

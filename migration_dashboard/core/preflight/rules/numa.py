@@ -19,8 +19,8 @@ def rule_numa_live_support(c):
     p = c.p
     if not p.numa or c.kind is not Kind.LIVE:
         return
-    svc = c.req.compute_service_version
-    if svc is not None and svc < SVC_NUMA_LIVE_MIGRATION:
+    svc = c.computes_older_than(SVC_NUMA_LIVE_MIGRATION)
+    if svc is not None:
         c.add(
             BLOCKER,
             "numa-live-old-compute",
