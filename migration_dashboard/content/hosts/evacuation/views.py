@@ -69,17 +69,16 @@ class _EvacuateView(formbase.ModalFormView):
     #: id, templates and URL (horizon:admin:hosts:evacuate_<subject>)
     subject = None
 
-    @property
-    def form_id(self):
-        return "evacuate_%s_form" % self.subject
-
-    @property
-    def template_name(self):
-        return "admin/hosts/evacuation/evacuate_%s.html" % self.subject
-
-    @property
-    def result_template(self):
-        return "admin/hosts/evacuation/%s_result.html" % self.subject
+    def __init_subclass__(cls, **kwargs):
+        # Class attributes, not properties: Horizon and the template checks
+        # read template_name from the class.
+        super().__init_subclass__(**kwargs)
+        if cls.subject:
+            cls.form_id = "evacuate_%s_form" % cls.subject
+            cls.template_name = (
+                "admin/hosts/evacuation/evacuate_%s.html" % cls.subject)
+            cls.result_template = (
+                "admin/hosts/evacuation/%s_result.html" % cls.subject)
 
     def _instance_ids(self):
         return None
