@@ -377,3 +377,26 @@ def move_action(request, row):
     chosen = min(actions, key=distance)
     return api.nova.instance_action_get(
         request, row.migration.instance_id, chosen.request_id)
+
+
+# How many of a host's newest migrations are read to find the moves under
+# way of its instances (those are the newest; as the host's Migrations tab).
+HOST_MOVES = 50
+
+
+def moves_of(request, host=None, instance_id=None):
+    """{instance id: MigrationRow} of the move each instance is in (in
+    progress, or waiting for a confirm), newest first: one call, for the
+    host's newest :data:`HOST_MOVES` migrations or one instance's."""
+    if instance_id:
+        records = api.nova.migration_list(request, instance_id=instance_id)
+    else:
+        records = api.nova.migration_list(request, host=host,
+                                          limit=HOST_MOVES)
+    current = version(request)
+    moves = {}
+    for record in records:  # newest first
+        row = MigrationRow(record, version=current)
+        if row.in_progress and record.instance_id not in moves:
+            moves[record.instance_id] = row
+    return moves
