@@ -93,25 +93,21 @@ def _act_from_the_page(horizon, server_id, mid, action):  # noqa: F811
     return url
 
 
-def test_confirm_from_the_migration_page(admin_request, nova_admin,
-                                         horizon, chaos):  # noqa: F811
+@pytest.mark.parametrize("action, lands_on, status, said", [
+    ("confirm", DEST, "confirmed",
+     "Confirmed: %s stays on %s; its copy on %s was deleted." % (
+         NAME, DEST, SOURCE)),
+    ("revert", SOURCE, "reverted",
+     "Reverted: %s is back on %s as it was before the migration" % (
+         NAME, SOURCE)),
+])
+def test_confirm_or_revert_from_the_migration_page(
+        admin_request, nova_admin, horizon, chaos,  # noqa: F811
+        action, lands_on, status, said):
     server_id = _seed_ids()[NAME]
     _ready(nova_admin, server_id)
     mid = _cold_migrate_to_verify_resize(admin_request, nova_admin,
                                          server_id)
-    url = _act_from_the_page(horizon, server_id, mid, "confirm")
-    _settled(nova_admin, server_id, DEST, mid, "confirmed")
-    assert "Confirmed: %s stays on %s; its copy on %s was deleted." % (
-        NAME, DEST, SOURCE) in _text(horizon.get(url))
-
-
-def test_revert_from_the_migration_page(admin_request, nova_admin,
-                                        horizon, chaos):  # noqa: F811
-    server_id = _seed_ids()[NAME]
-    _ready(nova_admin, server_id)
-    mid = _cold_migrate_to_verify_resize(admin_request, nova_admin,
-                                         server_id)
-    url = _act_from_the_page(horizon, server_id, mid, "revert")
-    _settled(nova_admin, server_id, SOURCE, mid, "reverted")
-    assert "Reverted: %s is back on %s as it was before the migration" % (
-        NAME, SOURCE) in _text(horizon.get(url))
+    url = _act_from_the_page(horizon, server_id, mid, action)
+    _settled(nova_admin, server_id, lands_on, mid, status)
+    assert said in _text(horizon.get(url))

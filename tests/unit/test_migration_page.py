@@ -284,25 +284,20 @@ class StoppedStepTests(MigrationViewTestBase):
             ("todo", "running"), ("todo", "post-migrating"),
             ("todo", "completed")], _steps(content))
 
-    def test_failed_while_copying_marks_running(self):
+    def test_failed_or_cancelled_while_copying_marks_running(self):
         # The copy runs in a thread no event wraps: pre_live_migration
-        # succeeded, then the migration ended "failed".
-        content, _m = self._page("failed", _live_events(
-            "Success", "Success", "Success", "Success", "Success"))
-        steps = _steps(content)
-        self.assertEqual(("failed", "running \u2014 stopped here (failed)"),
-                         steps[3])
-        self.assertEqual(6, len(steps))
-
-    def test_cancelled_marks_the_step_not_an_extra_failure(self):
-        content, m = self._page("cancelled", _live_events(
-            "Success", "Success", "Success", "Success", "Success"))
-        steps = _steps(content)
-        self.assertEqual(("cancelled", "running \u2014 cancelled here"),
-                         steps[3])
-        self.assertEqual(["done"] * 3, [s for s, _t in steps[:3]])
-        self.assertNotIn("failed", [s for s, _t in steps])
-        self.assertEqual(1, m["instance_action_get"].call_count)
+        # succeeded, then the migration ended failed or was cancelled.
+        for status, state, said in (
+                ("failed", "failed", "running \u2014 stopped here (failed)"),
+                ("cancelled", "cancelled", "running \u2014 cancelled here")):
+            content, m = self._page(status, _live_events(
+                "Success", "Success", "Success", "Success", "Success"))
+            steps = _steps(content)
+            self.assertEqual((state, said), steps[3])
+            # Before it done, after it not reached; no step added.
+            self.assertEqual(["done"] * 3 + ["todo"] * 2,
+                             [s for s, _t in steps[:3] + steps[4:]])
+            self.assertEqual(1, m["instance_action_get"].call_count)
         self.assertNotIn("Why it failed", content)
 
     def test_cold_migration_failed_in_resize_instance(self):
