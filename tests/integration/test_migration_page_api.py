@@ -15,10 +15,12 @@ from django.urls import reverse
 from migration_dashboard import api
 from tests import democloud
 from tests.integration.test_chaos import _seed_ids
-from tests.integration.test_chaos import chaos  # noqa: F401 (fixture)
-from tests.integration.test_chaos import horizon  # noqa: F401 (fixture)
+from tests.integration.test_chaos import chaos
+from tests.integration.test_chaos import horizon
 
 pytestmark = pytest.mark.integration
+# Fixtures of test_chaos, which pytest finds by name in this module.
+FIXTURES = (chaos, horizon)
 
 NAME, SOURCE, DEST = "web-2", "cmp1", "cmp2"
 HOST_ATTR = "OS-EXT-SRV-ATTR:host"
@@ -76,9 +78,9 @@ def _settled(nova_admin, server_id, host, mid, status):
     assert getattr(server, HOST_ATTR) == host
 
 
-def _act_from_the_page(horizon, server_id, mid, action):  # noqa: F811
+def _act_from_the_page(client, server_id, mid, action):
     url = reverse("horizon:admin:migrations:detail", args=[server_id, mid])
-    page = horizon.get(url)
+    page = client.get(url)
     assert page.status_code == 200
     text = _text(page)
     assert "Waiting for confirmation" in text
@@ -86,7 +88,7 @@ def _act_from_the_page(horizon, server_id, mid, action):  # noqa: F811
     for name in ("confirm", "revert"):
         assert ('value="migration_status__%s__%s"' % (name, mid)
                 ).encode() in page.content
-    res = horizon.post(url, {"action": "migration_status__%s__%s"
+    res = client.post(url, {"action": "migration_status__%s__%s"
                              % (action, mid)})
     assert res.status_code == 302, res.content[-2000:]
     assert res["location"] == url
