@@ -8,6 +8,8 @@ import time
 import uuid
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -22,7 +24,20 @@ HOST_ATTR = "OS-EXT-SRV-ATTR:host"
 
 
 def _wait(driver, timeout=60):
-    return WebDriverWait(driver, timeout)
+    # The summary refreshes itself: an element read may be replaced.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(
+        NoSuchElementException, StaleElementReferenceException))
+
+
+def _status_row(driver, row_id):
+    """The status row as it is now, read at once (it is replaced by each
+    refresh): its classes, striped bars and duration cell."""
+    return driver.execute_script("""
+        var row = document.getElementById(arguments[0]);
+        return {classes: row.className.split(/\\s+/),
+                striped: row.querySelectorAll(".progress-striped").length,
+                duration: row.cells[row.cells.length - 2].textContent.trim()};
+        """, row_id)
 
 
 def _shot(driver, name):
@@ -95,19 +110,18 @@ def test_confirm_from_the_migration_page(admin_browser, horizon_url,
     detail = driver.find_element(By.CSS_SELECTOR, ".migration-detail").text
     assert "Destination node" in detail and "Migration UUID" in detail
     assert "user admin, project admin" in detail
-    duration = row.find_elements(By.CSS_SELECTOR, "td")[-2].text
     # The row refreshes itself (a confirm may come from elsewhere) and is
     # never drawn "in progress": no striped bar, the duration stands.
-    assert "ajax-update" in row.get_attribute("class")
+    first = _status_row(driver, row_id)
+    assert "ajax-update" in first["classes"]
     driver.execute_script("window.__not_reloaded = true;")
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        row = driver.find_element(By.ID, row_id)
-        assert not row.find_elements(By.CSS_SELECTOR, ".progress-striped")
-        assert "warning" not in row.get_attribute("class").split()
+        now = _status_row(driver, row_id)
+        assert now["striped"] == 0 and "warning" not in now["classes"], now
+        assert now["duration"] == first["duration"], now
         time.sleep(1)
     assert driver.execute_script("return window.__not_reloaded === true;")
-    assert row.find_elements(By.CSS_SELECTOR, "td")[-2].text == duration
     _shot(driver, "waiting")
 
     # Confirm, from the row's own button (Horizon asks again only for
