@@ -86,7 +86,11 @@ def waiting_for_confirmation():
         try:
             if nova.servers.get(server.id).status == "VERIFY_RESIZE":
                 nova.servers.confirm_resize(server.id)
-        except Exception:  # gone or confirming: the delete follows
+            # Nova answers a delete during the confirm with a 500.
+            democloud.wait_for(
+                lambda: _server_in(nova, server.id, "ACTIVE"), timeout=120,
+                what="the instance idle before its delete")
+        except Exception:  # gone or in ERROR: the delete follows
             pass
         nova.servers.delete(server.id)
 
