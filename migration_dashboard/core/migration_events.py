@@ -93,7 +93,7 @@ def stopped_at(path, events):
 class LogSource:
     """A service whose log holds the cause of a failed move."""
     binary: str  # nova-compute | nova-conductor
-    host: str  # None for nova-conductor (any of them)
+    host: str  # None: not known (a conductor, any of them)
     role: str  # failed-event | source | destination | conductor
 
 
@@ -105,19 +105,21 @@ def log_sources(source, dest, events):
     found = []
 
     def add(binary, host, role):
-        if not any(s.binary == binary and s.host == host for s in found):
+        if not any(s.binary == binary and s.host in (host, None)
+                   for s in found):
             found.append(LogSource(binary, host, role))
 
     for event in failed_events(events):
         name, host = _name(event), event.get("host")
         if name.startswith("conductor_"):
-            add("nova-conductor", None, "failed-event")
+            # (its host, from 2.62, is the conductor's)
+            add("nova-conductor", host, "failed-event")
         elif host:
             add("nova-compute", host, "failed-event")
     if source:
         add("nova-compute", source, "source")
     if dest:
         add("nova-compute", dest, "destination")
-    if not dest:
+    elif not any(s.binary == "nova-conductor" for s in found):
         add("nova-conductor", None, "conductor")
     return found

@@ -65,6 +65,11 @@ def test_log_sources_most_telling_first_each_once():
     assert ev.log_sources("cmp1", None, conductor) == [
         ev.LogSource("nova-conductor", None, "failed-event"),
         ev.LogSource("nova-compute", "cmp1", "source")]
+    # From 2.62 the event names the conductor's host: named, and once.
+    conductor = _events(("conductor_live_migrate_instance", "Error", "ctl"))
+    assert ev.log_sources("cmp1", None, conductor) == [
+        ev.LogSource("nova-conductor", "ctl", "failed-event"),
+        ev.LogSource("nova-compute", "cmp1", "source")]
     assert ev.log_sources("cmp1", None, []) == [
         ev.LogSource("nova-compute", "cmp1", "source"),
         ev.LogSource("nova-conductor", None, "conductor")]
