@@ -15,3 +15,17 @@ def project_list(request):
     """
     client = horizon_keystone.keystoneclient(request, admin=True)
     return list(client.projects.list())
+
+
+@profiler.trace
+def project_get(request, project_id):
+    """One project (one GET /v3/projects/{id})."""
+    client = horizon_keystone.keystoneclient(request, admin=True)
+    return client.projects.get(project_id)
+
+
+@profiler.trace
+def user_get(request, user_id):
+    """One user (one GET /v3/users/{id})."""
+    client = horizon_keystone.keystoneclient(request, admin=True)
+    return client.users.get(user_id)

@@ -259,8 +259,26 @@ class Migration(_Record):
         return self._data.get("dest_compute")
 
     @property
+    def source_node(self):
+        return self._data.get("source_node")
+
+    @property
+    def dest_node(self):
+        return self._data.get("dest_node")
+
+    @property
+    def dest_host(self):
+        """The destination's address (Nova's ``dest_host``)."""
+        return self._data.get("dest_host")
+
+    @property
     def project_id(self):
         return self._data.get("project_id")
+
+    @property
+    def user_id(self):
+        """Who asked for the move (2.80, as project_id)."""
+        return self._data.get("user_id")
 
     @property
     def created_at(self):

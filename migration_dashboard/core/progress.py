@@ -88,37 +88,58 @@ def outcome(status):
 @dataclasses.dataclass(frozen=True)
 class Step:
     name: str
-    state: str  # done | current | todo | failed
+    state: str  # done | current | waiting | todo | failed | cancelled
 
 
-def steps(status, migration_type=None):
-    """The steps of the migration's family with the current one marked.
-
-    A failed/error/cancelled migration marks the step after the last one
-    it reached as failed (Nova does not say which step failed, so it is the
-    first one not done: the current step if the status is one of them).
-    """
+def path_of(status, migration_type=None):
+    """The steps, in order, of the migration's family (a reverted cold
+    migration walks back instead of confirming)."""
     status = _norm(status)
     kind = family(migration_type)
     if kind == "live":
-        path = LIVE_STEPS
-    elif kind == "evacuation":
-        path = EVACUATION_STEPS
-    else:
-        path = COLD_STEPS
-        if status in REVERTED:
-            path = COLD_STEPS[:4] + REVERTED
+        return LIVE_STEPS
+    if kind == "evacuation":
+        return EVACUATION_STEPS
+    if status in REVERTED:
+        return COLD_STEPS[:4] + REVERTED
+    return COLD_STEPS
+
+
+def awaiting_confirmation(status, migration_type=None):
+    """A cold migration or resize Nova has finished: the instance runs on
+    the destination in VERIFY_RESIZE until someone confirms or reverts it
+    (Nova's confirm and revert look for a "finished" migration)."""
+    return family(migration_type) == "cold" and _norm(status) == "finished"
+
+
+def steps(status, migration_type=None, stopped=None):
+    """The steps of the migration's family with the current one marked.
+
+    A failed/error/cancelled migration marks ``stopped`` (the step where
+    it stopped, from its instance action's events:
+    :func:`migration_events.stopped_at`) "failed" or "cancelled", the ones
+    before it done and the ones after it not reached.  Nova's record alone
+    does not say which step that was: without ``stopped`` every step is
+    left not done and none is marked.  A cold migration that Nova finished
+    waits for a confirm: that step is "waiting", not "current".
+    """
+    status = _norm(status)
+    path = path_of(status, migration_type)
     if status in path:
         index = path.index(status)
         last = index == len(path) - 1
+        now = ("waiting" if awaiting_confirmation(status, migration_type)
+               else "current")
         return [Step(name, "done" if i < index or (i == index and last)
-                     else "current" if i == index else "todo")
+                     else now if i == index else "todo")
                 for i, name in enumerate(path)]
     if status in FAILED or status in CANCELLED:
-        # Nova does not keep the step reached; show the path as not done
-        # and the end state as the failure.
-        return ([Step(name, "todo") for name in path[:-1]] +
-                [Step(status, "failed")])
+        end = "cancelled" if status in CANCELLED else "failed"
+        if stopped not in path:
+            return [Step(name, "todo") for name in path]
+        index = path.index(stopped)
+        return [Step(name, "done" if i < index else end if i == index
+                     else "todo") for i, name in enumerate(path)]
     return [Step(name, "todo") for name in path]
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "COLD_ONLY_STATUSES",
     "BUSY_STATUSES",
     "OFF_HOST_STATUSES",
+    "MOVE_TASKS",
     "allows",
     "LIVE_IN_PROGRESS",
     "COLD_IN_PROGRESS",
@@ -71,6 +72,11 @@ BUSY_STATUSES = (
     "PASSWORD",
     "REVERT_RESIZE",
 )
+# Task states of an instance while it moves (live: migrating; cold and
+# resize: nova/compute/task_states.py, up to the confirm or revert).
+MOVE_TASKS = frozenset({
+    "migrating", "resize_prep", "resize_migrating", "resize_migrated",
+    "resize_finish", "resize_reverting", "resize_confirming"})
 # The instance is on no compute host: nothing to move.
 OFF_HOST_STATUSES = ("DELETED", "SOFT_DELETED", SHELVED_OFFLOADED)
 

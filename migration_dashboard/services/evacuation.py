@@ -121,6 +121,10 @@ def destinations(facts, baseline=None):
                     if f.message not in reasons:
                         reasons.append(f.message)
             usable = fits > 0
+            if not usable and not reasons:
+                # Nothing about this host: the instances are blocked
+                # wherever they go (e.g. their source is still up).
+                reasons.append(_own_blockers(facts, baseline))
         else:
             usable = False
         out.append(Destination(
@@ -129,6 +133,20 @@ def destinations(facts, baseline=None):
             free_disk_gb=host.free_disk_gb, fits=fits))
     out.sort(key=lambda d: (not d.usable, d.name))
     return out
+
+
+def _own_blockers(facts, baseline):
+    """Why no instance fits a host that adds no blocker of its own."""
+    if not facts.instances:
+        return _("there is no instance to evacuate.")
+    messages = []
+    for inst in facts.instances:
+        for f in baseline.get(inst.id, []):
+            if f.severity is preflight.BLOCKER and \
+                    str(f.message) not in messages:
+                messages.append(str(f.message))
+    return _("not this host: no instance can be evacuated anywhere "
+             "(%s)") % " ".join(messages)
 
 
 def cli_commands(facts, ids, destination, microversion, with_password):

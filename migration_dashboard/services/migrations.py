@@ -26,7 +26,9 @@ from horizon import messages
 
 from migration_dashboard import api
 from migration_dashboard.api import base
+from migration_dashboard.core import migration_events
 from migration_dashboard.core import progress as core
+from migration_dashboard.core import states
 from migration_dashboard.services import projects
 from migration_dashboard.services import submit
 
@@ -43,6 +45,10 @@ DEFAULTS = {"stuck_window": 120.0, "time_budget": 1800.0}
 # expires an hour after its last sample.
 CACHE_PREFIX = "migration_dashboard:progress:"
 CACHE_SECONDS = 3600
+
+# The state a cold migration is shown in once Nova finished it (its
+# status "finished"): what it waits for, not what Nova did last.
+AWAITING_CONFIRMATION = "waiting for confirmation"
 
 TYPE_NAMES = {
     core.LIVE: _("Live"), core.COLD: _("Cold"), core.RESIZE: _("Resize"),
@@ -78,6 +84,11 @@ class MigrationRow:
         self.project_name = project_name
         self.progress = progress
         self.progress_error = progress_error
+        #: the status of the instance when the page read it (None: not read)
+        self.instance_status = None
+        #: the events of the move's instance action, when read (the step
+        #: where a failed or cancelled migration stopped)
+        self.events = None
 
     def __getattr__(self, name):
         if name == "migration":
@@ -111,6 +122,20 @@ class MigrationRow:
         return core.is_failed(self.migration.status)
 
     @property
+    def ended_early(self):
+        """Failed or cancelled: it stopped at some step."""
+        return core.outcome(self.migration.status) in ("failed",
+                                                       "cancelled")
+
+    @property
+    def awaiting_confirmation(self):
+        """Nova finished the cold migration; it waits for Confirm or Revert
+        (and the instance, when read, is in VERIFY_RESIZE)."""
+        return core.awaiting_confirmation(
+            self.migration.status, self.migration.migration_type) and (
+            self.instance_status in (None, states.VERIFY_RESIZE))
+
+    @property
     def can_abort(self):
         return core.can_abort(self.migration.status,
                               self.migration.migration_type, self.version)
@@ -120,6 +145,13 @@ class MigrationRow:
         return core.can_force_complete(self.migration.status,
                                        self.migration.migration_type,
                                        self.version)
+
+    @property
+    def state(self):
+        """Nova's status, or :data:`AWAITING_CONFIRMATION`."""
+        if self.awaiting_confirmation:
+            return AWAITING_CONFIRMATION
+        return self.migration.status
 
     @property
     def started(self):
@@ -132,7 +164,10 @@ class MigrationRow:
     @property
     def duration(self):
         """Seconds from start to the last update (ended) or to now."""
-        end = timezone.now() if self.in_progress else self.updated
+        # Waiting for a confirm, the move itself is over: its duration is
+        # what it took, not a clock that runs until someone confirms.
+        running = self.in_progress and not self.awaiting_confirmation
+        end = timezone.now() if running else self.updated
         return core.duration(self.started, end)
 
     @property
@@ -158,8 +193,12 @@ class MigrationRow:
 
     @property
     def steps(self):
-        return core.steps(self.migration.status,
-                          self.migration.migration_type)
+        status, kind = self.migration.status, self.migration.migration_type
+        stopped = None
+        if self.ended_early and self.events is not None:
+            stopped = migration_events.stopped_at(
+                core.path_of(status, kind), self.events)
+        return core.steps(status, kind, stopped)
 
 
 # ------------------------------------------------------------- progress
@@ -316,16 +355,17 @@ def load_row(request, instance_id, migration_id, instance_name=None,
         % (migration_id, instance_id))
 
 
-def failure_reasons(request, row):
-    """(action, events) explaining a failed migration, from the instance
-    action of the same kind nearest to its start; events that failed
-    first (their details are Nova's reason at 2.84)."""
+def move_action(request, row):
+    """The instance action of the move (same kind, nearest to the
+    migration's start) with its events, or None when Nova kept none: two
+    calls.  Its events tell where a failed or cancelled move stopped and,
+    failed, why (their details are Nova's reason at 2.84)."""
     names = ACTION_NAMES.get(row.migration.migration_type,
                              sum(ACTION_NAMES.values(), ()))
     actions = [a for a in api.nova.instance_action_list(
         request, row.migration.instance_id) if a.action in names]
     if not actions:
-        return None, []
+        return None
     started = row.started
 
     def distance(action):
@@ -335,9 +375,28 @@ def failure_reasons(request, row):
         return abs((when - started).total_seconds())
 
     chosen = min(actions, key=distance)
-    action = api.nova.instance_action_get(
+    return api.nova.instance_action_get(
         request, row.migration.instance_id, chosen.request_id)
-    events = action.events
-    failed = [e for e in events
-              if (e.get("result") or "").lower() in ("error", "failed")]
-    return action, failed or events
+
+
+# How many of a host's newest migrations are read to find the moves under
+# way of its instances (those are the newest; as the host's Migrations tab).
+HOST_MOVES = 50
+
+
+def moves_of(request, host=None, instance_id=None):
+    """{instance id: MigrationRow} of the move each instance is in (in
+    progress, or waiting for a confirm), newest first: one call, for the
+    host's newest :data:`HOST_MOVES` migrations or one instance's."""
+    if instance_id:
+        records = api.nova.migration_list(request, instance_id=instance_id)
+    else:
+        records = api.nova.migration_list(request, host=host,
+                                          limit=HOST_MOVES)
+    current = version(request)
+    moves = {}
+    for record in records:  # newest first
+        row = MigrationRow(record, version=current)
+        if row.in_progress and record.instance_id not in moves:
+            moves[record.instance_id] = row
+    return moves

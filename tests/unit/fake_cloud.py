@@ -542,6 +542,17 @@ class FakeCloud:
             "catalog": catalog}}
 
     def _keystone(self, request, context, path, query):
+        one = re.search(r"/v3/(projects|users)/([^/]+)$", path)
+        if one:
+            kind, ident = one.groups()
+            if kind == "projects" and ident.startswith("proj-"):
+                return {"project": {"id": ident, "name": "p" + ident[5:],
+                                    "domain_id": "default",
+                                    "enabled": True}}
+            if kind == "users" and ident.startswith("user-"):
+                return {"user": {"id": ident, "name": "u" + ident[5:],
+                                 "domain_id": "default", "enabled": True}}
+            raise _NotFound()
         if path.endswith("/projects"):
             return {"projects": [{"id": "proj-%d" % i, "name": "p%d" % i,
                                   "domain_id": "default", "enabled": True}

@@ -54,6 +54,8 @@ def migration(mid, instance_id, source, dest, status="running",
         "id": mid, "uuid": "mig-%s" % mid, "instance_uuid": instance_id,
         "source_compute": source, "dest_compute": dest, "status": status,
         "migration_type": migration_type, "project_id": "project-a",
+        "user_id": "user-a", "source_node": source + ".node",
+        "dest_node": dest + ".node" if dest else None,
         "created_at": "2026-11-26T10:%02d:00.000000" % (mid % 60),
         "updated_at": "2026-11-26T10:%02d:30.000000" % (mid % 60),
     })

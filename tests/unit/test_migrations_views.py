@@ -4,6 +4,7 @@ from unittest import mock
 from urllib import parse
 
 from django.test.utils import override_settings
+from keystoneauth1 import exceptions as keystone_exceptions
 from django.urls import reverse
 from novaclient import exceptions as nova_exceptions
 
@@ -57,7 +58,8 @@ class MigrationViewTestBase(test.BaseAdminViewTests):
 
     @contextlib.contextmanager
     def nova(self, migrations=(), instances=(), server_migrations=None,
-             version="2.96", projects=(("project-a", "alpha"),), **others):
+             version="2.96", projects=(("project-a", "alpha"),),
+             users=(("user-a", "alice"),), **others):
         """Patch the plugin's api.nova calls; yields the mocks by name."""
         server_migrations = server_migrations or {}
 
@@ -98,6 +100,17 @@ class MigrationViewTestBase(test.BaseAdminViewTests):
                 api.keystone, "project_list",
                 return_value=[_Project(*p) for p in projects]))
             patches["project_list"] = keystone
+            by_id = {p[0]: _Project(*p) for p in projects}
+            by_id.update((u[0], _Project(*u)) for u in users)
+
+            def _get(request, ident):
+                if ident not in by_id:
+                    raise keystone_exceptions.NotFound()
+                return by_id[ident]
+
+            for name in ("project_get", "user_get"):
+                patches[name] = stack.enter_context(mock.patch.object(
+                    api.keystone, name, side_effect=_get))
             yield patches
 
 

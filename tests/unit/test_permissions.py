@@ -274,6 +274,11 @@ CASES = [
      {"action": "drain__revert__" + COLD_MOVED}),
     ("drain revert batch", REVERT, DRAIN_STATUS,
      {"action": "drain__revert", "object_ids": [COLD_MOVED]}),
+    # A migration's own page: Confirm / Revert of the cold move waiting.
+    ("migration page confirm", CONFIRM, _mig_url("detail", COLD_MOVED, 2),
+     {"action": "migration_status__confirm__2"}),
+    ("migration page revert", REVERT, _mig_url("detail", COLD_MOVED, 2),
+     {"action": "migration_status__revert__2"}),
     # A host's instances: row and batch actions, the move forms.
     ("instances confirm row", CONFIRM, INSTANCES_TAB,
      {"action": "instances__confirm__" + VERIFY}),

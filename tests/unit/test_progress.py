@@ -157,16 +157,27 @@ def test_live_steps():
                for x in p.steps("completed", "live-migration"))
 
 
-def test_failed_and_cancelled_steps():
-    for status in ("failed", "error", "cancelled"):
-        result = p.steps(status, "live-migration")
-        assert result[-1] == p.Step(status, "failed")
+def test_failed_and_cancelled_steps_mark_where_they_stopped():
+    for status, end in (("failed", "failed"), ("error", "failed"),
+                        ("cancelled", "cancelled")):
+        result = p.steps(status, "live-migration", stopped="running")
+        assert _states(result) == [
+            ("accepted", "done"), ("queued", "done"), ("preparing", "done"),
+            ("running", end), ("post-migrating", "todo"),
+            ("completed", "todo")]
+        # Not known where: no step is marked, none is added.
+        assert _states(p.steps(status, "live-migration")) == [
+            (name, "todo") for name in p.LIVE_STEPS]
 
 
 def test_cold_and_evacuation_families():
     assert [x.name for x in p.steps("migrating", "migration")][:3] == [
         "pre-migrating", "migrating", "post-migrating"]
-    assert p.steps("finished", "resize")[3] == p.Step("finished", "current")
+    # Nova finished it: it waits for a confirm, nothing runs.
+    assert p.steps("finished", "resize")[3] == p.Step("finished", "waiting")
+    assert p.awaiting_confirmation("finished", "migration")
+    assert not p.awaiting_confirmation("finished", "live-migration")
+    assert not p.awaiting_confirmation("migrating", "migration")
     assert p.steps("reverted", "resize")[-1] == p.Step("reverted", "done")
     assert [x.name for x in p.steps("done", "evacuation")] == [
         "accepted", "pre-migrating", "done", "completed"]

@@ -3,6 +3,7 @@ from urllib import parse
 from django import shortcuts
 from django.template import defaultfilters as filters
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -149,6 +150,11 @@ class HostFilterAction(tables.FilterAction):
 
 
 def _status(host):
+    # A label, which table striping does not wash out (row colours alone
+    # did not make a disabled host stand out).
+    if host.in_maintenance:
+        return format_html('<span class="label label-warning host-disabled-'
+                           'label">{}</span>', host.status)
     return host.status
 
 
@@ -193,9 +199,9 @@ class MaintenanceRow(tables.Row):
         datum = datum or self.datum
         if datum is not None:
             if datum.is_down:
-                self.classes.append("danger")
+                self.classes.extend(("danger", "host-down"))
             elif datum.in_maintenance:
-                self.classes.append("warning")
+                self.classes.extend(("warning", "host-disabled"))
 
 
 class HostsTable(tables.DataTable):

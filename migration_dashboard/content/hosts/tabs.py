@@ -72,6 +72,8 @@ class InstancesTab(_HostListTab):
         names = projects.project_names(request)
         for instance in instances:
             instance.project_name = names.get(instance.project_id)
+        instance_tables.attach_moves(request, instances, host=self.tab_group
+                                     .kwargs["summary"].host)
         return sorted(instances, key=lambda i: (i.name or "").lower())
 
 

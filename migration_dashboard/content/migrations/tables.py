@@ -7,6 +7,7 @@ from horizon import exceptions
 from horizon import tables
 from horizon.utils import filters as utils_filters
 
+from migration_dashboard.content import actions
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import widgets
@@ -41,6 +42,26 @@ class ForceCompleteMigration(_MigrationAction):
     verbose_name = _("Force Complete")
     icon = "forward"
     policy_rules = policy.MIGRATION_FORCE_COMPLETE
+
+
+class _OnMigrationRow:
+    """The host Instances tab's Confirm / Revert (same policy rules, same
+    Nova call, same messages) on a migration's row: offered while the
+    migration waits for it; Nova's call takes the migration's instance."""
+
+    def allowed(self, request, datum=None):
+        return datum is not None and datum.awaiting_confirmation
+
+    def instance_of(self, obj_id):
+        return self.table.get_object_by_id(obj_id).instance_id
+
+
+class ConfirmMigration(_OnMigrationRow, actions.ConfirmMigration):
+    pass
+
+
+class RevertMigration(_OnMigrationRow, actions.RevertMigration):
+    pass
 
 
 class MigrationFilterAction(tables.FilterAction):
@@ -125,10 +146,16 @@ def _progress(row):
                                  waiting=row.in_progress and row.is_live)
 
 
-STATUS_CHOICES = tuple(
+STATUS_CHOICES = (
+    # Waiting for the operator is not "in progress": no striped bar, and
+    # the row keeps refreshing (see MigrationRow) until someone acts.
+    (migrations.AWAITING_CONFIRMATION, True),) + tuple(
     (status, None) for status in sorted(maintenance.IN_PROGRESS)) + (
     ("completed", True), ("confirmed", True), ("reverted", True),
     ("cancelled", True), ("failed", False), ("error", False),
+)
+STATUS_DISPLAY = (
+    (migrations.AWAITING_CONFIRMATION, _("Waiting for confirmation")),
 )
 
 
@@ -144,8 +171,9 @@ class MigrationsTable(tables.DataTable):
                                         "migration."))
     migration_type = tables.Column("type_name", verbose_name=_("Type"))
     route = tables.Column(_route, verbose_name=_("Source \u2192 Destination"))
-    status = tables.Column("status", verbose_name=_("Status"), status=True,
-                           status_choices=STATUS_CHOICES)
+    status = tables.Column("state", verbose_name=_("Status"), status=True,
+                           status_choices=STATUS_CHOICES,
+                           display_choices=STATUS_DISPLAY)
     progress = tables.Column(_progress, verbose_name=_("Progress"))
     created = tables.Column("created_at", verbose_name=_("Started"),
                             filters=(utils_filters.parse_isotime,))
@@ -191,4 +219,6 @@ class MigrationStatusTable(MigrationsTable):
         name = "migration_status"
         verbose_name = _("Status")
         table_actions = ()
+        row_actions = MigrationsTable.Meta.row_actions + (
+            ConfirmMigration, RevertMigration)
         columns = ("status", "progress", "updated", "duration")

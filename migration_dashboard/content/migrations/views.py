@@ -20,8 +20,10 @@ from migration_dashboard.content import presentation
 from migration_dashboard.content import refresh
 from migration_dashboard.content.migrations import forms as mig_forms
 from migration_dashboard.content.migrations import tables as mig_tables
+from migration_dashboard.core import migration_events
 from migration_dashboard.core import progress as core
 from migration_dashboard.services import migrations
+from migration_dashboard.services import projects
 
 INDEX_URL = reverse_lazy("horizon:admin:migrations:index")
 
@@ -183,8 +185,9 @@ class InstanceView(_PagedView):
 
 
 class DetailView(refresh.SummaryRefresh, tables.DataTableView):
-    """A migration's steps, live progress, stuck advice, failure reason
-    (the summary and the steps refresh themselves)."""
+    """A migration's steps, live progress, stuck advice, failure reason,
+    and Confirm / Revert while a cold migration waits for them (the
+    summary and the steps refresh themselves)."""
     table_class = mig_tables.MigrationStatusTable
     template_name = "admin/migrations/detail.html"
     summary_template = "admin/migrations/_detail_summary.html"
@@ -200,17 +203,52 @@ class DetailView(refresh.SummaryRefresh, tables.DataTableView):
         migration_id = self.kwargs["migration_id"]
         instance = self.get_instance()
         try:
-            return migrations.load_row(self.request, instance_id,
-                                       migration_id,
-                                       instance.name if instance else None)
+            row = migrations.load_row(self.request, instance_id,
+                                      migration_id,
+                                      instance.name if instance else None)
         except Exception as exc:
             presentation.show_error(
                 self.request, _("Unable to read migration %(mid)s of "
                                 "instance %(id)s: %(reason)s"), exc,
                 redirect=INDEX_URL, mid=migration_id, id=instance_id)
+        if instance is not None:
+            # Confirm / Revert need the instance in VERIFY_RESIZE too.
+            row.instance_status = instance.status
+        self._read_move_action(row)
+        return row
+
+    def _read_move_action(self, row):
+        """The move's instance action (two calls), for a failed or
+        cancelled migration only: where it stopped and, failed, why."""
+        self._action = None
+        if not row.ended_early:
+            return
+        try:
+            self._action = migrations.move_action(self.request, row)
+        except Exception as exc:
+            presentation.show_error(
+                self.request, _("Unable to read the instance actions of "
+                                "%(name)s (where the migration stopped "
+                                "and why): %(reason)s"), exc,
+                name=row.display_name)
+            return
+        row.events = self._action.events if self._action else []
 
     def get_data(self):
         return [self.get_row()]
+
+    @memoized.memoized_method
+    def _requester(self):
+        """{"project": name or id, "user": name or id} of who asked for
+        the move (2.80), {} before: two Keystone reads, once a page."""
+        row = self.get_row()
+        if older_nova.older(row.version, older_nova.REQUESTED_BY) or not (
+                row.project_id or row.user_id):
+            return {}
+        project, user = projects.requester(self.request, row.project_id,
+                                           row.user_id)
+        return {"project": project or row.project_id,
+                "user": user or row.user_id}
 
     def _summary_context(self):
         row = self.get_row()
@@ -221,32 +259,33 @@ class DetailView(refresh.SummaryRefresh, tables.DataTableView):
                                                        "RESIZE")))
         context = {
             "row": row, "instance": instance, "steps": row.steps,
+            "stop_unknown": row.ended_early and not any(
+                step.state in ("failed", "cancelled") for step in row.steps),
+            "requester": self._requester(),
+            "requester_note": older_nova.notes(
+                row.version, older_nova.REQUESTED_BY).get(
+                    older_nova.REQUESTED_BY),
             "instance_url": reverse("horizon:admin:migrations:instance",
                                     args=[row.instance_id]),
         }
         context.update(refresh.context(self.request, "summary", changing))
         return context
 
-    def _failure(self, row):
-        if not row.failed:
-            return None, []
-        try:
-            return migrations.failure_reasons(self.request, row)
-        except Exception as exc:
-            presentation.show_error(
-                self.request, _("Unable to read the instance actions of "
-                                "%(name)s (why the migration failed): "
-                                "%(reason)s"), exc, name=row.display_name)
-            return None, []
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         row = self.get_row()
-        action, events = self._failure(row)
+        action = self._action if row.failed else None
+        events = []
+        if action is not None:
+            events = (migration_events.failed_events(action.events) or
+                      action.events)
         context.update(self._summary_context())
         context.update({
             "action": action,
             "events": events,
+            "log_sources": migration_events.log_sources(
+                row.source_compute, row.dest_compute,
+                action.events if action else ()) if row.failed else (),
             "older_nova": older_nova.notes(
                 row.version, older_nova.EVENT_HOST,
                 older_nova.EVENT_DETAILS) if events else {},

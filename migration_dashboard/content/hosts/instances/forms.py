@@ -107,6 +107,18 @@ def findings_context(facts, kind, destination, block, results=None):
             "kind": preflight.Kind(kind).value}
 
 
+ACKNOWLEDGE = _("I have read the warnings and want to proceed")
+
+
+class InFindings(forms.CheckboxInput):
+    """A checkbox the findings fragment draws (not the form's field list):
+    a hidden input type to the field loop, posted as a checkbox."""
+    input_type = "hidden"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
 class _MoveForm(formbase.SelfHandlingForm):
     kind = None
     host_policy = None  # policy to choose a destination
@@ -117,9 +129,10 @@ class _MoveForm(formbase.SelfHandlingForm):
         label=_("Destination"), required=False, widget=widgets.HostSelect(),
         help_text=_("Hosts that cannot take the instance(s) are greyed out "
                     "with the reason."))
+    # Drawn with the findings, and only when they hold a warning
+    # (_findings.html): the findings change with the destination chosen.
     acknowledge = forms.BooleanField(
-        label=_("I have read the warnings and want to proceed"),
-        required=False)
+        label=ACKNOWLEDGE, required=False, widget=InFindings())
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)

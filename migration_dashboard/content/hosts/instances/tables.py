@@ -17,10 +17,16 @@ from migration_dashboard.content import actions
 from migration_dashboard.content import common
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
+from migration_dashboard.content import presentation
+from migration_dashboard.content.migrations import tables as mig_tables
 from migration_dashboard.core import states
+from migration_dashboard.services import migrations
 
 LIVE_STATES = ("ACTIVE", "PAUSED")
 COLD_STATES = ("ACTIVE", "SHUTOFF")
+# Instance statuses of a move under way or waiting for its confirm.
+MOVE_STATUSES = ("MIGRATING", "RESIZE", states.VERIFY_RESIZE,
+                 "REVERT_RESIZE")
 
 
 def _host_of(table):
@@ -29,6 +35,13 @@ def _host_of(table):
 
 def _idle(instance):
     return not instance.task_state
+
+
+def _host_up(table):
+    """The host's compute service runs: its instances move by migration
+    (Nova refuses to migrate off a host whose service is down)."""
+    host = table.kwargs.get("summary")
+    return host is None or not host.is_down
 
 
 # ---------------------------------------------------------------- actions
@@ -42,15 +55,32 @@ def _movable(move_states):
     return allowed
 
 
-LiveMigrate = actions.instance_link(
-    "live_migrate", _("Live Migrate"),
-    "horizon:admin:hosts:instance_live_migrate", policy.LIVE,
-    _movable(LIVE_STATES), classes=("ajax-modal", "btn-migrate"))
+class _WhileHostUp:
+    """A move offered only while the host's compute service is up."""
 
-ColdMigrate = actions.instance_link(
-    "cold_migrate", _("Cold Migrate"),
-    "horizon:admin:hosts:instance_cold_migrate", policy.COLD,
-    _movable(COLD_STATES), classes=("ajax-modal", "btn-migrate"))
+    def allowed(self, request, instance=None):
+        return super().allowed(request, instance) and _host_up(self.table)
+
+
+class _WhileHostDown:
+    """Offered only while the host is down or forced down."""
+
+    def allowed(self, request, instance=None):
+        return (super().allowed(request, instance) and
+                not _host_up(self.table))
+
+
+class LiveMigrate(_WhileHostUp, actions.instance_link(
+        "live_migrate", _("Live Migrate"),
+        "horizon:admin:hosts:instance_live_migrate", policy.LIVE,
+        _movable(LIVE_STATES), classes=("ajax-modal", "btn-migrate"))):
+    pass
+
+class ColdMigrate(_WhileHostUp, actions.instance_link(
+        "cold_migrate", _("Cold Migrate"),
+        "horizon:admin:hosts:instance_cold_migrate", policy.COLD,
+        _movable(COLD_STATES), classes=("ajax-modal", "btn-migrate"))):
+    pass
 
 
 class _SelectedAction(tables.Action):
@@ -97,11 +127,78 @@ StartInstance = actions.nova_batch(
                 "off on its new host until it is started."))
 
 
-# Evacuate one instance of a failed host.
-EvacuateInstance = actions.instance_link(
-    "evacuate", _("Evacuate"), "horizon:admin:hosts:evacuate_instance",
-    policy.EVACUATE, lambda instance: instance is not None,
-    classes=("ajax-modal", "btn-danger"))
+class EvacuateInstance(_WhileHostDown, actions.instance_link(
+        "evacuate", _("Evacuate"), "horizon:admin:hosts:evacuate_instance",
+        policy.EVACUATE, lambda instance: instance is not None,
+        classes=("ajax-modal", "btn-danger"))):
+    """Evacuate one instance of a failed host: offered only while the
+    host is down or forced down (on a healthy host its instances move by
+    migration; evacuating would run a second copy)."""
+
+
+def _move(instance):
+    """The move the instance is in (a migration row), when read."""
+    return getattr(instance, "move", None) if instance is not None else None
+
+
+def moving(instance):
+    """The instance is in a move (a migration, a resize, its confirm or
+    revert): what the operator does now is about that move."""
+    return instance is not None and (
+        instance.status in MOVE_STATUSES or
+        (instance.task_state or "") in states.MOVE_TASKS)
+
+
+def attach_moves(request, instances, host=None):
+    """Give each instance in a move its migration (``instance.move``):
+    one call for the page, made only when one of them moves.  Unreadable,
+    the rows still offer the instance's migrations page."""
+    if not any(moving(i) for i in instances):
+        return
+    try:
+        if host is None:
+            moves = migrations.moves_of(request, instance_id=instances[0].id)
+        else:
+            moves = migrations.moves_of(request, host=host)
+    except Exception as exc:
+        presentation.show_error(
+            request, _("Unable to read the migrations under way: "
+                       "%(reason)s"), exc)
+        return
+    for instance in instances:
+        instance.move = moves.get(instance.id)
+
+
+class FollowMigration(tables.LinkAction):
+    """The page of the move an instance is in (its steps, progress,
+    Abort / Confirm / Revert), or its migrations when the move is not
+    known yet."""
+    name = "follow_migration"
+    verbose_name = _("Follow Migration")
+    classes = ("btn-follow-migration",)
+    icon = "external-link"
+
+    def allowed(self, request, instance=None):
+        return moving(instance) and self.get_link_url(instance) is not None
+
+    def get_link_url(self, instance):
+        move = _move(instance)
+        if move is not None:
+            return links.detail_url(move)
+        return links.instance_url(instance.id)
+
+
+class AbortMove(mig_tables.AbortMigration):
+    """The Migrations panel's Abort (same form, same policy) on the row
+    of the instance whose live migration Nova can abort now."""
+
+    def allowed(self, request, instance=None):
+        move = _move(instance)
+        return (move is not None and move.can_abort and
+                links.detail_url(move) is not None)
+
+    def get_link_url(self, instance):
+        return super().get_link_url(_move(instance))
 
 
 # ---------------------------------------------------------------- columns
@@ -158,6 +255,9 @@ class InstanceRow(tables.Row):
         if instance.host != _host_of(self.table):
             raise exceptions.NotFound(_("No longer on this host."))
         instance.project_name = request.GET.get("project_name")
+        # Its move's actions (Follow, Abort) stay on the refreshed row:
+        # one more call, only while it moves.
+        attach_moves(request, [instance])
         return instance
 
     @property
@@ -200,6 +300,6 @@ class InstancesTable(tables.DataTable):
         table_actions = (LiveMigrateSelected, ColdMigrateSelected,
                          actions.ConfirmMigration, actions.RevertMigration,
                          StartInstance)
-        row_actions = (LiveMigrate, ColdMigrate, actions.ConfirmMigration,
-                       actions.RevertMigration, StartInstance,
-                       EvacuateInstance)
+        row_actions = (actions.ConfirmMigration, FollowMigration,
+                       LiveMigrate, ColdMigrate, actions.RevertMigration,
+                       AbortMove, StartInstance, EvacuateInstance)

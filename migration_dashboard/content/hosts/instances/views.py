@@ -152,6 +152,9 @@ class _MoveView(formbase.ModalFormView):
             context.update(move_forms.findings_context(
                 facts, self.kind, None, form._default_block()))
         context["two_steps"] = actions.TWO_STEPS
+        # Ticked before a refused submit: still ticked when drawn again.
+        context["acknowledged"] = form.is_bound and bool(
+            form.data.get("acknowledge"))
         return context
 
 
