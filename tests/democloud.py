@@ -188,20 +188,32 @@ def boot(nova_client, name, host, meta=None, flavor="m1.tiny",
     return found
 
 
+def release_held(nova_client, server_ids):
+    """Live migrations of ``server_ids`` held running by the demo's window
+    completed (Nova's force complete), and the window taken off, so that
+    none outlives its test."""
+    from novaclient import exceptions as nova_exceptions
+    for server_id in server_ids:
+        try:
+            server = nova_client.servers.get(server_id)
+            running = nova_client.server_migrations.list(server_id)
+        except nova_exceptions.NotFound:
+            continue
+        if LIVE_MIGRATION_SECONDS in (server.metadata or {}):
+            nova_client.servers.delete_meta(server_id,
+                                            [LIVE_MIGRATION_SECONDS])
+        for migration in running:
+            if migration.status == "running":
+                nova_client.server_migrations.live_migrate_force_complete(
+                    server_id, migration.id)
+
+
 def delete(nova_client, server_ids, timeout=120):
     """Delete the test's instances and wait until Nova lists none.  A live
     migration of one still held running (a test that failed before ending
     it) is completed first, so that no fake migration outlives them."""
     from novaclient import exceptions as nova_exceptions
-    for server_id in server_ids:
-        try:
-            running = nova_client.server_migrations.list(server_id)
-        except nova_exceptions.NotFound:
-            continue
-        for migration in running:
-            if migration.status == "running":
-                nova_client.server_migrations.live_migrate_force_complete(
-                    server_id, migration.id)
+    release_held(nova_client, server_ids)
 
     def settled():
         for server_id in server_ids:
