@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def failed_host(nova_admin):
     """cmp3 with its seeded instances and two extra ones; restored after."""
-    assert ec.service(nova_admin).state == "up"
+    democloud.computes_ready(nova_admin)
     seeded = [s.id for s in ec.servers_on(nova_admin)]
     extras = ec.boot_extras(nova_admin, 2)
     state = {"seeded": seeded, "extras": extras}
@@ -47,7 +47,6 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
     everyone = ec.wait_idle(nova_admin)
     assert set(failed_host["extras"]) <= set(everyone)
     before = {i: nova_admin.servers.get(i) for i in everyone}
-
     assert {s.status for s in before.values()} == {"ACTIVE"}
 
     # While cmp3's compute runs, Nova refuses to evacuate, plainly.
