@@ -199,9 +199,12 @@ def release_held(nova_client, server_ids):
             running = nova_client.server_migrations.list(server_id)
         except nova_exceptions.NotFound:
             continue
-        if LIVE_MIGRATION_SECONDS in (server.metadata or {}):
+        window = (server.metadata or {}).get(LIVE_MIGRATION_SECONDS)
+        if window is not None:
             nova_client.servers.delete_meta(server_id,
                                             [LIVE_MIGRATION_SECONDS])
+        if window != HELD:
+            continue  # a migration that ends by itself: not raced here
         for migration in running:
             if migration.status == "running":
                 nova_client.server_migrations.live_migrate_force_complete(
