@@ -147,3 +147,96 @@ def moves_in_progress(nova_client, host, onto=False, changes_since=None):
                 on_host != onto:
             ids.add(s.id)
     return ids
+
+
+# Instance metadata the demo's fake driver reads as each live migration of
+# the instance starts: how long it stays `running` (tools/democloud/
+# democloud_driver.py).  A test that must see a migration running sets a
+# long window and ends the migration itself (force complete or abort); one
+# that needs moves done at once sets 0.
+LIVE_MIGRATION_SECONDS = "democloud:live_migration_seconds"
+HELD = "3600"  # longer than any test: the test ends the migration
+
+
+def computes_ready(nova_client):
+    """Every compute of the seed enabled, up and not forced down: what the
+    tests start from (a test that changes it puts it back)."""
+    services = compute_services(nova_client)
+    state = {h: (s.status, s.state, s.forced_down)
+             for h, s in services.items() if h in COMPUTES}
+    assert state == {h: ("enabled", "up", False) for h in COMPUTES}, state
+
+
+def boot(nova_client, name, host, meta=None, flavor="m1.tiny",
+         timeout=180):
+    """An instance of the test's own, booted ACTIVE on ``host``."""
+    image = nova_client.glance.find_image("cirros-tiny")
+    server = nova_client.servers.create(
+        name, image.id, nova_client.flavors.find(name=flavor).id,
+        nics="none", host=host, meta=dict(meta or {}, test="integration"))
+
+    def up():
+        s = nova_client.servers.get(server.id)
+        assert s.status != "ERROR", getattr(s, "fault", None)
+        if s.status == "ACTIVE" and \
+                getattr(s, "OS-EXT-STS:task_state") is None:
+            return s
+        return None
+    found = wait_for(up, timeout=timeout, interval=1,
+                     what="%s ACTIVE on %s" % (name, host))
+    assert getattr(found, HOST_ATTR) == host, getattr(found, HOST_ATTR)
+    return found
+
+
+def release_held(nova_client, server_ids):
+    """Live migrations of ``server_ids`` held running by the demo's window
+    completed (Nova's force complete), and the window taken off, so that
+    none outlives its test."""
+    from novaclient import exceptions as nova_exceptions
+    for server_id in server_ids:
+        try:
+            server = nova_client.servers.get(server_id)
+            running = nova_client.server_migrations.list(server_id)
+        except nova_exceptions.NotFound:
+            continue
+        window = (server.metadata or {}).get(LIVE_MIGRATION_SECONDS)
+        if window is not None:
+            nova_client.servers.delete_meta(server_id,
+                                            [LIVE_MIGRATION_SECONDS])
+        if window != HELD:
+            continue  # a migration that ends by itself: not raced here
+        for migration in running:
+            if migration.status == "running":
+                nova_client.server_migrations.live_migrate_force_complete(
+                    server_id, migration.id)
+
+
+def delete(nova_client, server_ids, timeout=120):
+    """Delete the test's instances and wait until Nova lists none.  A live
+    migration of one still held running (a test that failed before ending
+    it) is completed first, so that no fake migration outlives them."""
+    from novaclient import exceptions as nova_exceptions
+    release_held(nova_client, server_ids)
+
+    def settled():
+        for server_id in server_ids:
+            try:
+                s = nova_client.servers.get(server_id)
+            except nova_exceptions.NotFound:
+                continue
+            if getattr(s, "OS-EXT-STS:task_state") == "migrating":
+                return False
+        return True
+    wait_for(settled, timeout=timeout, interval=1,
+             what="no migration of the test's instances")
+    for server_id in server_ids:
+        try:
+            nova_client.servers.delete(server_id)
+        except nova_exceptions.NotFound:
+            pass
+
+    def gone():
+        left = {s.id for s in nova_client.servers.list(
+            search_opts={"all_tenants": 1})}
+        return not (set(server_ids) & left)
+    wait_for(gone, timeout=timeout, interval=1, what="instances deleted")

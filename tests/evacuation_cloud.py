@@ -6,6 +6,7 @@ The clean-up brings cmp3 back (started, its evacuation records completed,
 forced up, enabled), moves the seeded instances back onto it (so the demo
 cloud keeps its layout) and deletes the instances the test booted.
 """
+import contextlib
 import time
 
 from tests import democloud
@@ -65,6 +66,19 @@ def wait_idle(nova, timeout=120):
         return None
     return democloud.wait_for(idle, timeout=timeout, interval=2,
                               what="instances on %s idle" % FAILED)
+
+
+@contextlib.contextmanager
+def disabled(nova, host):
+    """``host`` disabled for the block (the scheduler then has one choice
+    left), enabled again after."""
+    svc = service(nova, host)
+    assert svc.status == "enabled", (host, svc.status)
+    nova.services.disable_log_reason(svc.id, "evacuation test: not here")
+    try:
+        yield
+    finally:
+        nova.services.enable(svc.id)
 
 
 def kill_compute():

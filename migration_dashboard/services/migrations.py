@@ -13,11 +13,9 @@ in-progress live migration, its bytes (one call).
 """
 import hashlib
 import logging
-import time
 
 from django.conf import settings
 from django.core import cache as django_cache
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from novaclient import exceptions as nova_exceptions
 
@@ -30,6 +28,7 @@ from migration_dashboard.core import migration_events
 from migration_dashboard.core import progress as core
 from migration_dashboard.core import states
 from migration_dashboard.services import projects
+from migration_dashboard.services import stall
 from migration_dashboard.services import submit
 
 # Settings (all optional): MIGRATION_DASHBOARD_PROGRESS = {
@@ -167,7 +166,7 @@ class MigrationRow:
         # Waiting for a confirm, the move itself is over: its duration is
         # what it took, not a clock that runs until someone confirms.
         running = self.in_progress and not self.awaiting_confirmation
-        end = timezone.now() if running else self.updated
+        end = stall.utcnow() if running else self.updated
         return core.duration(self.started, end)
 
     @property
@@ -230,7 +229,8 @@ def record_progress(request, row, server_migration, now=None):
     """Add the bytes Nova reported to the migration's recent samples (kept
     in Django's cache, so any Horizon worker sees them) and compute
     percent, rate, ETA and the stuck flag."""
-    now = time.time() if now is None else now
+    # The services' one clock (stall.utcnow): tests set it, not the host's.
+    now = stall.utcnow().timestamp() if now is None else now
     window = float(option("stuck_window"))
     key = _progress_key(row)
     entry = _cached(key)

@@ -68,13 +68,16 @@ def _status_rows(html):
     return set(re.findall(r'id="drain__row__([0-9a-f-]{36})"', html))
 
 
-def _confirm_all(nova, ids):
+def _confirm_all(nova, ids, confirmed=None):
+    """Confirm the moves of ``ids`` waiting for it, each once (``confirmed``
+    keeps those done across polls: Nova shows VERIFY_RESIZE a moment
+    after a confirm)."""
+    confirmed = set() if confirmed is None else confirmed
     for s in _servers(nova).values():
-        if s.id in ids and s.status == "VERIFY_RESIZE":
-            try:
-                nova.servers.confirm_resize(s.id)
-            except nova_exceptions.ClientException:
-                pass  # already confirming
+        if s.id in ids and s.status == "VERIFY_RESIZE" and \
+                s.id not in confirmed:
+            nova.servers.confirm_resize(s.id)
+            confirmed.add(s.id)
 
 
 def _idle(server):
@@ -186,9 +189,11 @@ def _status(horizon, query=""):
 
 
 def _wait_all_home(nova, ids, horizon, status_url):
+    confirmed = set()
+
     def home():
         horizon.get(status_url)  # looking moves the move back's queue on
-        _confirm_all(nova, ids)
+        _confirm_all(nova, ids, confirmed)
         servers = _servers(nova)
         return all(seed._host(servers[i]) == HOST and _idle(servers[i])
                    for i in ids)

@@ -2,9 +2,11 @@
 
 cmp3 is killed like a dead host and forced down; one instance is evacuated
 to a chosen host, the others by host evacuation (the plugin's bounded
-concurrent submission); Nova must then show every instance on another host
-and none left behind or lost.  cmp3 is then started, its evacuation records
-become `completed`, and it is forced up and enabled again.
+concurrent submission) with cmp2 disabled for the test, so that the
+scheduler's one choice is cmp1 (ha-2's anti-affinity peer is on cmp2
+anyway); Nova must then show every instance on cmp1 and none left behind
+or lost.  cmp3 is then started, its evacuation records become
+`completed`, and it is forced up and enabled again.
 """
 import pytest
 from novaclient import exceptions as nova_exceptions
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def failed_host(nova_admin):
     """cmp3 with its seeded instances and two extra ones; restored after."""
-    assert ec.service(nova_admin).state == "up"
+    democloud.computes_ready(nova_admin)
     seeded = [s.id for s in ec.servers_on(nova_admin)]
     extras = ec.boot_extras(nova_admin, 2)
     state = {"seeded": seeded, "extras": extras}
@@ -34,9 +36,9 @@ def failed_host(nova_admin):
         assert ec.service(nova_admin).state == "up"
         assert not ec.service(nova_admin).forced_down
         assert ec.service(nova_admin).status == "enabled"
-        if errors:  # other tests move the seeded instances too
-            import warnings
-            warnings.warn("evacuation clean-up: %s" % "; ".join(errors))
+        # The seed is back: cmp3 holds exactly its seeded instances.
+        assert not errors, errors
+        assert {s.id for s in ec.servers_on(nova_admin)} == set(seeded)
 
 
 def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
@@ -45,15 +47,17 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
     everyone = ec.wait_idle(nova_admin)
     assert set(failed_host["extras"]) <= set(everyone)
     before = {i: nova_admin.servers.get(i) for i in everyone}
+    assert {s.status for s in before.values()} == {"ACTIVE"}
+
+    # While cmp3's compute runs, Nova refuses to evacuate, plainly.
+    assert api.nova.service_list(request, host=ec.FAILED)[0].state == "up"
+    with pytest.raises(nova_exceptions.BadRequest) as refused:
+        api.nova.instance_evacuate(request, failed_host["extras"][0],
+                                   host="cmp1")
+    assert "still in use" in refused.value.message
+    assert "still in use" in str(submit.explain(refused.value))
 
     ec.kill_compute()
-    # The service still reports up for a while: Nova refuses, plainly.
-    if api.nova.service_list(request, host=ec.FAILED)[0].state == "up":
-        with pytest.raises(nova_exceptions.BadRequest) as refused:
-            api.nova.instance_evacuate(request, failed_host["extras"][0],
-                                       host="cmp1")
-        assert "still in use" in refused.value.message
-
     api.nova.service_force_down(request, ec.FAILED, True)
     svc = api.nova.service_list(request, host=ec.FAILED)[0]
     assert svc.forced_down
@@ -73,15 +77,16 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
         request, chosen, host="cmp1", password=evac_forms.generate_password())
     assert returned is None  # 2.14+: Nova never sends the password back
 
-    # The rest by host evacuation: scheduler's choice, keeping their state.
+    # The rest by host evacuation: the scheduler's choice, keeping their
+    # state; cmp2 disabled meanwhile, so that its one choice is cmp1.
     rest = [i for i in everyone if i != chosen]
-    outcome = data.submit_all(request, rest, None, {i: None for i in rest},
-                              keep_state=True)
-    refused = {i: submit.explain(exc) for i, (exc, _p) in outcome.items()
-               if exc is not None}
-    assert not refused, refused
-
-    after = ec.wait_evacuated(nova_admin, everyone)
+    with ec.disabled(nova_admin, "cmp2"):
+        outcome = data.submit_all(request, rest, None,
+                                  {i: None for i in rest}, keep_state=True)
+        refused = {i: submit.explain(exc) for i, (exc, _p) in outcome.items()
+                   if exc is not None}
+        assert not refused, refused
+        after = ec.wait_evacuated(nova_admin, everyone)
     # None left behind, none lost.
     assert not ec.servers_on(nova_admin)
     assert set(after) == set(everyone)
@@ -89,10 +94,9 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
     assert after[chosen].status == "SHUTOFF"  # 2.95 lands SHUTOFF
     for server_id in rest:
         server = after[server_id]
-        assert ec.host_of(server) in ("cmp1", "cmp2"), server.name
-        # 2.94 keeps the state the instance had.
-        if before[server_id].status in ("ACTIVE", "SHUTOFF"):
-            assert server.status == before[server_id].status, server.name
+        assert ec.host_of(server) == "cmp1", server.name
+        # 2.94 keeps the state the instance had: ACTIVE.
+        assert server.status == "ACTIVE", server.name
 
     # Nova's records, read through the plugin: done (rebuilt), not yet
     # completed while cmp3's compute service has not restarted.
@@ -101,10 +105,13 @@ def test_evacuate_one_to_a_chosen_host_and_the_rest_by_host(
                                 migration_type="evacuation"), ec.FAILED)
     assert {records[i].status for i in everyone} == {"done"}
 
-    # The status page rows: nothing left behind, all rebuilt.
+    # The status page rows: nothing left behind, all rebuilt, each where
+    # and as Nova has it.
     rows = {r.id: r for r in data.status_rows(request, ec.FAILED)}
     assert all(rows[i].progress == "rebuilt" for i in everyone)
     assert not [r for r in rows.values() if r.progress == "not moved"]
+    assert {i: (rows[i].host, rows[i].status) for i in everyone} == {
+        i: ("cmp1", after[i].status) for i in everyone}
 
     # Force up is refused while the records are 'done'; the plugin says why.
     with pytest.raises(nova_exceptions.BadRequest) as refused_up:

@@ -1,27 +1,27 @@
 """Instance moves through the plugin's api layer (and facts) on the real
 demo cloud, each verified by reading the instance's host back from Nova.
 
-Other engineers' tests may move other instances or briefly disable cmp2 or
-cmp3 at the same time, so instances and destinations are picked at test
-time among those that are idle and usable right now, and a move the
-scheduler refuses for such a transient reason is tried again."""
-import time
+Each move is of an instance the test boots on cmp1 for itself (deleted
+afterwards); a chosen destination is cmp2, and "the scheduler chooses"
+runs with cmp3 disabled for the test, so that Nova has exactly one place
+to choose: every test expects one outcome, and a refusal fails it."""
+import contextlib
+import uuid
 from unittest import mock
 
 import pytest
+from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
 from migration_dashboard.services import gather as facts_mod
+from migration_dashboard.services import submit
 from migration_dashboard.core import preflight
 from tests import democloud
 
 pytestmark = pytest.mark.integration
 
-# Plain instances (no server group, no special flavor), least used by the
-# other suites first.
-PREFERRED = ("cache-1", "app-2", "web-3", "db-2", "cfg-1", "app-1",
-             "web-2", "web-1", "db-1")
 HOST_ATTR = "OS-EXT-SRV-ATTR:host"
+SOURCE, DEST = "cmp1", "cmp2"
 TIMEOUT = 180
 FINAL = {"live": ("completed", "failed", "error", "cancelled"),
          "cold": ("finished", "confirmed", "reverted", "failed", "error")}
@@ -52,25 +52,34 @@ def _wait_idle(nova_admin, server_id, status="ACTIVE"):
                               what="%s %s and idle" % (server_id, status))
 
 
-def _candidates(nova_admin, exclude=()):
-    """Idle ACTIVE plain instances, preferred names first."""
-    servers = nova_admin.servers.list(search_opts={"all_tenants": 1})
-    by_name = {s.name: s for s in servers}
-    out = []
-    for name in PREFERRED:
-        s = by_name.get(name)
-        if s is None or s.id in exclude:
-            continue
-        if s.status == "ACTIVE" and _idle(s):
-            out.append(s)
-    return out
+@pytest.fixture
+def server(nova_admin):
+    """An ACTIVE m1.tiny of the test's own on cmp1 (its live migrations
+    end at once); deleted afterwards, wherever it is then."""
+    democloud.computes_ready(nova_admin)
+    created = democloud.boot(
+        nova_admin, "move-it-%s" % uuid.uuid4().hex[:8], SOURCE,
+        meta={democloud.LIVE_MIGRATION_SECONDS: "0"})
+    try:
+        yield created
+    finally:
+        democloud.delete(nova_admin, [created.id])
 
 
-def _usable_destination(admin_request, server, kind):
-    """A destination the plugin's own pre-flight finds usable now."""
-    facts = facts_mod.gather(admin_request, _host(server), [server.id])
-    usable = [host.name for host, ok, _r in facts.candidates(kind) if ok]
-    return facts, usable
+@contextlib.contextmanager
+def _only_destination(nova_admin, dest):
+    """Every compute but the source and ``dest`` disabled for the test
+    (enabled again after), so the scheduler's one choice is ``dest``."""
+    services = democloud.compute_services(nova_admin)
+    others = [s for h, s in services.items() if h not in (SOURCE, dest)]
+    for service in others:
+        nova_admin.services.disable_log_reason(
+            service.id, "integration test: the scheduler's one choice")
+    try:
+        yield
+    finally:
+        for service in others:
+            nova_admin.services.enable(service.id)
 
 
 def _last_migration(nova_admin, server_id):
@@ -78,50 +87,18 @@ def _last_migration(nova_admin, server_id):
     return max(migs, key=lambda m: m.id) if migs else None
 
 
-def _move(admin_request, nova_admin, kind, call, want_host=None,
-          tries=3):
-    """Pick an instance and a usable destination, run ``call`` (the api
-    function), wait for the result; retry with a fresh pick when another
-    suite got in the way (409 busy, or the scheduler found no host because
-    a compute was briefly disabled).  Returns (server, source, dest)."""
-    last_error = None
-    used = set()
-    for _attempt in range(tries):
-        picks = _candidates(nova_admin, exclude=used)
-        assert picks, "no idle ACTIVE instance to move"
-        server = picks[0]
-        used.add(server.id)
-        source = _host(server)
-        _facts, usable = _usable_destination(admin_request, server, kind)
-        if not usable:
-            last_error = "no usable destination for %s" % server.name
-            time.sleep(5)
-            continue
-        dest = usable[0] if want_host else None
-        before = _last_migration(nova_admin, server.id)
-        try:
-            call(server.id, dest)
-        except Exception as exc:  # busy (409) or no valid host (400)
-            last_error = exc
-            time.sleep(3)
-            continue
-        # Nova answers 202 before the instance shows a task: wait for the
-        # new migration record to end first, then for the instance.
-        final = FINAL[kind]
-        mig = democloud.wait_for(
-            lambda: (lambda m: m if m and m.status in final and
-                     (before is None or m.id != before.id) else None)(
-                _last_migration(nova_admin, server.id)),
-            timeout=TIMEOUT, what="the %s migration of %s to end"
-            % (kind, server.name))
-        if mig.status in ("error", "failed", "cancelled"):
-            last_error = "migration %s %s" % (mig.id, mig.status)
-            _wait_idle(nova_admin, server.id, "ACTIVE")
-            continue
-        yield_status = "VERIFY_RESIZE" if kind == "cold" else "ACTIVE"
-        result = _wait_idle(nova_admin, server.id, yield_status)
-        return server, source, dest, result
-    raise AssertionError("could not move an instance: %s" % last_error)
+def _moved(admin_request, nova_admin, server, kind):
+    """After the api call: the new migration record at its end (which must
+    be a success), then the instance idle in the state the move leaves."""
+    final = FINAL[kind]
+    mig = democloud.wait_for(
+        lambda: (lambda m: m if m and m.status in final else None)(
+            _last_migration(nova_admin, server.id)),
+        timeout=TIMEOUT, what="the %s migration of %s to end"
+        % (kind, server.name))
+    assert mig.status in ("completed", "finished"), (mig.id, mig.status)
+    return mig, _wait_idle(nova_admin, server.id,
+                           "VERIFY_RESIZE" if kind == "cold" else "ACTIVE")
 
 
 def test_api_reads_groups_ports_and_placement(admin_request):
@@ -141,8 +118,8 @@ def test_api_reads_groups_ports_and_placement(admin_request):
         assert summary["traits"] is not None
 
 
-def test_facts_of_a_host_on_the_demo_cloud(admin_request, nova_admin):
-    server = _candidates(nova_admin)[0]
+def test_facts_of_a_host_on_the_demo_cloud(admin_request, nova_admin,
+                                           server):
     facts = facts_mod.gather(admin_request, _host(server), [server.id])
     assert facts.instances[0].id == server.id
     assert facts.instances[0].vnic_types is not None
@@ -150,8 +127,10 @@ def test_facts_of_a_host_on_the_demo_cloud(admin_request, nova_admin):
     assert set(facts.hosts) >= set(democloud.COMPUTES)
     results = facts.check(preflight.Kind.LIVE)
     codes = {f.code for f in results[server.id]}
-    # The scheduler's candidates were checked, with data Nova serves.
-    assert "scheduler-candidates" in codes or "no-valid-host" in codes
+    # Every compute enabled and up: the scheduler's candidates were
+    # checked, with data Nova serves, and it has some.
+    assert "scheduler-candidates" in codes, codes
+    assert "no-valid-host" not in codes
     assert "ports-unknown" not in codes and "groups-unknown" not in codes
     assert "image-properties-unknown" not in codes
     assert "shares-unknown" not in codes
@@ -195,75 +174,87 @@ def test_group_member_facts_know_every_host_without_a_server_list(
                 i for i, h in others.items() if h == name), name
 
 
-def test_live_migrate_with_the_scheduler(admin_request, nova_admin):
-    def call(server_id, dest):
-        api.nova.server_live_migrate(admin_request, server_id, host=None,
+def _plugin_shows(admin_request, server_id, host, status, migration):
+    """What the plugin reads back: the instance where Nova put it, and the
+    move's record in its migration list with Nova's status."""
+    shown = api.nova.instance_get(admin_request, server_id)
+    assert (shown.host, shown.status) == (host, status)
+    listed = {m.id: m for m in api.nova.migration_list(
+        admin_request, instance_id=server_id)}
+    assert listed[migration.id].status == migration.status
+    assert listed[migration.id].dest_compute == host
+
+
+def test_live_migrate_with_the_scheduler(admin_request, nova_admin, server):
+    with _only_destination(nova_admin, DEST):
+        api.nova.server_live_migrate(admin_request, server.id, host=None,
                                      block_migration="auto")
-    server, source, _dest, result = _move(admin_request, nova_admin,
-                                          "live", call)
-    assert _host(result) != source, (server.name, source)
-    assert _host(result) in democloud.COMPUTES
+        mig, result = _moved(admin_request, nova_admin, server, "live")
+    assert _host(result) == DEST
+    assert mig.migration_type == "live-migration"
+    _plugin_shows(admin_request, server.id, DEST, "ACTIVE", mig)
 
 
 def test_live_migrate_to_a_chosen_host_block_auto(admin_request,
-                                                  nova_admin):
-    def call(server_id, dest):
-        api.nova.server_live_migrate(admin_request, server_id, host=dest,
-                                     block_migration="auto")
-    server, source, dest, result = _move(admin_request, nova_admin,
-                                         "live", call, want_host=True)
-    assert dest and dest != source
-    assert _host(result) == dest, (server.name, source, dest)
+                                                  nova_admin, server):
+    api.nova.server_live_migrate(admin_request, server.id, host=DEST,
+                                 block_migration="auto")
+    mig, result = _moved(admin_request, nova_admin, server, "live")
+    assert _host(result) == DEST
     # Nova marks the record completed just after the instance settles.
     mig = democloud.wait_for(
         lambda: (lambda m: m if m and m.status == "completed" else None)(
             _last_migration(nova_admin, server.id)),
         timeout=60, what="the live migration record to complete")
     assert mig.migration_type == "live-migration"
+    _plugin_shows(admin_request, server.id, DEST, "ACTIVE", mig)
 
 
-def _settle(nova_admin, server_id):
-    """Leave the instance ACTIVE: confirm a move a failed test left in
-    VERIFY_RESIZE."""
-    s = _server(nova_admin, server_id)
-    if s.status == "VERIFY_RESIZE":
-        nova_admin.servers.confirm_resize(s)
-        _wait_idle(nova_admin, server_id, "ACTIVE")
-
-
-def test_cold_migrate_then_confirm(admin_request, nova_admin, request):
-    def call(server_id, dest):
-        api.nova.server_migrate(admin_request, server_id, host=dest)
-    server, source, dest, result = _move(admin_request, nova_admin,
-                                         "cold", call, want_host=True)
-    request.addfinalizer(lambda: _settle(nova_admin, server.id))
+def test_cold_migrate_then_confirm(admin_request, nova_admin, server):
+    api.nova.server_migrate(admin_request, server.id, host=DEST)
+    mig, result = _moved(admin_request, nova_admin, server, "cold")
     assert result.status == "VERIFY_RESIZE"
-    assert _host(result) == dest
+    assert _host(result) == DEST
+    assert mig.migration_type == "migration"
+    _plugin_shows(admin_request, server.id, DEST, "VERIFY_RESIZE", mig)
     api.nova.server_confirm_resize(admin_request, server.id)
     done = _wait_idle(nova_admin, server.id, "ACTIVE")
-    assert _host(done) == dest != source
+    assert _host(done) == DEST
+    mig = democloud.wait_for(
+        lambda: (lambda m: m if m.status == "confirmed" else None)(
+            _last_migration(nova_admin, server.id)),
+        timeout=60, what="the migration record confirmed")
+    _plugin_shows(admin_request, server.id, DEST, "ACTIVE", mig)
 
 
-def test_cold_migrate_then_revert(admin_request, nova_admin, request):
-    def call(server_id, dest):
-        api.nova.server_migrate(admin_request, server_id, host=dest)
-    server, source, dest, result = _move(admin_request, nova_admin,
-                                         "cold", call, want_host=True)
-    request.addfinalizer(lambda: _settle(nova_admin, server.id))
+def test_cold_migrate_then_revert(admin_request, nova_admin, server):
+    api.nova.server_migrate(admin_request, server.id, host=DEST)
+    mig, result = _moved(admin_request, nova_admin, server, "cold")
     assert result.status == "VERIFY_RESIZE"
-    assert _host(result) == dest
+    assert _host(result) == DEST
     api.nova.server_revert_resize(admin_request, server.id)
     done = _wait_idle(nova_admin, server.id, "ACTIVE")
-    assert _host(done) == source
+    assert _host(done) == SOURCE
+    mig = democloud.wait_for(
+        lambda: (lambda m: m if m.status == "reverted" else None)(
+            _last_migration(nova_admin, server.id)),
+        timeout=60, what="the migration record reverted")
+    shown = api.nova.instance_get(admin_request, server.id)
+    assert (shown.host, shown.status) == (SOURCE, "ACTIVE")
+    listed = {m.id: m for m in api.nova.migration_list(
+        admin_request, instance_id=server.id)}
+    assert listed[mig.id].status == "reverted"
 
 
-def test_refusals_are_novas_errors(admin_request, nova_admin):
-    from novaclient import exceptions as nova_exceptions
-    with pytest.raises(nova_exceptions.NotFound):
+def test_refusals_are_novas_errors(admin_request, nova_admin, server):
+    with pytest.raises(nova_exceptions.NotFound) as missing:
         api.nova.server_live_migrate(
             admin_request, "00000000-0000-4000-8000-000000000000")
-    # Confirming an instance that is not in VERIFY_RESIZE: 409 (or 400).
-    server = _candidates(nova_admin)[0]
-    with pytest.raises((nova_exceptions.Conflict,
-                        nova_exceptions.BadRequest)):
+    assert str(submit.explain(missing.value)).startswith(
+        "not found (deleted meanwhile?)")
+    # Confirming an instance that is not in VERIFY_RESIZE: Nova checks the
+    # instance's state first (409), and the plugin says so.
+    with pytest.raises(nova_exceptions.Conflict) as refused:
         api.nova.server_confirm_resize(admin_request, server.id)
+    assert str(submit.explain(refused.value)).startswith(
+        "refused in its current state (409)")

@@ -1,15 +1,19 @@
 """Migration status through the plugin's api layer, on the real demo cloud:
 live progress bytes, abort, force complete, instance action events.
 
-Each test boots an instance of its own (m1.tiny, no network) and deletes it
-at the end, so the seeded instances other tests rely on are left alone.
-Destinations are chosen at test time among the enabled, up computes other
-than the instance's host (other tests may disable cmp2/cmp3 briefly).
+Each test boots an instance of its own (m1.tiny, no network) on cmp1 and
+deletes it at the end, so the seeded instances other tests rely on are
+left alone; its live migrations go to cmp2.  The instance carries the fake
+driver's live-migration window (democloud.LIVE_MIGRATION_SECONDS): held
+running until the test ends it (force complete or abort), so what the
+plugin shows of a running migration is seen every time, or 0 s where the
+test needs finished moves quickly.
 """
 import time
 import uuid
 
 import pytest
+from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
 from migration_dashboard.services import migrations as data
@@ -18,8 +22,7 @@ from tests import democloud
 
 pytestmark = pytest.mark.integration
 
-IMAGE = "cirros-tiny"
-FLAVOR = "m1.tiny"
+SOURCE, DEST = "cmp1", "cmp2"
 
 
 def _host(server):
@@ -34,47 +37,39 @@ def _idle(nova_admin, server_id):
     return None
 
 
-def _destination(nova_admin, source):
-    """An enabled, up compute other than ``source`` (fewest instances)."""
-    services = [s for s in nova_admin.services.list(binary="nova-compute")
-                if s.host != source and s.status == "enabled" and
-                s.state == "up" and not getattr(s, "forced_down", False)]
-    if not services:
-        pytest.skip("no enabled, up compute besides %s right now" % source)
-    return sorted(s.host for s in services)[0]
+def _boot(nova_admin, seconds):
+    democloud.computes_ready(nova_admin)
+    return democloud.boot(
+        nova_admin, "mig-it-%s" % uuid.uuid4().hex[:8], SOURCE,
+        meta={democloud.LIVE_MIGRATION_SECONDS: seconds})
 
 
 @pytest.fixture
 def server(nova_admin):
-    """An ACTIVE instance of this test's own; deleted afterwards."""
-    image = nova_admin.glance.find_image(IMAGE)
-    flavor = nova_admin.flavors.find(name=FLAVOR)
-    created = nova_admin.servers.create(
-        "mig-it-%s" % uuid.uuid4().hex[:8], image.id, flavor.id,
-        nics="none", meta={"test": "test_migrations_api"})
+    """An ACTIVE instance of this test's own on cmp1 whose live migrations
+    stay running until the test ends them; deleted afterwards."""
+    created = _boot(nova_admin, democloud.HELD)
     try:
-        democloud.wait_for(lambda: _idle(nova_admin, created.id),
-                           timeout=120, interval=1,
-                           what="instance %s ACTIVE" % created.id)
-        yield nova_admin.servers.get(created.id)
+        yield created
     finally:
-        # Never leave it mid-migration; then delete it.
-        try:
-            democloud.wait_for(lambda: _idle(nova_admin, created.id) or
-                               nova_admin.servers.get(created.id).status
-                               == "ERROR", timeout=120,
-                               what="instance idle before delete")
-        except AssertionError:
-            pass
-        nova_admin.servers.delete(created.id)
+        democloud.delete(nova_admin, [created.id])
+
+
+@pytest.fixture
+def quick_server(nova_admin):
+    """The same, whose live migrations end at once."""
+    created = _boot(nova_admin, "0")
+    try:
+        yield created
+    finally:
+        democloud.delete(nova_admin, [created.id])
 
 
 def _start_live(nova_admin, admin_request, server):
-    """Live-migrate ``server`` and return (source, dest, migration) once
-    the plugin sees the migration in progress."""
-    source = _host(server)
-    dest = _destination(nova_admin, source)
-    server.live_migrate(host=dest, block_migration="auto")
+    """Live-migrate ``server`` to cmp2 and return (source, dest, migration)
+    once the plugin lists the migration."""
+    assert _host(server) == SOURCE
+    server.live_migrate(host=DEST, block_migration="auto")
 
     def listed():
         for m in api.nova.migration_list(admin_request,
@@ -83,19 +78,19 @@ def _start_live(nova_admin, admin_request, server):
                 return m
     migration = democloud.wait_for(listed, timeout=30, interval=0.2,
                                    what="the live migration listed")
-    return source, dest, migration
+    return SOURCE, DEST, migration
 
 
 def _wait_running_with_bytes(admin_request, server_id, migration_id,
                              timeout=120):
     """Poll GET /servers/{id}/migrations/{mid} through the plugin until it
-    is running with memory numbers (queued first behind other tests'
-    migrations: max_concurrent_live_migrations=1)."""
+    is running with memory numbers.  Before that Nova answers 404 (not yet
+    in progress) or a record still queued/preparing."""
     def running():
         try:
             m = api.nova.server_migration_get(admin_request, server_id,
                                               migration_id)
-        except Exception:
+        except nova_exceptions.NotFound:
             return None
         if m.status == "running" and m.memory_total:
             return m
@@ -127,33 +122,43 @@ def test_running_live_migration_has_memory_bytes_and_completes(
     assert first.instance_id == server.id
     assert first.memory_total > 0
     assert first.memory_remaining is not None
-    # Two samples a little apart: the arithmetic gives a sane percent.
+    # Two samples a little apart (the driver saves new numbers every
+    # second): the memory left falls, the arithmetic gives a sane percent.
+    def moved_on():
+        m = api.nova.server_migration_get(admin_request, server.id,
+                                          migration.id)
+        return m if m.memory_remaining < first.memory_remaining else None
     samples = [core.sample_of(first, time.time())]
-    time.sleep(1.5)
-    try:
-        second = api.nova.server_migration_get(admin_request, server.id,
-                                               migration.id)
-        samples.append(core.sample_of(second, time.time()))
-    except Exception:
-        pass  # finished meanwhile
+    second = democloud.wait_for(moved_on, timeout=30, interval=0.5,
+                                what="new memory numbers")
+    samples.append(core.sample_of(second, time.time()))
     result = core.progress(samples)
     assert 0 <= result.percent <= 100
-    # The panel's row for it, read the way a row refresh reads it.
+    assert result.rate and result.rate > 0
+    # The panel's row for it, read the way a row refresh reads it: still
+    # running (the test holds it), with Abort and Force complete offered
+    # and its bytes.
     row = data.load_row(admin_request, server.id, migration.id)
-    assert row.is_live
-    assert row.status in ("running", "post-migrating", "completed")
-    if row.status == "running":
-        assert row.can_abort and row.can_force_complete
-        assert row.progress is None or row.progress.memory_total > 0
+    assert row.is_live and row.in_progress
+    assert row.status == "running"
+    assert row.can_abort and row.can_force_complete
+    assert row.progress is not None
+    assert row.progress.memory_total == first.memory_total
 
+    # Let it complete (Nova's own call, not the plugin's): the plugin then
+    # shows it completed.
+    nova_admin.server_migrations.live_migrate_force_complete(
+        server.id, migration.id)
     status = _wait_status(admin_request, server.id, migration.id,
                           ("completed", "error", "failed"))
     assert status == "completed"
+    row = data.load_row(admin_request, server.id, migration.id)
+    assert row.status == "completed" and not row.in_progress
+    assert not row.can_abort and not row.can_force_complete
     server = democloud.wait_for(lambda: _idle(nova_admin, server.id),
                                 timeout=60, what="instance idle")
     assert _host(server) == dest
     # Ended: no longer an in-progress server migration (404).
-    from novaclient import exceptions as nova_exceptions
     with pytest.raises(nova_exceptions.NotFound):
         api.nova.server_migration_get(admin_request, server.id,
                                       migration.id)
@@ -181,11 +186,8 @@ def test_abort_keeps_the_instance_on_its_source(admin_request, nova_admin,
     assert _host(server) == source
     assert server.status == "ACTIVE"
     # Aborting again: Nova refuses (409: the instance is no longer
-    # migrating); the panel says "already finished" after reading the
-    # status again.
-    from novaclient import exceptions as nova_exceptions
-    with pytest.raises((nova_exceptions.BadRequest, nova_exceptions.Conflict,
-                        nova_exceptions.NotFound)):
+    # migrating); the plugin's row, read again, offers no abort.
+    with pytest.raises(nova_exceptions.Conflict):
         api.nova.migration_abort(admin_request, server.id, migration.id)
     row = data.load_row(admin_request, server.id, migration.id)
     assert not row.in_progress and not row.can_abort
@@ -207,16 +209,35 @@ def test_force_complete_moves_the_instance(admin_request, nova_admin,
     assert server.status == "ACTIVE"
 
 
-def test_paging_and_filters_of_the_migration_list(admin_request):
-    first = api.nova.migration_list(admin_request, limit=2)
-    assert len(first) <= 2
-    if len(first) == 2:
-        rest = api.nova.migration_list(admin_request, limit=2,
-                                       marker=first[-1].uuid)
-        assert not {m.id for m in rest} & {m.id for m in first}
+def test_paging_and_filters_of_the_migration_list(admin_request, nova_admin,
+                                                 quick_server):
+    # Three live migrations of the test's own instance (cmp1 -> cmp2 ->
+    # cmp1 -> cmp2), each over at once.
+    hops = (DEST, SOURCE, DEST)
+    for dest in hops:
+        quick_server.live_migrate(host=dest, block_migration="auto")
+        democloud.wait_for(
+            lambda: (lambda s: s if s and _host(s) == dest else None)(
+                _idle(nova_admin, quick_server.id)),
+            timeout=120, what="the instance on %s" % dest)
+    ours = sorted(nova_admin.migrations.list(instance_uuid=quick_server.id),
+                  key=lambda m: m.id, reverse=True)
+    assert [(m.dest_compute, m.status) for m in ours] == [
+        (dest, "completed") for dest in reversed(hops)]
+
+    # Pages of two, newest first, through the plugin: the marker goes on
+    # where the first page ended, nothing twice, nothing left out.
+    first = api.nova.migration_list(admin_request,
+                                    instance_id=quick_server.id, limit=2)
+    assert [m.id for m in first] == [m.id for m in ours[:2]]
+    rest = api.nova.migration_list(admin_request,
+                                   instance_id=quick_server.id, limit=2,
+                                   marker=first[-1].uuid)
+    assert [m.id for m in rest] == [ours[2].id]
     live = api.nova.migration_list(admin_request,
                                    migration_type="live-migration",
                                    changes_since="2000-01-01T00:00:00")
+    assert {m.id for m in ours} <= {m.id for m in live}
     assert all(m.migration_type == "live-migration" for m in live)
     version = api.nova.compute_microversion(admin_request)
     assert core.version_at_least(version, "2.84")

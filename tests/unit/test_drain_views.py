@@ -61,9 +61,15 @@ def _summary(free_ram=16384, free_vcpus=32, free_disk=500):
             "traits": frozenset()}
 
 
+# The clock of the status page's stall checks (stall.utcnow patched to
+# it): an hour after SINCE, so that the fixtures' fixed times stay in the
+# drain whatever the machine's clock says.
+NOW = datetime.datetime(2026, 11, 26, 11, 0, 0,
+                        tzinfo=datetime.timezone.utc)
+
+
 def _ago(seconds):
-    when = datetime.datetime.now(datetime.timezone.utc) - \
-        datetime.timedelta(seconds=seconds)
+    when = NOW - datetime.timedelta(seconds=seconds)
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -454,6 +460,7 @@ class TrackTests(_Base):
         self.assertContains(res, "drain__action_confirm_all")
 
     @test.create_mocks(MOCKS)
+    @mock.patch.object(stall, "utcnow", lambda: NOW)
     def test_a_lost_request_is_failed_stalled_not_migrating_for_ever(self):
         """nova-conductor killed while it held the moves: one instance
         stuck in task 'migrating' with no record, one whose record never

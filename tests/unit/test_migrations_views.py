@@ -1,5 +1,6 @@
 """View tests for the Migrations panel (plugin api module mocked)."""
 import contextlib
+import datetime
 from unittest import mock
 from urllib import parse
 
@@ -13,6 +14,7 @@ from openstack_dashboard.test import helpers as test
 from migration_dashboard import api
 from migration_dashboard.content import links
 from migration_dashboard.services import migrations as data
+from migration_dashboard.services import stall
 from tests.unit import fixtures as f
 
 INDEX_URL = reverse("horizon:admin:migrations:index")
@@ -468,6 +470,10 @@ class DetailTests(MigrationViewTestBase):
 
     @override_settings(MIGRATION_DASHBOARD_PROGRESS={"stuck_window": 120.0,
                                                      "time_budget": 60.0})
+    # An hour after the fixture's start (10:03), by the services' clock,
+    # whatever the machine's clock says.
+    @mock.patch.object(stall, "utcnow", lambda: datetime.datetime(
+        2026, 11, 26, 11, 3, tzinfo=datetime.timezone.utc))
     def test_stuck_over_budget_says_so(self):
         migs = [f.migration(3, "i-run", "cmp1", "cmp2", status="running")]
         with self.nova(migs, [], {3: server_migration(3, "i-run")}):

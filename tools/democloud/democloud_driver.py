@@ -12,7 +12,9 @@ On top of them:
 * capacity from the [democloud] section of the compute's config file;
 * get_host_uptime (hypervisor show would trace back without it);
 * a live migration that stays ``running`` for [democloud]
-  live_migration_seconds (env DEMOCLOUD_LIVE_MIGRATION_SECONDS wins), saving
+  live_migration_seconds (env DEMOCLOUD_LIVE_MIGRATION_SECONDS wins; the
+  instance's metadata ``democloud:live_migration_seconds`` wins over both,
+  read as each migration starts), saving
   memory_total/processed/remaining (and disk_* for block migrations) into the
   migration record every second, like the libvirt driver's monitor does;
   live_migration_abort -> rollback with status ``cancelled`` (instance stays
@@ -59,7 +61,36 @@ MiB = 1024 * 1024
 GiB = 1024 * MiB
 
 
-def _migration_seconds():
+# Instance metadata that sets this instance's live-migration window, read
+# when each of its live migrations starts: a test that needs a migration
+# still running when it looks (or one that ends at once) sets it on its
+# own instance, with no compute restart and nothing else changed.
+METADATA_KEY = 'democloud:live_migration_seconds'
+
+
+def _instance_seconds(instance):
+    """The window the instance's metadata asks for, or None."""
+    try:
+        value = (instance.metadata or {}).get(METADATA_KEY)
+    except Exception:  # metadata not loadable: the compute's default
+        LOG.warning('Could not read the metadata of the instance',
+                    instance=instance, exc_info=True)
+        return None
+    if value in (None, ''):
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        LOG.warning('Ignoring bad %s=%r', METADATA_KEY, value,
+                    instance=instance)
+        return None
+
+
+def _migration_seconds(instance=None):
+    if instance is not None:
+        seconds = _instance_seconds(instance)
+        if seconds is not None:
+            return seconds
     env = os.environ.get('DEMOCLOUD_LIVE_MIGRATION_SECONDS')
     if env:
         try:
@@ -158,7 +189,7 @@ class DemoCloudDriver(fake.FakeLiveMigrateDriver,
                             lm):
         migration = getattr(migrate_data, 'migration', None) \
             if migrate_data is not None else None
-        duration = _migration_seconds()
+        duration = _migration_seconds(instance)
         mem_total = max(1, int(instance.flavor.memory_mb)) * MiB
         disk_total = (int(instance.flavor.root_gb or 0) * GiB
                       if block_migration else 0)

@@ -9,7 +9,7 @@ from cloudctl.settings import COMPUTES, CONTROL, Fail, compute_count
 
 LOCKED = ('install', 'start', 'stop', 'reset', 'seed', 'stop-compute',
           'start-compute', 'restart-compute', 'stop-service', 'start-service',
-          'restart-service')
+          'restart-service', 'purge-queue')
 MAX_BULK = 500
 
 
@@ -44,7 +44,8 @@ def parser(doc=None):
                    help='the host that gets the first 40 (default: cmp4)')
     p.set_defaults(fn=lifecycle.cmd_seed)
     for name, fn in [('smoke', lifecycle.cmd_smoke),
-                     ('probe-flavors', lifecycle.cmd_probe_flavors)]:
+                     ('probe-flavors', lifecycle.cmd_probe_flavors),
+                     ('queues', faults.cmd_queues)]:
         sub.add_parser(name).set_defaults(fn=fn)
     for name, fn, arg, choices in [
             ('stop-compute', faults.cmd_stop_compute, 'host', COMPUTES),
@@ -53,7 +54,9 @@ def parser(doc=None):
             ('stop-service', faults.cmd_stop_service, 'service', CONTROL),
             ('start-service', faults.cmd_start_service, 'service', CONTROL),
             ('restart-service', faults.cmd_restart_service, 'service',
-             CONTROL)]:
+             CONTROL),
+            ('purge-queue', faults.cmd_purge_queue, 'queue',
+             faults.QUEUES)]:
         p = sub.add_parser(name)
         p.add_argument(arg, help=', '.join(choices))
         p.set_defaults(fn=fn)

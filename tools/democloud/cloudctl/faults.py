@@ -1,8 +1,14 @@
 """Crash and restart one part of a running cloud: a compute (like a dead
-host) or a control-plane service (nova-api, conductor, scheduler)."""
+host) or a control-plane service (nova-api, conductor, scheduler); and
+RabbitMQ's queues, to see which service holds a request and to drop
+requests nobody waits for any more."""
+import os
+import shutil
 import socket
+import subprocess
 import time
 
+from cloudctl.config import rabbit_env
 from cloudctl.health import compute_reports, http_ok
 from cloudctl.procs import read_pid, stop_services
 from cloudctl.services import (start_nova_service, start_wsgi, wait_compute,
@@ -105,3 +111,51 @@ def cmd_restart_service(args):
     _service_arg(args)
     cmd_stop_service(args)
     return cmd_start_service(args)
+
+
+# The topic queues of the control plane's RPC servers.
+QUEUES = ('conductor', 'scheduler')
+
+
+def _rabbitmqctl(*args):
+    ctl = '/usr/lib/rabbitmq/bin/rabbitmqctl'
+    if not os.path.exists(ctl):  # not Debian's layout
+        ctl = shutil.which('rabbitmqctl') or ctl
+    if not read_pid('rabbitmq'):
+        raise Fail('the cloud is not running: `democloud start` first')
+    result = subprocess.run([ctl, '-q'] + list(args), env=rabbit_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, timeout=120)
+    if result.returncode != 0:
+        raise Fail('rabbitmqctl %s: %s' % (' '.join(args), result.stdout))
+    return result.stdout
+
+
+def cmd_queues(args):
+    """One line per control-plane topic queue: name, messages waiting for
+    a consumer, consumers.  A request a service took is no longer in its
+    queue (oslo.messaging acknowledges it before running it): with the
+    scheduler stopped, N select_destinations calls waiting in
+    ``scheduler`` mean nova-conductor holds N requests."""
+    out = _rabbitmqctl('list_queues', '--no-table-headers', 'name',
+                       'messages', 'consumers')
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in QUEUES:
+            found[parts[0]] = (parts[1], parts[2])
+    for name in QUEUES:
+        messages, consumers = found.get(name, ('0', '0'))
+        print('%s %s %s' % (name, messages, consumers))
+    return 0
+
+
+def cmd_purge_queue(args):
+    """Drop the requests waiting in a control-plane queue: RPC calls whose
+    caller died (their answer would reach nobody, and the work would run
+    for nothing, e.g. a scheduler claiming room for a request the killed
+    conductor lost)."""
+    name = one_of(args.queue, QUEUES, 'queue')
+    _rabbitmqctl('purge_queue', name)
+    say('%s purged' % name)
+    return 0
