@@ -372,13 +372,45 @@ class PseudoLocaleTests(test.BaseAdminViewTests):
                  {"host": _HOST, "instances": "inst-cmp1-1",
                   "destination": "", "block_migration": "auto"}),
                 (reverse("horizon:admin:hosts:index"),
-                 {"action": "hosts__enable__cmp2"})):
+                 {"action": "hosts__enable__cmp2"}),
+                (reverse("horizon:admin:hosts:drain_plan", args=[_HOST]),
+                 {"submit": "1", "acknowledge": "on"}),
+                (reverse("horizon:admin:hosts:evacuate_host", args=["cmp3"]),
+                 {"host": "cmp3", "destination": "", "final_state": "stopped",
+                  "password_mode": "none", "confirm": "on"}),
+                (reverse("horizon:admin:migrations:abort",
+                         args=[MIGRATING, "3"]),
+                 {"instance_id": MIGRATING, "migration_id": "3"})):
             with RecordingCloud() as cloud:
                 cloud.catalog = self.service_catalog
                 res = self.client.post(url, data, follow=True)
             self.assertLess(res.status_code, 500, url)
             for text, words in self.untranslated(res.content.decode(),
                                                  cloud.words | {"kernel"}):
+                problems.append((url, text, words))
+        self.assertFalse(problems, "untranslated:\n" + "\n".join(
+            "%s: %r -> %s" % p for p in problems))
+
+
+    def test_nova_failures_are_said_translated(self):
+        # Nova's own reason is data; the plugin's words around it are not.
+        problems = []
+        for url, failing in (
+                (reverse("horizon:admin:hosts:index"), r"/os-services$"),
+                (reverse("horizon:admin:hosts:detail", args=[_HOST])
+                 + "?tab=host_details__instances", r"/servers/detail$"),
+                (reverse("horizon:admin:hosts:drain_plan", args=[_HOST]),
+                 r"/os-hypervisors/detail$"),
+                (reverse("horizon:admin:migrations:index"),
+                 r"/os-migrations$")):
+            with RecordingCloud() as cloud:
+                cloud.catalog = self.service_catalog
+                cloud.fail(failing, 503, "fault said by nova")
+                res = self.client.get(url, follow=True)
+            self.assertLess(res.status_code, 500, url)
+            self.assertIn("fault said by nova", res.content.decode(), url)
+            for text, words in self.untranslated(res.content.decode(),
+                                                 cloud.words):
                 problems.append((url, text, words))
         self.assertFalse(problems, "untranslated:\n" + "\n".join(
             "%s: %r -> %s" % p for p in problems))
