@@ -84,7 +84,7 @@ def _disk(n):
 @rule(needs_destination=True)
 def rule_ram(c):
     _capacity(c, c.p.ram, c.dst.free_ram_mb, c.used.ram, _ram, mib,
-              N_("RAM"), "ram")
+              _SHORT["ram"], "ram")
 
 
 @rule(needs_destination=True)

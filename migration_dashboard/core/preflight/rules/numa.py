@@ -67,12 +67,14 @@ def rule_numa_room(c):
                    destination=dst.name),
             )
         elif not fits:
-            need = "%s%s%s" % (
-                N_("%(cpu_per)d pinned CPUs and ",
-                   cpu_per=cpu_per) if cpu_per else "",
-                mib(mem_per),
-                N_(" of huge pages") if p.hugepages else N_(" of RAM"),
-            )
+            if p.hugepages:
+                memory = N_("%(size)s of huge pages", size=mib(mem_per))
+            else:
+                memory = N_("%(size)s of RAM", size=mib(mem_per))
+            need = memory
+            if cpu_per:
+                need = N_("%(cpus)d pinned CPUs and %(memory)s",
+                          cpus=cpu_per, memory=memory)
             c.add(
                 BLOCKER,
                 "numa-insufficient",
