@@ -114,8 +114,8 @@ def _entry(host_name, iid, rec, inst, hosts_by_name, options, default):
             N_("already back on %(host_name)s",
                host_name=host_name)
             if rec.dest == host_name
-            else N_("moved %(from_)s to %(dest)s since the drain",
-                    from_=_from(rec.source), dest=rec.dest),
+            else N_("moved %(origin)s to %(dest)s since the drain",
+                    origin=_from(rec.source), dest=rec.dest),
         )
     elif not inst.host:
         e.finish(Strategy.NOTHING, N_("its host is unknown"))

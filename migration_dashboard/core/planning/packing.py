@@ -411,12 +411,16 @@ def _report_unplaced(u, order, state, initial, headline, certain):
         g = hard_anti[0]
         code = "plan-anti-affinity-spread"
         message = (
-            N_("%(names)s is in anti-affinity group %(group)s (at most"
-               " %(limit)d member(s) per host); no enabled, up host with"
-               " room is free of its members, so the scheduler refuses.",
-               names=names,
-               group=g.name or g.id,
-               limit=max(1, g.max_server_per_host))
+            NP_("%(names)s is in anti-affinity group %(group)s (at most"
+                " %(limit)d member per host); no enabled, up host with room"
+                " is free of its members, so the scheduler refuses.",
+                "%(names)s is in anti-affinity group %(group)s (at most"
+                " %(limit)d members per host); no enabled, up host with room"
+                " is free of its members, so the scheduler refuses.",
+                max(1, g.max_server_per_host),
+                names=names,
+                group=g.name or g.id,
+                limit=max(1, g.max_server_per_host))
         )
         severity = BLOCKER
     elif u.allowed is not None and not could_alone:
@@ -525,26 +529,36 @@ def affinity_notes(entries, hosts_by_name, usage):
         ]
         if room:
             message = (
-                N_("Affinity group %(group)s (%(members_count)d member(s)"
-                   " here, %(needs_text)s) can only move together: %(room)s"
-                   " %(has)s room for all of them. Nova accepts that only"
-                   " as forced live migrations to one host (microversion 2.30"
-                   " to 2.67 with force, or below 2.30).",
-                   group=g.name or g.id,
-                   members_count=len(members),
-                   needs_text=_needs_text(need),
-                   room=short_list(room),
-                   has=NP_("has", "have", len(room)))
+                NP_("Affinity group %(group)s (%(members_count)d member here,"
+                    " %(needs_text)s) can only move together: %(room)s"
+                    " %(has)s room for all of them. Nova accepts that only as"
+                    " forced live migrations to one host (microversion 2.30"
+                    " to 2.67 with force, or below 2.30).",
+                    "Affinity group %(group)s (%(members_count)d members"
+                    " here, %(needs_text)s) can only move together: %(room)s"
+                    " %(has)s room for all of them. Nova accepts that only as"
+                    " forced live migrations to one host (microversion 2.30"
+                    " to 2.67 with force, or below 2.30).",
+                    len(members),
+                    group=g.name or g.id,
+                    members_count=len(members),
+                    needs_text=_needs_text(need),
+                    room=short_list(room),
+                    has=NP_("has", "have", len(room)))
             )
             severity = NOTE
         else:
             message = (
-                N_("Affinity group %(group)s (%(members_count)d member(s)"
-                   " here) needs one host with room for all of them"
-                   " (%(needs_text)s); no enabled, up host has it.",
-                   group=g.name or g.id,
-                   members_count=len(members),
-                   needs_text=_needs_text(need))
+                NP_("Affinity group %(group)s (%(members_count)d member here)"
+                    " needs one host with room for all of them"
+                    " (%(needs_text)s); no enabled, up host has it.",
+                    "Affinity group %(group)s (%(members_count)d members"
+                    " here) needs one host with room for all of them"
+                    " (%(needs_text)s); no enabled, up host has it.",
+                    len(members),
+                    group=g.name or g.id,
+                    members_count=len(members),
+                    needs_text=_needs_text(need))
             )
             severity = WARNING
         for e in members:

@@ -8,7 +8,7 @@ from migration_dashboard.core.preflight.model import (
     WARNING,
 )
 from migration_dashboard.core.preflight.wording import both, short_list
-from migration_dashboard.core.i18n import N_
+from migration_dashboard.core.i18n import N_, NP_
 
 
 @rule(needs_destination=True)
@@ -58,12 +58,15 @@ def rule_cpu_compatibility(c):
                 c.add(
                     WARNING,
                     "cpu-traits-missing",
-                    N_("%(destination)s lacks %(missing_count)d CPU trait(s)"
-                       " that %(source)s has: %(missing)s.",
-                       destination=dst.name,
-                       missing_count=len(missing),
-                       source=src.name,
-                       missing=short_list(missing)),
+                    NP_("%(destination)s lacks %(missing_count)d CPU trait"
+                        " that %(source)s has: %(missing)s.",
+                        "%(destination)s lacks %(missing_count)d CPU traits"
+                        " that %(source)s has: %(missing)s.",
+                        len(missing),
+                        destination=dst.name,
+                        missing_count=len(missing),
+                        source=src.name,
+                        missing=short_list(missing)),
                     N_("Choose a host with the same CPU generation."),
                     reason=N_("lacks CPU trait(s) %(missing)s",
                               missing=short_list(missing)),
@@ -96,14 +99,18 @@ def rule_cpu_compatibility(c):
             c.add(
                 BLOCKER if strict else WARNING,
                 "cpu-features-missing",
-                N_("%(destination)s lacks %(missing_count)d CPU feature(s) of"
-                   " %(source)s: %(missing)s. The destination's features must"
-                   " be a superset of the source's%(unless)s.",
-                   destination=dst.name,
-                   missing_count=len(missing),
-                   source=src.name,
-                   missing=short_list(missing),
-                   unless=""
+                NP_("%(destination)s lacks %(missing_count)d CPU feature of"
+                    " %(source)s: %(missing)s. The destination's features"
+                    " must be a superset of the source's%(unless)s.",
+                    "%(destination)s lacks %(missing_count)d CPU features of"
+                    " %(source)s: %(missing)s. The destination's features"
+                    " must be a superset of the source's%(unless)s.",
+                    len(missing),
+                    destination=dst.name,
+                    missing_count=len(missing),
+                    source=src.name,
+                    missing=short_list(missing),
+                    unless=""
                         if strict
                         else N_(" unless the guest uses a CPU model without"
                                 " them")),

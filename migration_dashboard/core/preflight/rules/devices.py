@@ -23,7 +23,7 @@ from migration_dashboard.core.preflight.wording import (
     hv_version,
     short_list,
 )
-from migration_dashboard.core.i18n import N_, joined
+from migration_dashboard.core.i18n import N_, NP_, joined
 
 
 # vnic_types that live migrate by unplug/replug, and accelerator ports.
@@ -60,12 +60,16 @@ def rule_ports(c):
         c.add(
             BLOCKER,
             "port-accelerator",
-            N_("%(instance)s has %(accel_count)d accelerator port(s)"
-               " (%(accel)s); Nova refuses to move an instance with"
-               " accelerator ports.",
-               instance=label,
-               accel_count=len(accel),
-               accel=short_list(set(accel))),
+            NP_("%(instance)s has %(accel_count)d accelerator port"
+                " (%(accel)s); Nova refuses to move an instance with"
+                " accelerator ports.",
+                "%(instance)s has %(accel_count)d accelerator ports"
+                " (%(accel)s); Nova refuses to move an instance with"
+                " accelerator ports.",
+                len(accel),
+                instance=label,
+                accel_count=len(accel),
+                accel=short_list(set(accel))),
             N_("Detach the accelerator ports, or delete and recreate the"
                " instance on the target host."),
         )
@@ -170,24 +174,31 @@ def rule_vgpu(c):
         c.add(
             BLOCKER,
             "vgpu-live-old-compute",
-            N_("%(instance)s has %(vgpus)d vGPU(s); vGPU live migration needs"
-               " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
-               " the oldest compute here is %(svc)d.",
-               instance=p.label,
-               vgpus=p.vgpus,
-               svc_vgpu_live_migration=SVC_VGPU_LIVE_MIGRATION,
-               svc=svc),
+            NP_("%(instance)s has %(vgpus)d vGPU; vGPU live migration needs"
+                " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
+                " the oldest compute here is %(svc)d.",
+                "%(instance)s has %(vgpus)d vGPUs; vGPU live migration needs"
+                " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
+                " the oldest compute here is %(svc)d.",
+                p.vgpus,
+                instance=p.label,
+                vgpus=p.vgpus,
+                svc_vgpu_live_migration=SVC_VGPU_LIVE_MIGRATION,
+                svc=svc),
             N_("Use cold migration (section 5.5)."),
         )
     elif old:
         c.add(
             BLOCKER,
             "vgpu-live-qemu-too-old",
-            N_("%(instance)s has %(vgpus)d vGPU(s); vGPU live migration needs"
-               " QEMU 8.1.0 or newer, but %(hosts)s.",
-               instance=p.label,
-               vgpus=p.vgpus,
-               hosts=joined(
+            NP_("%(instance)s has %(vgpus)d vGPU; vGPU live migration needs"
+                " QEMU 8.1.0 or newer, but %(hosts)s.",
+                "%(instance)s has %(vgpus)d vGPUs; vGPU live migration needs"
+                " QEMU 8.1.0 or newer, but %(hosts)s.",
+                p.vgpus,
+                instance=p.label,
+                vgpus=p.vgpus,
+                hosts=joined(
                    [N_("%(host)s runs %(version)s", host=h.name,
                        version=hv_version(h.hypervisor_version))
                     for h in old], N_(", "))),
@@ -197,13 +208,18 @@ def rule_vgpu(c):
         c.add(
             WARNING,
             "vgpu-live",
-            N_("%(instance)s has %(vgpus)d vGPU(s). Live migration works from"
-               " Nova 2024.1 only with QEMU >= 8.1 and libvirt >= 8.6 on both"
-               " hosts and a free vGPU of the same mdev type on"
-               " %(destination)s.",
-               instance=p.label,
-               vgpus=p.vgpus,
-               destination=c.dst.name if c.dst else N_("the destination")),
+            NP_("%(instance)s has %(vgpus)d vGPU. Live migration works from"
+                " Nova 2024.1 only with QEMU >= 8.1 and libvirt >= 8.6 on"
+                " both hosts and a free vGPU of the same mdev type on"
+                " %(destination)s.",
+                "%(instance)s has %(vgpus)d vGPUs. Live migration works from"
+                " Nova 2024.1 only with QEMU >= 8.1 and libvirt >= 8.6 on"
+                " both hosts and a free vGPU of the same mdev type on"
+                " %(destination)s.",
+                p.vgpus,
+                instance=p.label,
+                vgpus=p.vgpus,
+                destination=c.dst.name if c.dst else N_("the destination")),
             N_("Make sure the destination offers the same vGPU type, or use"
                " cold migration."),
         )

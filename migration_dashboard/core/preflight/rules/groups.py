@@ -80,16 +80,20 @@ def _group_on_destination(c, g, others):
             c.add(
                 BLOCKER if hard else WARNING,
                 "anti-affinity-conflict",
-                N_("%(instance)s is in %(policy)s group %(gname)s;"
-                   " %(destination)s already holds %(on_dst_count)d member(s)"
-                   " of it (%(members)s)%(refusal)s.",
-                   instance=label,
-                   policy=policy,
-                   gname=gname,
-                   destination=c.dst.name,
-                   on_dst_count=len(on_dst),
-                   members=short_list(g.name_of(m) for m in on_dst),
-                   refusal=N_(", so the scheduler refuses") if hard else ""),
+                NP_("%(instance)s is in %(policy)s group %(gname)s;"
+                    " %(destination)s already holds %(on_dst_count)d member"
+                    " of it (%(members)s)%(refusal)s.",
+                    "%(instance)s is in %(policy)s group %(gname)s;"
+                    " %(destination)s already holds %(on_dst_count)d members"
+                    " of it (%(members)s)%(refusal)s.",
+                    len(on_dst),
+                    instance=label,
+                    policy=policy,
+                    gname=gname,
+                    destination=c.dst.name,
+                    on_dst_count=len(on_dst),
+                    members=short_list(g.name_of(m) for m in on_dst),
+                    refusal=N_(", so the scheduler refuses") if hard else ""),
                 N_("Choose a host without members of %(gname)s.",
                    gname=gname),
                 reason=NP_("%(policy)s peer %(peers)s there",
@@ -101,15 +105,19 @@ def _group_on_destination(c, g, others):
         c.add(
             BLOCKER if hard else WARNING,
             "affinity-conflict",
-            N_("%(instance)s is in %(policy)s group %(gname)s, but"
-               " %(destination)s holds none of its other %(others_count)d"
-               " member(s)%(refusal)s.",
-               instance=label,
-               policy=policy,
-               gname=gname,
-               destination=c.dst.name,
-               others_count=len(others),
-               refusal=N_("; the scheduler refuses") if hard else ""),
+            NP_("%(instance)s is in %(policy)s group %(gname)s, but"
+                " %(destination)s holds none of its other %(others_count)d"
+                " member%(refusal)s.",
+                "%(instance)s is in %(policy)s group %(gname)s, but"
+                " %(destination)s holds none of its other %(others_count)d"
+                " members%(refusal)s.",
+                len(others),
+                instance=label,
+                policy=policy,
+                gname=gname,
+                destination=c.dst.name,
+                others_count=len(others),
+                refusal=N_("; the scheduler refuses") if hard else ""),
             N_("Choose a host that already holds a member of %(gname)s.",
                gname=gname),
             reason=N_("holds no member of %(policy)s group %(gname)s",

@@ -10,7 +10,7 @@ from migration_dashboard.core.preflight.model import (
 )
 from migration_dashboard.core.preflight.profile import numa_fit
 from migration_dashboard.core.preflight.wording import mib, numa_what
-from migration_dashboard.core.i18n import N_
+from migration_dashboard.core.i18n import N_, NP_
 
 
 @rule()
@@ -89,11 +89,14 @@ def rule_numa_room(c):
                    numa_cells_count=len(dst.numa_cells)),
                 N_("Choose a host with room on enough NUMA nodes, or free it"
                    " first (section 5.4)."),
-                reason=N_("NUMA: %(chosen_count)d of %(numa_nodes)d node(s)"
-                          " with %(need)s free",
-                          chosen_count=len(chosen),
-                          numa_nodes=p.numa_nodes,
-                          need=need),
+                reason=NP_("NUMA: %(chosen_count)d of %(numa_nodes)d node"
+                           " with %(need)s free",
+                           "NUMA: %(chosen_count)d of %(numa_nodes)d nodes"
+                           " with %(need)s free",
+                           p.numa_nodes,
+                           chosen_count=len(chosen),
+                           numa_nodes=p.numa_nodes,
+                           need=need),
             )
     s_cells = c.src.numa_cells
     if (
@@ -148,21 +151,27 @@ def rule_pinned_empty_destination(c):
         c.add(
             WARNING,
             "pinned-dest-not-empty",
-            N_("%(instance)s uses %(numa_what)s; %(destination)s runs"
-               " %(others_count)d other instance(s), so its NUMA layout may"
-               " not match the source's and performance may suffer.",
-               instance=p.label,
-               numa_what=numa_what(p),
-               destination=dst.name,
-               others_count=len(others)),
+            NP_("%(instance)s uses %(numa_what)s; %(destination)s runs"
+                " %(others_count)d other instance, so its NUMA layout may not"
+                " match the source's and performance may suffer.",
+                "%(instance)s uses %(numa_what)s; %(destination)s runs"
+                " %(others_count)d other instances, so its NUMA layout may"
+                " not match the source's and performance may suffer.",
+                len(others),
+                instance=p.label,
+                numa_what=numa_what(p),
+                destination=dst.name,
+                others_count=len(others)),
             N_("Empty the destination first (section 5.4). Keep"
                " %(destination)s enabled for the move itself: Nova's"
                " scheduler refuses a disabled destination unless the move is"
                " forced (microversion 2.30-2.67).",
                destination=dst.name),
-            reason=N_("runs %(others_count)d other instance(s); pinned guests"
-                      " want an empty host",
-                      others_count=len(others)),
+            reason=NP_("runs %(others_count)d other instance; pinned guests"
+                       " want an empty host",
+                       "runs %(others_count)d other instances; pinned guests"
+                       " want an empty host",
+                       len(others), others_count=len(others)),
         )
 
 
