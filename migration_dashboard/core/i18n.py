@@ -29,12 +29,6 @@ def use(gettext, ngettext):
     _translator = (gettext, ngettext)
 
 
-def _english(msgid, plural, count):
-    if plural is not None and count != 1:
-        return plural
-    return msgid
-
-
 def _say(value, words):
     """``value`` as text in the words of ``words`` (a translator or None
     for English); anything but a message is left as it is (numbers keep
@@ -47,23 +41,31 @@ def _say(value, words):
 class Message(str):
     """English text, with what it takes to say it in another language."""
 
-    __slots__ = ("msgid", "plural", "count", "params", "items", "sep")
+    # One slot: the pre-flight makes thousands of these per page.
+    __slots__ = ("_said",)
 
     def __new__(cls, msgid, params=None, plural=None, count=None,
                 items=None, sep=""):
-        self = str.__new__(cls, _render(msgid, params, plural, count,
-                                        items, sep, None))
-        self.msgid = msgid
-        self.plural = plural
-        self.count = count
-        self.params = params
-        self.items = items
-        self.sep = sep
+        if items is not None:
+            text = _render(msgid, params, plural, count, items, sep, None)
+        else:
+            text = plural if plural is not None and count != 1 else msgid
+            if params is not None:
+                # Without a translator a message param says its English
+                # through %s (__str__); with one, ask for it explicitly.
+                text = text % (params if _translator is None
+                               else _english(params))
+        self = str.__new__(cls, text)
+        self._said = (msgid, params, plural, count, items, sep)
         return self
 
+    msgid = property(lambda self: self._said[0])
+    params = property(lambda self: self._said[1])
+    plural = property(lambda self: self._said[2])
+    count = property(lambda self: self._said[3])
+
     def render(self, words):
-        return _render(self.msgid, self.params, self.plural, self.count,
-                       self.items, self.sep, words)
+        return _render(*self._said, words)
 
     def __str__(self):
         if _translator is None:
@@ -83,19 +85,26 @@ class Message(str):
 
     def __reduce__(self):
         # Messages travel through Django's cache (pickled) as messages.
-        return (Message, (self.msgid, self.params, self.plural, self.count,
-                          self.items, self.sep))
+        return (Message, self._said)
 
     @property
     def english(self):
         return str.__str__(self)
 
 
+def _english(params):
+    if isinstance(params, dict):
+        return {k: str.__str__(v) if isinstance(v, Message) else v
+                for k, v in params.items()}
+    return tuple(str.__str__(v) if isinstance(v, Message) else v
+                 for v in params)
+
+
 def _render(msgid, params, plural, count, items, sep, words):
     if items is not None:
         return str(_say(sep, words)).join(str(_say(i, words)) for i in items)
     if words is None:
-        template = _english(msgid, plural, count)
+        template = plural if plural is not None and count != 1 else msgid
     elif plural is not None:
         template = words[1](msgid, plural, count)
     else:
@@ -110,10 +119,25 @@ def _render(msgid, params, plural, count, items, sep, words):
     return template % said
 
 
+# Messages without parameters, made once each: a rule's remedy is the same
+# on every finding (messages are immutable, and the same in every worker).
+_CONSTANT = {}
+
+
 def N_(msgid, **params):
     """Mark ``msgid`` for translation: a :class:`Message` (its parameters
     given here or later with ``%``)."""
-    return Message(msgid, params or None)
+    if params:
+        # Message(msgid, params) without its general case: this is the
+        # pre-flight's most frequent call.
+        self = str.__new__(Message, msgid % (
+            params if _translator is None else _english(params)))
+        self._said = (msgid, params, None, None, None, "")
+        return self
+    m = _CONSTANT.get(msgid)
+    if m is None:
+        m = _CONSTANT[msgid] = Message(msgid)
+    return m
 
 
 def NP_(singular, plural, count, **params):
@@ -121,7 +145,10 @@ def NP_(singular, plural, count, **params):
     ngettext says in another language; ``count`` is also the parameter
     ``%(count)d`` unless ``params`` names it."""
     params.setdefault("count", count)
-    return Message(singular, params, plural, count)
+    self = str.__new__(Message, (singular if count == 1 else plural) % (
+        params if _translator is None else _english(params)))
+    self._said = (singular, params, plural, count, None, "")
+    return self
 
 
 def joined(items, sep):

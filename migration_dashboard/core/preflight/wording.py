@@ -4,13 +4,21 @@ One wording each, shared by the rules and the planner."""
 
 from __future__ import annotations
 
+import functools
+
 from migration_dashboard.core.i18n import N_, NP_, joined
 from migration_dashboard.core.states import Kind
 
 
 def mib(mb):
     """2048 -> "2048 MiB (2 GiB)"."""
-    mb = int(mb)
+    return _mib(int(mb))
+
+
+# A few flavor sizes recur on every row of a page: their (immutable)
+# wording is made once each.
+@functools.lru_cache(maxsize=256)
+def _mib(mb):
     gib = mb / 1024
     return N_("%(mb)d MiB (%(gib)s GiB)",
               mb=mb, gib=("%d" % gib) if mb % 1024 == 0 else "%.1f" % gib)
@@ -61,9 +69,13 @@ KIND_TEXT = {
 def local_disks(p):
     """What live block migration copies for profile ``p``."""
     if p.local_disk_gb:
-        return N_("%(local_disk_gb)d GiB of local disk",
-                  local_disk_gb=p.local_disk_gb)
+        return _local_disk(p.local_disk_gb)
     return N_("a local config drive")
+
+
+@functools.lru_cache(maxsize=256)
+def _local_disk(gb):
+    return N_("%(gb)d GiB of local disk", gb=gb)
 
 
 def numa_what(p):
