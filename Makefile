@@ -20,7 +20,7 @@ export HORIZON_TEST_PORT ?= 8001
 
 .PHONY: demo demo-stop test test-unit test-integration test-browser \
         test-oldest-horizon system-deps dash-venv oldest-horizon-venv cloud \
-        mutation
+        mutation messages
 
 system-deps:
 	@need=""; \
@@ -114,3 +114,10 @@ test: system-deps dash-venv oldest-horizon-venv cloud
 # (fake cloud at the HTTP layer, then the demo cloud if it runs).
 bench: dash-venv
 	$(DASH_PY) tools/bench/bench.py
+
+# The message catalogue: migration_dashboard/locale/en/LC_MESSAGES/django.po
+# (commit it after adding or changing a user-visible string), compiled to
+# check it; LOCALES="en de" for more.
+LOCALES ?= en
+messages: dash-venv
+	$(DASH_PY) tools/i18n/messages.py $(LOCALES)

@@ -17,7 +17,8 @@ FINDING_CSS = {preflight.BLOCKER: "danger", preflight.WARNING: "warning",
 def finding(f):
     """A pre-flight finding as the templates show it (``details``: lines
     shown collapsed under it, e.g. each host's reason)."""
-    return {"severity": f.severity.label, "css": FINDING_CSS[f.severity],
+    return {"severity": f.severity.label,
+            "severity_text": f.severity.text, "css": FINDING_CSS[f.severity],
             "code": f.code, "message": f.message, "remedy": f.remedy,
             "details": list(f.details)}
 

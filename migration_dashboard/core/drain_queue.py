@@ -19,6 +19,7 @@ import dataclasses
 import re
 from typing import Optional
 from typing import Union
+from migration_dashboard.core.i18n import N_
 
 # Bounds of N, the moves in flight at once.
 MIN_IN_FLIGHT = 1
@@ -123,10 +124,12 @@ def parse_limit(raw, default=DEFAULT_IN_FLIGHT):
         return (clamp(default) if default is not None else None), None
     text = str(raw).strip()
     if not _DIGITS.match(text):
-        return None, "not a whole number"
+        return None, N_("not a whole number")
     value = int(text)
     if not MIN_IN_FLIGHT <= value <= MAX_IN_FLIGHT:
-        return None, "outside %d..%d" % (MIN_IN_FLIGHT, MAX_IN_FLIGHT)
+        return None, N_("outside %(min_in_flight)d..%(max_in_flight)d",
+                        min_in_flight=MIN_IN_FLIGHT,
+                        max_in_flight=MAX_IN_FLIGHT)
     return value, None
 
 

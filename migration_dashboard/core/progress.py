@@ -15,6 +15,7 @@ import dataclasses
 from migration_dashboard.core import states
 from migration_dashboard.core import versions
 from migration_dashboard.core.versions import at_least as version_at_least
+from migration_dashboard.core.i18n import N_
 
 # ----------------------------------------------------------------- statuses
 
@@ -28,6 +29,20 @@ LIVE_STEPS = states.LIVE_IN_PROGRESS + ("completed",)
 COLD_STEPS = ("pre-migrating", "migrating", "post-migrating", "finished",
               "confirming", "confirmed")
 EVACUATION_STEPS = states.EVACUATION_IN_PROGRESS + ("completed",)
+
+# Nova's migration statuses in words a translator can reach (the steps
+# a migration page shows).
+STATUS_TEXT = {
+    "queued": N_("queued"), "preparing": N_("preparing"),
+    "running": N_("running"), "post-migrating": N_("post-migrating"),
+    "completed": N_("completed"), "accepted": N_("accepted"),
+    "pre-migrating": N_("pre-migrating"), "migrating": N_("migrating"),
+    "finished": N_("finished"), "confirming": N_("confirming"),
+    "confirmed": N_("confirmed"), "failed": N_("failed"),
+    "error": N_("error"), "cancelled": N_("cancelled"),
+    "reverting": N_("reverting"), "reverted": N_("reverted"),
+    "done": N_("done"),
+}
 
 # How a migration can end other than by its last step.
 FAILED = ("failed", "error")
@@ -89,6 +104,11 @@ def outcome(status):
 class Step:
     name: str
     state: str  # done | current | waiting | todo | failed | cancelled
+
+    @property
+    def text(self):
+        """The step as a person reads it: Nova's status, translatable."""
+        return STATUS_TEXT.get(self.name, self.name)
 
 
 def path_of(status, migration_type=None):
@@ -361,12 +381,12 @@ class Progress:
     @property
     def state(self):
         if self.stuck:
-            return "stuck"
+            return N_("stuck")
         if self.resending:
-            return "re-sending dirty memory"
+            return N_("re-sending dirty memory")
         if self.percent is None:
-            return "no progress reported yet"
-        return "transferring"
+            return N_("no progress reported yet")
+        return N_("transferring")
 
 
 def progress(samples, window=120.0, budget=None, elapsed=None,
@@ -447,10 +467,12 @@ def human_seconds(seconds):
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return "%dh %02dm" % (hours, minutes)
+        return N_("%(hours)dh %(minutes)02dm",
+                  hours=hours, minutes=minutes)
     if minutes:
-        return "%dm %02ds" % (minutes, secs)
-    return "%ds" % secs
+        return N_("%(minutes)dm %(secs)02ds",
+                  minutes=minutes, secs=secs)
+    return N_("%(secs)ds", secs=secs)
 
 
 def human_bytes(value):

@@ -34,6 +34,7 @@ from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
 from migration_dashboard.core import drain_queue as drain_queue_core
 from migration_dashboard.core import drain_history
+from migration_dashboard.core.i18n import N_, joined
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import planning
 from migration_dashboard.core import preflight
@@ -324,7 +325,8 @@ def submit_plan(request, plan, since, limit=None):
                 r.outcome = ACCEPTED
         elif row.strategy is planning.Strategy.BLOCKED:
             r.outcome = NOT_SENT
-            r.reason = "; ".join(f.message for f in row.blockers) or row.why
+            r.reason = (joined([f.message for f in row.blockers], N_("; "))
+                        if row.blockers else row.why)
         elif row.strategy is planning.Strategy.SKIPPED:
             r.outcome = EXCLUDED
         else:

@@ -351,8 +351,9 @@ def load_row(request, instance_id, migration_id, instance_name=None,
                                project_name=project_name)
             return attach_progress(request, row)
     raise nova_exceptions.NotFound(
-        404, message="Migration %s of instance %s was not found."
-        % (migration_id, instance_id))
+        404, message=_("Migration %(migration)s of instance %(instance)s"
+                       " was not found.")
+        % {"migration": migration_id, "instance": instance_id})
 
 
 def move_action(request, row):

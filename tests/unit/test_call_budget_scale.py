@@ -206,4 +206,4 @@ class CallBudgetScaleTests(test.BaseAdminViewTests):
         calls = self._assert_flat("live-migrate form, server group")
         self._assert_knows_who_runs_where(calls)
         # The anti-affinity conflict is seen on the member's host.
-        self.assertContains(self.last_res, "cmp2 already holds 1 member(s)")
+        self.assertContains(self.last_res, "cmp2 already holds 1 member of it")

@@ -158,13 +158,13 @@ def _status(host):
     return host.status
 
 
-def _capacity(used_attr, total_attr, unit=""):
+def _capacity(used_attr, total_attr, text="%(used)s / %(total)s"):
     def render(host):
         used = getattr(host, used_attr)
         total = getattr(host, total_attr)
         if used is None or total is None:
             return "-"
-        return "%s / %s%s" % (used, total, unit)
+        return text % {"used": used, "total": total}
     return render
 
 
@@ -225,9 +225,11 @@ class HostsTable(tables.DataTable):
     hypervisor = tables.Column(_hypervisor, verbose_name=_("Hypervisor"))
     vcpus = tables.Column(_capacity("vcpus_used", "vcpus"),
                           verbose_name=_("vCPUs (used / total)"))
-    memory = tables.Column(_capacity("memory_mb_used", "memory_mb", " MiB"),
+    memory = tables.Column(_capacity("memory_mb_used", "memory_mb",
+                                     _("%(used)s / %(total)s MiB")),
                            verbose_name=_("RAM (used / total)"))
-    disk = tables.Column(_capacity("local_gb_used", "local_gb", " GiB"),
+    disk = tables.Column(_capacity("local_gb_used", "local_gb",
+                                   _("%(used)s / %(total)s GiB")),
                          verbose_name=_("Disk (used / total)"))
     instances = tables.Column(_instances, verbose_name=_("Instances"))
     migrations = tables.Column(_migrations,

@@ -170,7 +170,7 @@ class MigrationsTable(tables.DataTable):
                             help_text=_("The project that asked for the "
                                         "migration."))
     migration_type = tables.Column("type_name", verbose_name=_("Type"))
-    route = tables.Column(_route, verbose_name=_("Source \u2192 Destination"))
+    route = tables.Column(_route, verbose_name=_("Source → Destination"))
     status = tables.Column("state", verbose_name=_("Status"), status=True,
                            status_choices=STATUS_CHOICES,
                            display_choices=STATUS_DISPLAY)

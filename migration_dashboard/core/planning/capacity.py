@@ -9,6 +9,7 @@ from migration_dashboard.core import preflight as pf
 from migration_dashboard.core.planning.model import request_key
 from migration_dashboard.core.planning.strategy import WHAT
 from migration_dashboard.core.preflight import BLOCKER
+from migration_dashboard.core.i18n import N_
 
 
 class Usage:
@@ -102,8 +103,11 @@ def check_together(chosen, hosts_by_name, usage):
             if pf.has_blockers(findings):
                 first = next(f for f in findings if f.severity is BLOCKER)
                 e.block_it(
-                    "%s to %s is not possible with the rest of the plan: %s"
-                    % (WHAT[e.strategy], e.dest, first.message)
+                    N_("%(what)s to %(dest)s is not possible with the rest of"
+                       " the plan: %(message)s",
+                       what=WHAT[e.strategy],
+                       dest=e.dest,
+                       message=first.message)
                 )
             else:
                 usage.add(e.dest, e.p)

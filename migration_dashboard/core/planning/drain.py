@@ -28,6 +28,7 @@ from migration_dashboard.core.planning.strategy import (
     not_on_source,
 )
 from migration_dashboard.core.preflight import NOTE, Finding, Host, Instance
+from migration_dashboard.core.i18n import N_
 
 
 def plan_drain(
@@ -63,9 +64,12 @@ def plan_drain(
                     Finding(
                         NOTE,
                         "plan-not-on-source",
-                        "%s is on %s now, not on %s."
-                        % (inst.label, inst.host, source.name),
-                        "Reload the plan.",
+                        N_("%(instance)s is on %(host)s now, not on"
+                           " %(source)s.",
+                           instance=inst.label,
+                           host=inst.host,
+                           source=source.name),
+                        N_("Reload the plan."),
                     )
                 ]
         entries.append(e)

@@ -11,6 +11,7 @@ from typing import Mapping, Optional, Union
 from migration_dashboard.core import preflight as pf
 from migration_dashboard.core.preflight import BLOCKER, Kind, Request
 from migration_dashboard.core.states import MIGRATION_COMPLETED
+from migration_dashboard.core.i18n import N_
 
 
 class Strategy(str, enum.Enum):
@@ -26,12 +27,12 @@ class Strategy(str, enum.Enum):
     @property
     def label(self):
         return {
-            "live": "Live migration",
-            "live-block": "Live block migration",
-            "cold": "Cold migration",
-            "blocked": "Blocked",
-            "skipped": "Excluded",
-            "nothing": "Nothing to do",
+            "live": N_("Live migration"),
+            "live-block": N_("Live block migration"),
+            "cold": N_("Cold migration"),
+            "blocked": N_("Blocked"),
+            "skipped": N_("Excluded"),
+            "nothing": N_("Nothing to do"),
         }[self.value]
 
     @property

@@ -23,6 +23,7 @@ from migration_dashboard.core.planning.model import (
 )
 from migration_dashboard.core.planning.strategy import Entry, not_on_source
 from migration_dashboard.core.preflight import Host, Instance
+from migration_dashboard.core.i18n import N_
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -102,7 +103,7 @@ def _entry(host_name, iid, rec, inst, hosts_by_name, options, default):
     if inst is None:
         inst = Instance(id=iid, status=None, host=None)
         e = Entry(inst, unknown_host(rec.dest), None, default)
-        e.finish(Strategy.NOTHING, "no longer exists")
+        e.finish(Strategy.NOTHING, N_("no longer exists"))
         return e
     src = hosts_by_name.get(inst.host) if inst.host else None
     src = src or unknown_host(inst.host or rec.dest)
@@ -110,19 +111,22 @@ def _entry(host_name, iid, rec, inst, hosts_by_name, options, default):
     if rec.source != host_name:
         e.finish(
             Strategy.NOTHING,
-            "already back on %s" % host_name
+            N_("already back on %(host_name)s",
+               host_name=host_name)
             if rec.dest == host_name
-            else "moved %s to %s since the drain"
-            % (_from(rec.source), rec.dest),
+            else N_("moved %(origin)s to %(dest)s since the drain",
+                    origin=_from(rec.source), dest=rec.dest),
         )
     elif not inst.host:
-        e.finish(Strategy.NOTHING, "its host is unknown")
+        e.finish(Strategy.NOTHING, N_("its host is unknown"))
     elif inst.host == host_name:
-        e.finish(Strategy.NOTHING, "already on %s" % host_name)
+        e.finish(Strategy.NOTHING, N_("already on %(host_name)s",
+                                      host_name=host_name))
     elif inst.host != rec.dest:
         e.finish(
             Strategy.NOTHING,
-            "moved on to %s since it left for %s" % (inst.host, rec.dest),
+            N_("moved on to %(host)s since it left for %(dest)s",
+               host=inst.host, dest=rec.dest),
         )
     else:
         gone = not_on_source(inst, src)
@@ -136,7 +140,8 @@ def unknown_host(name):
 
 
 def _from(name):
-    return "from %s" % name if name else ""
+    return N_("from %(host)s",
+              host=name) if name else ""
 
 
 def record_time(value):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from migration_dashboard.core.planning.model import Strategy, submission_key
 from migration_dashboard.core.preflight import BLOCKER, NOTE, WARNING, Finding
-from migration_dashboard.core.preflight.wording import short_list
+from migration_dashboard.core.preflight.wording import both, short_list
+from migration_dashboard.core.i18n import N_, NP_, joined
 
 # The four Placement dimensions of a need or of free room, in this order.
 _DIMENSIONS = ("RAM", "vCPUs", "PCPUs", "disk")
@@ -16,9 +17,11 @@ _DIMENSIONS = ("RAM", "vCPUs", "PCPUs", "disk")
 
 def _fmt_dim(i, value):
     if i == 0:
-        return "%s GiB RAM" % _gib(value)
+        return N_("%(gib)s GiB RAM",
+                  gib=_gib(value))
     if i == 3:
-        return "%d GiB disk" % value
+        return N_("%(gib)d GiB disk",
+                  gib=value)
     return "%d %s" % (value, _DIMENSIONS[i])
 
 
@@ -125,9 +128,10 @@ def _candidate_hosts(scheduled, hosts_by_name, plan_findings):
                 Finding(
                     NOTE,
                     "plan-host-state-unknown",
-                    "Could not tell whether %s is enabled and up; its room"
-                    " is not counted." % h.name,
-                    "Read the compute services.",
+                    N_("Could not tell whether %(host)s is enabled and up;"
+                       " its room is not counted.",
+                       host=h.name),
+                    N_("Read the compute services."),
                 )
             )
     return candidates
@@ -142,9 +146,11 @@ def _note_members_unknown(scheduled, candidates, state, plan_findings):
             Finding(
                 NOTE,
                 "plan-groups-unknown",
-                "Could not check server-group members on %s; the prediction"
-                " assumes none are there." % short_list(members_unknown),
-                "List the instances on every host.",
+                N_("Could not check server-group members on"
+                   " %(members_unknown)s; the prediction assumes none are"
+                   " there.",
+                   members_unknown=short_list(members_unknown)),
+                N_("List the instances on every host."),
             )
         )
 
@@ -181,9 +187,11 @@ def _note_capacity_unknown(candidates, state, demand, plan_findings):
             Finding(
                 NOTE,
                 "plan-capacity-unknown",
-                "Could not check the free %s of %s; the prediction assumes"
-                " it has room." % (", ".join(dims), name),
-                "Read Placement inventories and usages of %s." % name,
+                N_("Could not check the free %(resources)s of %(host)s; the"
+                   " prediction assumes it has room.",
+                   resources=joined(dims, N_(", ")), host=name),
+                N_("Read Placement inventories and usages of %(host)s.",
+                   host=name),
             )
         )
 
@@ -216,11 +224,11 @@ def _warn_anti_affinity_spread(u, host):
             Finding(
                 WARNING,
                 "plan-anti-affinity-spread",
-                "No host without a member of %s's"
-                " soft-anti-affinity group has room; the"
-                " scheduler will likely put it next to one"
-                " (on %s)." % (e.name, host),
-                "Accept it, or free a host.",
+                N_("No host without a member of %(instance)s's soft-anti-affinity"
+                   " group has room; the scheduler will likely put it next to"
+                   " one (on %(host)s).",
+                   instance=e.name, host=host),
+                N_("Accept it, or free a host."),
             )
         )
 
@@ -233,11 +241,13 @@ def _split_soft_affinity(u, order, state, usage):
             Finding(
                 WARNING,
                 "plan-affinity-split",
-                "No single host has room for all %d moving members"
-                " of soft-affinity group %s (%s); the scheduler will"
-                " spread them." % (
-                    len(u.entries), u.group, _needs_text(u.need)),
-                "Free a host, or accept the split.",
+                N_("No single host has room for all %(entries_count)d moving"
+                   " members of soft-affinity group %(group)s"
+                   " (%(needs_text)s); the scheduler will spread them.",
+                   entries_count=len(u.entries),
+                   group=u.group,
+                   needs_text=_needs_text(u.need)),
+                N_("Free a host, or accept the split."),
             )
         )
     placed, left = 0, []
@@ -263,24 +273,26 @@ def _report_shortage(units, unplaced, placed, demand, total_free, packing,
         if total_free[i] is not None and demand[i] > total_free[i]
     ]
     if short:
-        shortage = ", ".join(_fmt_dim(i, v) for i, v in short)
+        shortage = joined([_fmt_dim(i, v) for i, v in short], N_(", "))
         headline = (
-            "The other enabled, up hosts have room for only %d of %d"
-            " instances: %s short." % (placed, m, shortage)
+            N_("The other enabled, up hosts have room for only %(placed)d of"
+               " %(total)d instances: %(shortage)s short.",
+               placed=placed, total=m, shortage=shortage)
         )
     else:
         headline = (
-            "The other enabled, up hosts have room for only %d of %d"
-            " instances as packed; their total room would suffice, so the"
-            " scheduler may still place more." % (placed, m)
+            N_("The other enabled, up hosts have room for only %(placed)d of"
+               " %(total)d instances as packed; their total room would suffice,"
+               " so the scheduler may still place more.",
+               placed=placed, total=m)
         )
     plan_findings.append(
         Finding(
             BLOCKER if short else WARNING,
             "plan-capacity-short",
             headline,
-            "Free capacity on other hosts, enable more hosts, or exclude"
-            " some instances.",
+            N_("Free capacity on other hosts, enable more hosts, or exclude"
+               " some instances."),
         )
     )
     order, state, initial = packing
@@ -379,7 +391,8 @@ def _place(u, name, state, usage):
 
 
 def _needs_text(need):
-    return ", ".join(_fmt_dim(i, v) for i, v in enumerate(need) if v)
+    return joined([_fmt_dim(i, v) for i, v in enumerate(need) if v],
+                  N_(", "))
 
 
 def _report_unplaced(u, order, state, initial, headline, certain):
@@ -392,24 +405,34 @@ def _report_unplaced(u, order, state, initial, headline, certain):
         _fits(u, h.name, initial[h.name], state[h.name][1], h, False)
         for h in order
     )
-    names = ", ".join(e.name for e in u.entries)
+    names = joined([e.name for e in u.entries], N_(", "))
     hard_anti = [g for g, limit, hard in u.anti if hard]
     if hard_anti and any_capacity and not could_alone:
         g = hard_anti[0]
         code = "plan-anti-affinity-spread"
         message = (
-            "%s is in anti-affinity group %s (at most %d member(s) per"
-            " host); no enabled, up host with room is free of its members,"
-            " so the scheduler refuses." % (
-                names, g.name or g.id, max(1, g.max_server_per_host))
+            NP_("%(names)s is in anti-affinity group %(group)s (at most"
+                " %(limit)d member per host); no enabled, up host with room"
+                " is free of its members, so the scheduler refuses.",
+                "%(names)s is in anti-affinity group %(group)s (at most"
+                " %(limit)d members per host); no enabled, up host with room"
+                " is free of its members, so the scheduler refuses.",
+                max(1, g.max_server_per_host),
+                names=names,
+                group=g.name or g.id,
+                limit=max(1, g.max_server_per_host))
         )
         severity = BLOCKER
     elif u.allowed is not None and not could_alone:
         code = "plan-affinity-together"
         message = (
-            "%s must join the other members of affinity group %s on %s,"
-            " which lacks room for %s." % (
-                names, u.group, short_list(u.allowed), _needs_text(u.need))
+            N_("%(names)s must join the other members of affinity group"
+               " %(group)s on %(allowed)s, which lacks room for"
+               " %(needs_text)s.",
+               names=names,
+               group=u.group,
+               allowed=short_list(u.allowed),
+               needs_text=_needs_text(u.need))
         )
         severity = BLOCKER if not u.soft else WARNING
     elif (u.required or u.forbidden) and not could_alone:
@@ -420,34 +443,45 @@ def _report_unplaced(u, order, state, initial, headline, certain):
         ]
         wants = []
         if u.required:
-            wants.append("trait(s) %s" % short_list(u.required))
+            wants.append(N_("trait(s) %(required)s",
+                            required=short_list(u.required)))
         if u.forbidden:
-            wants.append("none of %s" % short_list(u.forbidden))
-        wants = " and ".join(wants)
+            wants.append(N_("none of %(forbidden)s",
+                            forbidden=short_list(u.forbidden)))
+        wants = both(wants)
         if able:
             message = (
-                "%s can only go to a host with %s: %s, which lack%s room"
-                " for it (needs %s)." % (
-                    names, wants, short_list(able),
-                    "s" if len(able) == 1 else "", _needs_text(u.need))
+                N_("%(names)s can only go to a host with %(wants)s: %(able)s,"
+                   " which %(lacks)s room for it (needs %(needs_text)s).",
+                   names=names,
+                   wants=wants,
+                   able=short_list(able),
+                   lacks=NP_("lacks", "lack", len(able)),
+                   needs_text=_needs_text(u.need))
             )
         else:
             message = (
-                "%s needs a host with %s; no other enabled, up host has"
-                " them, so Placement finds none." % (names, wants)
+                N_("%(names)s needs a host with %(wants)s; no other enabled,"
+                   " up host has them, so Placement finds none.",
+                   names=names, wants=wants)
             )
         severity = BLOCKER
     else:
         code = "plan-capacity-short"
         if not could_alone:
             message = (
-                "No enabled, up host has room for %s (needs %s). %s"
-                % (names, _needs_text(u.need), headline)
+                N_("No enabled, up host has room for %(names)s (needs"
+                   " %(needs_text)s). %(headline)s",
+                   names=names,
+                   needs_text=_needs_text(u.need),
+                   headline=headline)
             )
             severity = BLOCKER
         else:
-            message = "%s needs %s. %s" % (
-                names, _needs_text(u.need), headline)
+            message = N_("%(names)s needs %(needs_text)s. %(headline)s",
+                         names=names,
+                         needs_text=_needs_text(u.need),
+                         headline=headline)
             severity = BLOCKER if certain else WARNING
     for e in u.entries:
         e.findings.append(
@@ -455,12 +489,12 @@ def _report_unplaced(u, order, state, initial, headline, certain):
                 severity,
                 code,
                 message,
-                "Free capacity on other hosts, enable more hosts, or exclude"
-                " some instances.",
+                N_("Free capacity on other hosts, enable more hosts, or"
+                   " exclude some instances."),
             )
         )
         if severity is BLOCKER:
-            e.block_it("no room predicted: " + message)
+            e.block_it(N_("no room predicted: %(why)s", why=message))
 
 
 # Affinity groups that cannot move one member at a time -----------------------
@@ -495,19 +529,36 @@ def affinity_notes(entries, hosts_by_name, usage):
         ]
         if room:
             message = (
-                "Affinity group %s (%d member(s) here, %s) can only move"
-                " together: %s %s room for all of them. Nova accepts that"
-                " only as forced live migrations to one host (microversion"
-                " 2.30 to 2.67 with force, or below 2.30)."
-                % (g.name or g.id, len(members), _needs_text(need),
-                   short_list(room), "has" if len(room) == 1 else "have")
+                NP_("Affinity group %(group)s (%(members_count)d member here,"
+                    " %(needs_text)s) can only move together: %(room)s"
+                    " %(has)s room for all of them. Nova accepts that only as"
+                    " forced live migrations to one host (microversion 2.30"
+                    " to 2.67 with force, or below 2.30).",
+                    "Affinity group %(group)s (%(members_count)d members"
+                    " here, %(needs_text)s) can only move together: %(room)s"
+                    " %(has)s room for all of them. Nova accepts that only as"
+                    " forced live migrations to one host (microversion 2.30"
+                    " to 2.67 with force, or below 2.30).",
+                    len(members),
+                    group=g.name or g.id,
+                    members_count=len(members),
+                    needs_text=_needs_text(need),
+                    room=short_list(room),
+                    has=NP_("has", "have", len(room)))
             )
             severity = NOTE
         else:
             message = (
-                "Affinity group %s (%d member(s) here) needs one host with"
-                " room for all of them (%s); no enabled, up host has it."
-                % (g.name or g.id, len(members), _needs_text(need))
+                NP_("Affinity group %(group)s (%(members_count)d member here)"
+                    " needs one host with room for all of them"
+                    " (%(needs_text)s); no enabled, up host has it.",
+                    "Affinity group %(group)s (%(members_count)d members"
+                    " here) needs one host with room for all of them"
+                    " (%(needs_text)s); no enabled, up host has it.",
+                    len(members),
+                    group=g.name or g.id,
+                    members_count=len(members),
+                    needs_text=_needs_text(need))
             )
             severity = WARNING
         for e in members:
@@ -516,8 +567,8 @@ def affinity_notes(entries, hosts_by_name, usage):
                     severity,
                     "plan-affinity-together",
                     message,
-                    "Exclude the group and move it by hand, or delete and"
-                    " recreate its members.",
+                    N_("Exclude the group and move it by hand, or delete and"
+                       " recreate its members."),
                 )
             )
 

@@ -27,12 +27,14 @@ from migration_dashboard.core.states import (
     COLD_ONLY_STATUSES,
     OFF_HOST_STATUSES,
 )
+from migration_dashboard.core.i18n import N_, joined
 
 # Why an instance in a status on no host has nothing to do.
 _NOT_ON_A_HOST = dict(
     zip(
         OFF_HOST_STATUSES,
-        ("deleted", "deleted (soft)", "shelved and offloaded: on no host"),
+        (N_("deleted"), N_("deleted (soft)"),
+         N_("shelved and offloaded: on no host")),
     )
 )
 
@@ -43,13 +45,15 @@ def not_on_source(inst, source):
     if status in _NOT_ON_A_HOST:
         return _NOT_ON_A_HOST[status]
     if inst.host and inst.host != source.name:
-        return "not on %s any more (now on %s)" % (source.name, inst.host)
+        return N_("not on %(source)s any more (now on %(host)s)",
+                  source=source.name, host=inst.host)
     if (
         not inst.host
         and source.instance_ids is not None
         and inst.id not in source.instance_ids
     ):
-        return "not on %s any more" % source.name
+        return N_("not on %(source)s any more",
+                  source=source.name)
     return ""
 
 
@@ -188,7 +192,7 @@ def choose(e, hosts_by_name, options, mv, derived=None, candidates=None):
     every other host (None: not checked)."""
     o = e.override
     if o is not None and (o.exclude or o.strategy is Strategy.SKIPPED):
-        e.finish(Strategy.SKIPPED, "excluded by the operator")
+        e.finish(Strategy.SKIPPED, N_("excluded by the operator"))
         return
     if o is not None and o.strategy in (Strategy.BLOCKED, Strategy.NOTHING):
         o = None  # not a choice an operator can impose
@@ -223,8 +227,10 @@ def choose(e, hosts_by_name, options, mv, derived=None, candidates=None):
         _chosen(e, results, status)
         _warn_block_storage_unknown(e, dst, options)
     if insisted:
-        e.why = "chosen by the operator%s%s" % (
-            ", but " if e.strategy is Strategy.BLOCKED else ": ", e.why)
+        if e.strategy is Strategy.BLOCKED:
+            e.why = N_("chosen by the operator, but %(why)s", why=e.why)
+        else:
+            e.why = N_("chosen by the operator: %(why)s", why=e.why)
 
 
 def _destination_host(e, hosts_by_name):
@@ -238,11 +244,13 @@ def _destination_host(e, hosts_by_name):
             Finding(
                 BLOCKER,
                 "plan-unknown-destination",
-                "%s is not a known compute host." % e.dest,
-                "Choose another destination, or the scheduler.",
+                N_("%(dest)s is not a known compute host.",
+                   dest=e.dest),
+                N_("Choose another destination, or the scheduler."),
             )
         ]
-        e.block_it("destination %s unknown" % e.dest)
+        e.block_it(N_("destination %(dest)s unknown",
+                      dest=e.dest))
     return dst
 
 
@@ -278,11 +286,11 @@ def _blocked(e, results):
     # the finding (often said once above the plan) has the hosts.
     said = first.reason if first.code == NO_VALID_HOST else first.message
     if len(results) > 1:
-        e.why = "neither %s nor cold migration is possible: %s" % (
-            WHAT[results[0][0]], said)
+        e.why = N_("neither %(what)s nor cold migration is possible: %(said)s",
+                   what=WHAT[results[0][0]], said=said)
     else:
-        e.why = "%s is not possible: %s" % (
-            WHAT[results[0][0]], said)
+        e.why = N_("%(what)s is not possible: %(said)s",
+                   what=WHAT[results[0][0]], said=said)
 
 
 def _chosen(e, results, status):
@@ -299,15 +307,15 @@ def _chosen(e, results, status):
             Finding(
                 WARNING,
                 "plan-live-blocked",
-                "Live migration of %s is not possible: %s Cold migration"
-                " stops it while it moves."
-                % (e.p.label, " ".join(f.message for f in live_blockers)),
+                N_("Live migration of %(instance)s is not possible: %(blockers)s"
+                   " Cold migration stops it while it moves.",
+                   instance=e.p.label,
+                   blockers=joined([f.message for f in live_blockers], " ")),
                 live_blockers[0].remedy,
             )
         )
-        e.why = "cannot live migrate (%s); cold migration stops it" % (
-            ", ".join(sorted({f.code for f in live_blockers}))
-        )
+        e.why = N_("cannot live migrate (%(codes)s); cold migration stops it",
+                   codes=", ".join(sorted({f.code for f in live_blockers})))
     else:
         e.why = _why(strategy, status, e.p, block)
 
@@ -325,21 +333,23 @@ def _warn_block_storage_unknown(e, dst, options):
             Finding(
                 WARNING,
                 "plan-block-storage-unknown",
-                "It is unknown whether %s and %s share instance storage; at"
-                " microversion %s block migration must be chosen explicitly,"
-                " and Nova refuses block migration on shared storage."
-                % (e.src.name, e.dest or "the destination",
-                   options.microversion),
-                "Confirm the storage is local, or use microversion 2.25 or"
-                " later (block migration 'auto').",
+                N_("It is unknown whether %(source)s and %(destination)s share"
+                   " instance storage; at microversion %(microversion)s block"
+                   " migration must be chosen explicitly, and Nova refuses"
+                   " block migration on shared storage.",
+                   source=e.src.name,
+                   destination=e.dest or N_("the destination"),
+                   microversion=options.microversion),
+                N_("Confirm the storage is local, or use microversion 2.25 or"
+                   " later (block migration 'auto')."),
             )
         )
 
 
 WHAT = {
-    Strategy.LIVE: "live migration",
-    Strategy.LIVE_BLOCK: "live block migration",
-    Strategy.COLD: "cold migration",
+    Strategy.LIVE: N_("live migration"),
+    Strategy.LIVE_BLOCK: N_("live block migration"),
+    Strategy.COLD: N_("cold migration"),
 }
 
 
@@ -352,17 +362,19 @@ def _storage_unknown(src, dst):
 def _why(strategy, status, p, block):
     if strategy is Strategy.COLD:
         if status in COLD_ONLY_STATUSES:
-            return "shut off: cold migration (no further downtime)"
-        return "cold migration"
-    auto = " (block_migration auto: Nova decides)" if block == AUTO else ""
+            return N_("shut off: cold migration (no further downtime)")
+        return N_("cold migration")
+    auto = N_(" (block_migration auto: Nova decides)") if block == AUTO else ""
     if strategy is Strategy.LIVE_BLOCK:
-        return "running with %s not on shared storage: live block" \
-            " migration%s" % (local_disks(p), auto)
+        return N_("running with %(local_disks)s not on shared storage: live"
+                  " block migration%(auto)s",
+                  local_disks=local_disks(p), auto=auto)
     if p.has_local_disk is False:
-        reason = "volume-backed, no local disk"
+        reason = N_("volume-backed, no local disk")
     elif p.has_local_disk is None:
-        reason = "local disks unknown"
+        reason = N_("local disks unknown")
     else:
-        reason = "instance storage shared"
-    return "running, %s: live migration%s" % (reason, auto)
+        reason = N_("instance storage shared")
+    return N_("running, %(reason)s: live migration%(auto)s",
+              reason=reason, auto=auto)
 

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
+from migration_dashboard.core.i18n import N_
 from migration_dashboard.core.states import Kind
 
 # ---------------------------------------------------------------------------
@@ -31,6 +32,11 @@ class Severity(enum.IntEnum):
         """Lower-case name, as used in templates and CSS classes."""
         return self.name.lower()
 
+    @property
+    def text(self):
+        """The label as a person reads it (translatable)."""
+        return _SEVERITY_TEXT[self]
+
     def __str__(self):
         return self.label
 
@@ -38,6 +44,9 @@ class Severity(enum.IntEnum):
 BLOCKER = Severity.BLOCKER
 WARNING = Severity.WARNING
 NOTE = Severity.NOTE
+
+_SEVERITY_TEXT = {BLOCKER: N_("blocker"), WARNING: N_("warning"),
+                  NOTE: N_("note")}
 
 
 class Finding(NamedTuple):
@@ -52,6 +61,10 @@ class Finding(NamedTuple):
     reason: str = ""
     # Lines a page shows collapsed under the message (one per host).
     details: tuple = ()
+
+    @property
+    def severity_text(self):
+        return self.severity.text
 
 
 def has_blockers(findings: Iterable[Finding]) -> bool:

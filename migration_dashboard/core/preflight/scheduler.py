@@ -35,6 +35,7 @@ from migration_dashboard.core.preflight.rules import RULES
 from migration_dashboard.core.preflight.rules.capacity import room_left
 from migration_dashboard.core.preflight.rules.groups import rule_server_groups
 from migration_dashboard.core.preflight.wording import first_names
+from migration_dashboard.core.i18n import N_, NP_, joined
 
 NO_VALID_HOST = "no-valid-host"
 CANDIDATES = "scheduler-candidates"
@@ -49,13 +50,14 @@ def service_reason(host):
     """Why the scheduler never considers ``host`` from its compute service
     alone: "" when it may, None when its state is unknown."""
     if host.forced_down:
-        return "forced down"
+        return N_("forced down")
     if host.state == "down":
-        return "down"
+        return N_("down")
     if host.status is not None and host.status != "enabled":
         if host.disabled_reason:
-            return "disabled (reason: '%s')" % host.disabled_reason
-        return "disabled"
+            return N_("disabled (reason: '%(disabled_reason)s')",
+                      disabled_reason=host.disabled_reason)
+        return N_("disabled")
     if host.status is None or host.state is None:
         return None
     return ""
@@ -149,7 +151,7 @@ class Candidates:
                             reasons, cautions = self._run(p, host, req,
                                                           usage, moved)
             if why is None:
-                cautions = ("compute service state unknown",) + cautions
+                cautions = (N_("compute service state unknown"),) + cautions
             out.append((host, reasons, cautions))
         return out
 
@@ -181,47 +183,58 @@ class Candidates:
 
     def _make(self, verdicts, usable):
         details = tuple(
-            "%s: %s" % (h.name, "; ".join(reasons or cautions))
+            N_("%(host)s: %(reasons)s", host=h.name,
+               reasons=joined(reasons or cautions, N_("; ")))
             for h, reasons, cautions in verdicts if reasons or cautions)
         if not usable:
             return self._none(verdicts, details)
         names = [h.name for h in usable]
         others = len(verdicts) - len(usable)
         if others:
-            message = ("The scheduler will choose among %s (%d of %d hosts);"
-                       " the other %d cannot take it."
-                       % (first_names(names, _NAMED), len(usable),
-                          len(verdicts), others))
+            message = NP_("The scheduler will choose among %(names)s"
+                          " (%(usable)d of %(hosts)d hosts); the other"
+                          " %(count)d cannot take it.",
+                          "The scheduler will choose among %(names)s"
+                          " (%(usable)d of %(hosts)d hosts); the other"
+                          " %(count)d cannot take it.",
+                          others, names=first_names(names, _NAMED),
+                          usable=len(usable), hosts=len(verdicts))
         else:
-            message = ("The scheduler will choose among %s (every other"
-                       " host)." % first_names(names, _NAMED))
+            message = N_("The scheduler will choose among %(names)s (every"
+                         " other host).",
+                         names=first_names(names, _NAMED))
         cautioned = [c for h, reasons, c in verdicts if not reasons and c]
         severity = NOTE
         if len(cautioned) == len(usable):
             # Whichever host the scheduler picks, the move carries a risk.
             severity = WARNING
-            message += " Every one of them has a caution: see the details."
+            message = N_("%(choice)s Every one of them has a caution: see"
+                         " the details.", choice=message)
         return Finding(severity, CANDIDATES, message,
-                       "Choose a destination to check one host in detail.",
+                       N_("Choose a destination to check one host in detail."),
                        details=details)
 
     def _none(self, verdicts, details):
         if not verdicts:
-            message = ("There is no other compute host, so Nova's scheduler"
-                       " would answer 'No valid host was found'.")
+            message = (N_("There is no other compute host, so Nova's"
+                          " scheduler would answer 'No valid host was found'."))
         else:
-            named = ["%s: %s" % (h.name, reasons[0])
+            named = [N_("%(host)s: %(reasons)s", host=h.name,
+                        reasons=reasons[0])
                      for h, reasons, _ in verdicts[:_NAMED]]
             more = len(verdicts) - _NAMED
-            message = ("No host can take it, so Nova's scheduler would answer"
-                       " 'No valid host was found': %s%s."
-                       % ("; ".join(named),
-                          "; and %d more" % more if more > 0 else ""))
+            message = (N_("No host can take it, so Nova's scheduler would"
+                          " answer 'No valid host was found':"
+                          " %(hosts)s%(more)s.",
+                          hosts=joined(named, N_("; ")),
+                          more=NP_("; and %(count)d more",
+                                    "; and %(count)d more", more)
+                          if more > 0 else ""))
         return Finding(BLOCKER, NO_VALID_HOST, message,
-                       "Enable a host, free room on one, or change what"
-                       " blocks the others (see the reasons).",
-                       reason="no host can take it (Nova's scheduler would"
-                       " answer 'No valid host was found')",
+                       N_("Enable a host, free room on one, or change what"
+                          " blocks the others (see the reasons)."),
+                       reason=N_("no host can take it (Nova's scheduler would"
+                                 " answer 'No valid host was found')"),
                        details=details)
 
 

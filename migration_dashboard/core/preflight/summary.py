@@ -15,32 +15,34 @@ from __future__ import annotations
 
 from migration_dashboard.core.preflight.model import NOTE, Finding
 from migration_dashboard.core.preflight.wording import first_names
+from migration_dashboard.core.i18n import N_
 
 # Notes about data the page could not read: said once, with the instances
-# concerned.  Text without the instance's name: "%s" is the list of names.
+# concerned.  Text without the instance's name: "%(names)s" is the list
+# of names.
 ONCE = {
     "image-properties-unknown": (
-        "Could not read the image properties (of %s), so image-defined NUMA,"
-        " pinning, vTPM, SEV and machine type were not checked."),
+        N_("Could not read the image properties (of %(names)s), so image-defined"
+           " NUMA, pinning, vTPM, SEV and machine type were not checked.")),
     "extra-specs-unknown": (
-        "Could not read the flavor extra specs (of %s), so CPU pinning, NUMA,"
-        " PCI, vGPU, vTPM and SEV were not checked."),
+        N_("Could not read the flavor extra specs (of %(names)s), so CPU pinning,"
+           " NUMA, PCI, vGPU, vTPM and SEV were not checked.")),
     "shares-unknown": (
-        "Could not check for Manila shares (on %s); they block every move."),
+        N_("Could not check for Manila shares (on %(names)s); they block every move.")),
     "ports-unknown": (
-        "Could not check the ports (SR-IOV, vDPA, accelerator) of %s."),
-    "groups-unknown": "Could not check the server groups (of %s).",
+        N_("Could not check the ports (SR-IOV, vDPA, accelerator) of %(names)s.")),
+    "groups-unknown": N_("Could not check the server groups (of %(names)s)."),
     "storage-unknown": (
-        "Could not tell whether there are local disks (on %s): boot source or"
-        " config drive unknown, so the need for block migration was not"
-        " checked."),
+        N_("Could not tell whether there are local disks (on %(names)s): boot source"
+           " or config drive unknown, so the need for block migration was not"
+           " checked.")),
     "evacuate-disk-unknown": (
-        "Could not tell whether the disks are volume-backed (for %s): unless"
-        " they are on shared storage, an image-backed disk is rebuilt from"
-        " the image and its data is lost."),
+        N_("Could not tell whether the disks are volume-backed (for %(names)s):"
+           " unless they are on shared storage, an image-backed disk is"
+           " rebuilt from the image and its data is lost.")),
     "machine-type-unknown": (
-        "Could not check the machine type (of %s); the destination's QEMU"
-        " must support the one it runs with."),
+        N_("Could not check the machine type (of %(names)s); the destination's QEMU"
+           " must support the one it runs with.")),
 }
 
 
@@ -79,8 +81,8 @@ def said_once(results, labels):
         ids = concerned.get(code)
         if not ids:
             continue
-        page.append(Finding(NOTE, code, ONCE[code] % first_names(
-            [labels.get(rid) or rid for rid in ids])))
+        page.append(Finding(NOTE, code, ONCE[code] % {"names": first_names(
+            [labels.get(rid) or rid for rid in ids])}))
         for rid in ids:
             rows[rid] = [f for f in rows[rid] if f.code != code]
     page.sort(key=lambda f: -f.severity)

@@ -4,22 +4,30 @@ One wording each, shared by the rules and the planner."""
 
 from __future__ import annotations
 
+import functools
+
+from migration_dashboard.core.i18n import N_, NP_, joined
 from migration_dashboard.core.states import Kind
+
 
 def mib(mb):
     """2048 -> "2048 MiB (2 GiB)"."""
-    mb = int(mb)
+    return _mib(int(mb))
+
+
+# A few flavor sizes recur on every row of a page: their (immutable)
+# wording is made once each.
+@functools.lru_cache(maxsize=256)
+def _mib(mb):
     gib = mb / 1024
-    return "%d MiB (%s GiB)" % (
-        mb,
-        ("%d" % gib) if mb % 1024 == 0 else "%.1f" % gib,
-    )
+    return N_("%(mb)d MiB (%(gib)s GiB)",
+              mb=mb, gib=("%d" % gib) if mb % 1024 == 0 else "%.1f" % gib)
 
 
 def hv_version(v):
     """8002000 -> "8.2.0" (major*1e6 + minor*1e3 + micro)."""
     if v is None:
-        return "unknown"
+        return N_("unknown")
     v = int(v)
     return "%d.%d.%d" % (v // 1000000, v // 1000 % 1000, v % 1000)
 
@@ -33,24 +41,41 @@ def first_names(items, limit=8):
     """In the given order, comma-separated, the first ``limit`` then "and N
     more"."""
     items = list(items)
-    text = ", ".join(items[:limit])
+    text = joined(items[:limit], N_(", "))
     if len(items) > limit:
-        text += " and %d more" % (len(items) - limit)
+        return NP_("%(names)s and %(count)d more",
+                   "%(names)s and %(count)d more",
+                   len(items) - limit, names=text)
     return text
 
 
+def either(items):
+    """"ACTIVE or SHUTOFF": each item an alternative."""
+    return joined(items, N_(" or "))
+
+
+def both(items):
+    """"COMPUTE_X and COMPUTE_Y": every item needed."""
+    return joined(items, N_(" and "))
+
+
 KIND_TEXT = {
-    Kind.LIVE: "live migration",
-    Kind.COLD: "cold migration",
-    Kind.EVACUATE: "evacuation",
+    Kind.LIVE: N_("live migration"),
+    Kind.COLD: N_("cold migration"),
+    Kind.EVACUATE: N_("evacuation"),
 }
 
 
 def local_disks(p):
     """What live block migration copies for profile ``p``."""
     if p.local_disk_gb:
-        return "%d GiB of local disk" % p.local_disk_gb
-    return "a local config drive"
+        return _local_disk(p.local_disk_gb)
+    return N_("a local config drive")
+
+
+@functools.lru_cache(maxsize=256)
+def _local_disk(gb):
+    return N_("%(gb)d GiB of local disk", gb=gb)
 
 
 def numa_what(p):
@@ -58,12 +83,15 @@ def numa_what(p):
     (dedicated), 2 NUMA nodes"."""
     bits = []
     if p.cpu_policy in ("dedicated", "mixed"):
-        bits.append("CPU pinning (%s)" % p.cpu_policy)
+        bits.append(N_("CPU pinning (%(cpu_policy)s)",
+                       cpu_policy=p.cpu_policy))
     if p.hugepages:
-        bits.append("huge pages (%s)" % p.page_size)
+        bits.append(N_("huge pages (%(page_size)s)",
+                       page_size=p.page_size))
     if p.numa_nodes > 1:
-        bits.append("%d NUMA nodes" % p.numa_nodes)
+        bits.append(N_("%(numa_nodes)d NUMA nodes",
+                       numa_nodes=p.numa_nodes))
     if not bits:
-        bits.append("a NUMA topology")
-    return ", ".join(bits)
+        bits.append(N_("a NUMA topology"))
+    return joined(bits, N_(", "))
 

@@ -21,6 +21,7 @@ from migration_dashboard.content import presentation
 from migration_dashboard.content import widgets
 from migration_dashboard.content.hosts import forms as host_forms
 from migration_dashboard.core import maintenance
+from migration_dashboard.core.i18n import joined
 from migration_dashboard.core import preflight
 from migration_dashboard.services import evacuation
 from migration_dashboard.services import submit
@@ -267,7 +268,7 @@ class EvacuateInstanceForm(_EvacuateForm):
         if blockers:
             raise forms.ValidationError(
                 _("Not submitted: %(reasons)s") % {
-                    "reasons": " ".join(f.message for f in blockers)})
+                    "reasons": joined([f.message for f in blockers], " ")})
         return cleaned
 
     def handle(self, request, cleaned):
@@ -335,7 +336,7 @@ class EvacuateHostForm(_EvacuateForm):
                         if f.severity is preflight.BLOCKER]
             if blockers:
                 row.outcome = evacuation.NOT_SENT
-                row.reason = " ".join(f.message for f in blockers)
+                row.reason = joined([f.message for f in blockers], " ")
             else:
                 send.append(inst.id)
             rows.append(row)

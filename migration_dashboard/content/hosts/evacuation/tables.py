@@ -11,6 +11,7 @@ from horizon import tables
 from migration_dashboard.content import actions
 from migration_dashboard.content import links
 from migration_dashboard.core import ids
+from migration_dashboard.core import progress
 from migration_dashboard.content.hosts.instances import reset
 from migration_dashboard.services import evacuation
 
@@ -60,11 +61,16 @@ def _progress(row):
 def _migration(row):
     if row.migration_status is None:
         return "-"
+    # Nova's status in words a translator reached (core.progress).
+    status = progress.STATUS_TEXT.get(row.migration_status,
+                                      row.migration_status)
+    if row.migration_id is None:
+        return status  # accepted, no migration record read yet
     url = links.migration_url(row.id, row.migration_id)
     if url:
         return format_html('<a href="{}">{} ({})</a>', url,
-                           row.migration_status, row.migration_id)
-    return "%s (%s)" % (row.migration_status, row.migration_id)
+                           status, row.migration_id)
+    return "%s (%s)" % (status, row.migration_id)
 
 
 class EvacuationRow(tables.Row):

@@ -6,6 +6,12 @@ from migration_dashboard.core.preflight.context import rule
 from migration_dashboard.core.preflight.model import BLOCKER, NOTE, WARNING
 from migration_dashboard.core.preflight.profile import numa_fit
 from migration_dashboard.core.preflight.wording import mib
+from migration_dashboard.core.i18n import N_
+
+
+# Each resource in a few words, for the list of hosts.
+_SHORT = {"ram": N_("RAM"), "vcpu": N_("shared vCPUs"),
+          "pcpu": N_("dedicated CPUs"), "disk": N_("disk")}
 
 
 def _capacity(c, need, free, used, fmt, short, what, code):
@@ -20,52 +26,65 @@ def _capacity(c, need, free, used, fmt, short, what, code):
         c.add(
             NOTE,
             code + "-unknown",
-            "Could not check free %s on %s." % (what, dst.name),
-            "Read Placement inventories and usages of %s (or the hypervisor "
-            "with microversion 2.87)."
-            % dst.name,
+            N_("Could not check free %(what)s on %(destination)s.",
+               what=what, destination=dst.name),
+            N_("Read Placement inventories and usages of %(destination)s (or"
+               " the hypervisor with microversion 2.87).",
+               destination=dst.name),
         )
         return
     avail = free - used
     if need <= avail:
         return
     plan = (
-        (" after earlier moves of this plan take %s" % fmt(used))
+        (N_(" after earlier moves of this plan take %(amount)s",
+            amount=fmt(used)))
         if used
         else ""
     )
     c.add(
         BLOCKER,
         code + "-insufficient",
-        "%s needs %s; %s has %s free%s."
-        % (c.p.label, fmt(need), dst.name, fmt(max(avail, 0)), plan),
-        "Choose a host with at least %s free." % fmt(need),
-        reason="%s: %s free, needs %s%s" % (
-            what.split(" (")[0], short(max(avail, 0)), short(need),
-            " after earlier moves of this plan" if used else ""),
+        N_("%(instance)s needs %(amount)s; %(destination)s has %(free)s"
+           " free%(plan)s.",
+           instance=c.p.label,
+           amount=fmt(need),
+           destination=dst.name,
+           free=fmt(max(avail, 0)),
+           plan=plan),
+        N_("Choose a host with at least %(amount)s free.",
+           amount=fmt(need)),
+        reason=N_("%(what)s: %(free)s free, needs %(needs)s%(later)s",
+                  what=_SHORT[code],
+                  free=short(max(avail, 0)),
+                  needs=short(need),
+                  later=N_(" after earlier moves of this plan") if used else ""),
     )
 
 
 def _ram(n):
-    return mib(n) + " of RAM"
+    return N_("%(size)s of RAM", size=mib(n))
 
 
 def _vcpus(n):
-    return "%d shared vCPUs (VCPU)" % n
+    return N_("%(n)d shared vCPUs (VCPU)",
+              n=n)
 
 
 def _pcpus(n):
-    return "%d dedicated CPUs (PCPU)" % n
+    return N_("%(n)d dedicated CPUs (PCPU)",
+              n=n)
 
 
 def _disk(n):
-    return "%d GiB of disk (DISK_GB)" % n
+    return N_("%(n)d GiB of disk (DISK_GB)",
+              n=n)
 
 
 @rule(needs_destination=True)
 def rule_ram(c):
     _capacity(c, c.p.ram, c.dst.free_ram_mb, c.used.ram, _ram, mib,
-              "RAM", "ram")
+              _SHORT["ram"], "ram")
 
 
 @rule(needs_destination=True)
@@ -77,7 +96,7 @@ def rule_vcpus(c):
         c.used.vcpus,
         _vcpus,
         str,
-        "shared vCPUs (VCPU)",
+        N_("shared vCPUs (VCPU)"),
         "vcpu",
     )
 
@@ -92,7 +111,7 @@ def rule_pcpus(c):
         c.used.pcpus,
         _pcpus,
         str,
-        "dedicated CPUs (PCPU)",
+        N_("dedicated CPUs (PCPU)"),
         "pcpu",
     )
 
@@ -109,7 +128,7 @@ def rule_disk(c):
         c.used.disk,
         _disk,
         _gib,
-        "disk (DISK_GB)",
+        N_("disk (DISK_GB)"),
         "disk",
     )
 
@@ -134,7 +153,8 @@ def room_left(p, dst, used):
 
 
 def _gib(n):
-    return "%d GiB" % n
+    return N_("%(n)d GiB",
+              n=n)
 
 
 @rule(needs_destination=True)
@@ -146,11 +166,15 @@ def rule_placement_room(c):
         c.add(
             BLOCKER,
             "placement-no-room",
-            "Placement has no room on %s for %s (allocation candidates, with"
-            " allocation ratios and reserved amounts applied); the scheduler"
-            " will not pick it." % (c.dst.name, why),
-            "Choose another host, or free capacity on %s first." % c.dst.name,
-            reason="Placement: no room for %s" % why,
+            N_("Placement has no room on %(destination)s for %(why)s"
+               " (allocation candidates, with allocation ratios and reserved"
+               " amounts applied); the scheduler will not pick it.",
+               destination=c.dst.name, why=why),
+            N_("Choose another host, or free capacity on %(destination)s"
+               " first.",
+               destination=c.dst.name),
+            reason=N_("Placement: no room for %(why)s",
+                      why=why),
         )
 
 
@@ -169,15 +193,21 @@ def rule_ram_oversubscribed(c):
         c.add(
             WARNING,
             "ram-oversubscribed",
-            "%s needs %s; Placement counts %s free on %s (RAM allocation"
-            " ratio applied) but only %s of physical RAM is free there, so"
-            " its memory would be oversubscribed."
-            % (c.p.label, mib(need), mib(room), dst.name,
-               mib(max(physical, 0))),
-            "Prefer a host with %s of physical RAM free, or accept the"
-            " overcommit." % mib(need),
-            reason="memory oversubscribed: %s physical free, needs %s" % (
-                mib(max(physical, 0)), mib(need)),
+            N_("%(instance)s needs %(need)s; Placement counts %(room)s free"
+               " on %(destination)s (RAM allocation ratio applied) but only"
+               " %(physical)s of physical RAM is free there, so its memory"
+               " would be oversubscribed.",
+               instance=c.p.label,
+               need=mib(need),
+               room=mib(room),
+               destination=dst.name,
+               physical=mib(max(physical, 0))),
+            N_("Prefer a host with %(need)s of physical RAM free, or accept"
+               " the overcommit.",
+               need=mib(need)),
+            reason=N_("memory oversubscribed: %(physical)s physical free,"
+                      " needs %(need)s",
+                      physical=mib(max(physical, 0)), need=mib(need)),
         )
 
 

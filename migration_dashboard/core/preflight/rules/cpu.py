@@ -7,7 +7,8 @@ from migration_dashboard.core.preflight.model import (
     NOTE,
     WARNING,
 )
-from migration_dashboard.core.preflight.wording import short_list
+from migration_dashboard.core.preflight.wording import both, short_list
+from migration_dashboard.core.i18n import N_, NP_
 
 
 @rule(needs_destination=True)
@@ -20,27 +21,34 @@ def rule_cpu_compatibility(c):
         c.add(
             BLOCKER,
             "cpu-arch-mismatch",
-            "%s is %s but %s is %s; an instance cannot move between CPU "
-            "architectures." % (src.name, s.arch, dst.name, d.arch),
-            "Choose a %s host." % s.arch,
-            reason="CPU architecture %s, not %s" % (d.arch, s.arch),
+            N_("%(source)s is %(arch)s but %(destination)s is %(arch2)s; an"
+               " instance cannot move between CPU architectures.",
+               source=src.name,
+               arch=s.arch,
+               destination=dst.name,
+               arch2=d.arch),
+            N_("Choose a %(arch)s host.",
+               arch=s.arch),
+            reason=N_("CPU architecture %(arch)s, not %(arch2)s",
+                      arch=d.arch, arch2=s.arch),
         )
         return
     if not live:
         return
     if s is None or d is None:
-        unknown = " and ".join(
+        unknown = both(
             h.name for h, i in ((src, s), (dst, d)) if i is None
         )
         c.add(
             NOTE,
             "unknown-cpu-info",
-            "Could not check CPU compatibility of %s and %s: the CPU details"
-            " of %s are unknown (Nova hides cpu_info from microversion 2.88)."
-            % (src.name, dst.name, unknown),
-            "Read the hypervisors with microversion 2.87, or compare `virsh "
-            "capabilities` on both; libvirt refuses an incompatible CPU at "
-            "migration time.",
+            N_("Could not check CPU compatibility of %(source)s and"
+               " %(destination)s: the CPU details of %(unknown)s are unknown"
+               " (Nova hides cpu_info from microversion 2.88).",
+               source=src.name, destination=dst.name, unknown=unknown),
+            N_("Read the hypervisors with microversion 2.87, or compare"
+               " `virsh capabilities` on both; libvirt refuses an"
+               " incompatible CPU at migration time."),
         )
         if src.traits is not None and dst.traits is not None:
             missing = {t for t in src.traits if t.startswith("HW_CPU_")} - set(
@@ -50,20 +58,35 @@ def rule_cpu_compatibility(c):
                 c.add(
                     WARNING,
                     "cpu-traits-missing",
-                    "%s lacks %d CPU trait(s) that %s has: %s."
-                    % (dst.name, len(missing), src.name, short_list(missing)),
-                    "Choose a host with the same CPU generation.",
-                    reason="lacks CPU trait(s) %s" % short_list(missing),
+                    NP_("%(destination)s lacks %(missing_count)d CPU trait"
+                        " that %(source)s has: %(missing)s.",
+                        "%(destination)s lacks %(missing_count)d CPU traits"
+                        " that %(source)s has: %(missing)s.",
+                        len(missing),
+                        destination=dst.name,
+                        missing_count=len(missing),
+                        source=src.name,
+                        missing=short_list(missing)),
+                    N_("Choose a host with the same CPU generation."),
+                    reason=N_("lacks CPU trait(s) %(missing)s",
+                              missing=short_list(missing)),
                 )
         return
     if s.vendor and d.vendor and s.vendor != d.vendor:
         c.add(
             BLOCKER,
             "cpu-vendor-mismatch",
-            "%s has a %s CPU but %s has %s; a running guest cannot move"
-            " between CPU vendors." % (src.name, s.vendor, dst.name, d.vendor),
-            "Choose a %s host, or use cold migration." % s.vendor,
-            reason="%s CPU, not %s" % (d.vendor, s.vendor),
+            N_("%(source)s has a %(vendor)s CPU but %(destination)s has"
+               " %(vendor2)s; a running guest cannot move between CPU"
+               " vendors.",
+               source=src.name,
+               vendor=s.vendor,
+               destination=dst.name,
+               vendor2=d.vendor),
+            N_("Choose a %(vendor)s host, or use cold migration.",
+               vendor=s.vendor),
+            reason=N_("%(vendor)s CPU, not %(vendor2)s",
+                      vendor=d.vendor, vendor2=s.vendor),
         )
         return
     if s.features is not None and d.features is not None:
@@ -76,22 +99,25 @@ def rule_cpu_compatibility(c):
             c.add(
                 BLOCKER if strict else WARNING,
                 "cpu-features-missing",
-                "%s lacks %d CPU feature(s) of %s: %s. The destination's"
-                " features must be a superset of the source's%s."
-                % (
-                    dst.name,
+                NP_("%(destination)s lacks %(missing_count)d CPU feature of"
+                    " %(source)s: %(missing)s. The destination's features"
+                    " must be a superset of the source's%(unless)s.",
+                    "%(destination)s lacks %(missing_count)d CPU features of"
+                    " %(source)s: %(missing)s. The destination's features"
+                    " must be a superset of the source's%(unless)s.",
                     len(missing),
-                    src.name,
-                    short_list(missing),
-                    (
-                        ""
+                    destination=dst.name,
+                    missing_count=len(missing),
+                    source=src.name,
+                    missing=short_list(missing),
+                    unless=""
                         if strict
-                        else " unless the guest uses a CPU model without them"
-                    ),
-                ),
-                "Choose a host whose CPU is the same or newer, or set a common"
-                " [libvirt]cpu_models baseline on both.",
-                reason="lacks CPU feature(s) %s" % short_list(missing),
+                        else N_(" unless the guest uses a CPU model without"
+                                " them")),
+                N_("Choose a host whose CPU is the same or newer, or set a"
+                   " common [libvirt]cpu_models baseline on both."),
+                reason=N_("lacks CPU feature(s) %(missing)s",
+                          missing=short_list(missing)),
             )
 
 
@@ -109,20 +135,26 @@ def rule_cpu_passthrough(c):
         c.add(
             BLOCKER,
             "cpu-model-mismatch-passthrough",
-            "%s uses CPU host-passthrough; its CPU model %s differs from %s"
-            " on %s." % (src.name, s.model, d.model, dst.name),
-            "Choose a host with exactly the same CPU model (%s)." % s.model,
-            reason="CPU model %s, not %s (host-passthrough)" % (
-                d.model, s.model),
+            N_("%(source)s uses CPU host-passthrough; its CPU model %(model)s"
+               " differs from %(model2)s on %(destination)s.",
+               source=src.name,
+               model=s.model,
+               model2=d.model,
+               destination=dst.name),
+            N_("Choose a host with exactly the same CPU model (%(model)s).",
+               model=s.model),
+            reason=N_("CPU model %(model)s, not %(model2)s (host-passthrough)",
+                      model=d.model, model2=s.model),
         )
     else:
         c.add(
             WARNING,
             "cpu-passthrough",
-            "CPU host-passthrough: the CPU models (and microcode) of %s and %s"
-            " must match exactly." % (src.name, dst.name),
-            "Migrate only between identical hardware.",
-            reason="CPU host-passthrough: models must match exactly",
+            N_("CPU host-passthrough: the CPU models (and microcode) of"
+               " %(source)s and %(destination)s must match exactly.",
+               source=src.name, destination=dst.name),
+            N_("Migrate only between identical hardware."),
+            reason=N_("CPU host-passthrough: models must match exactly"),
         )
 
 

@@ -9,6 +9,7 @@ from migration_dashboard.core.preflight.model import (
     WARNING,
 )
 from migration_dashboard.core.preflight.wording import hv_version
+from migration_dashboard.core.i18n import N_
 
 
 @rule(needs_destination=True, on_source=True)
@@ -18,9 +19,10 @@ def rule_destination_service(c):
         c.add(
             BLOCKER,
             "dest-is-source",
-            "%s is already on %s; the destination must be another host."
-            % (c.p.label, dst.name),
-            "Choose a different destination.",
+            N_("%(instance)s is already on %(destination)s; the destination"
+               " must be another host.",
+               instance=c.p.label, destination=dst.name),
+            N_("Choose a different destination."),
         )
         return
     down = dst.is_down
@@ -28,27 +30,32 @@ def rule_destination_service(c):
         c.add(
             NOTE,
             "dest-state-unknown",
-            "Could not check whether the compute service of %s is up."
-            % dst.name,
+            N_("Could not check whether the compute service of"
+               " %(destination)s is up.",
+               destination=dst.name),
         )
     elif down:
         c.add(
             BLOCKER,
             "dest-down",
-            "The compute service of %s (the destination) is %s."
-            % (dst.name, "forced down" if dst.forced_down else "down"),
-            "Choose a destination whose compute service is up.",
+            N_("The compute service of %(destination)s (the destination) is"
+               " %(state)s.",
+               destination=dst.name,
+               state=N_("forced down") if dst.forced_down else N_("down")),
+            N_("Choose a destination whose compute service is up."),
         )
     if dst.status is None:
         c.add(
             NOTE,
             "dest-status-unknown",
-            "Could not check whether the compute service of %s is enabled."
-            % dst.name,
+            N_("Could not check whether the compute service of"
+               " %(destination)s is enabled.",
+               destination=dst.name),
         )
     elif dst.status != "enabled":
         reason = (
-            " (reason: '%s')" % dst.disabled_reason
+            N_(" (reason: '%(disabled_reason)s')",
+               disabled_reason=dst.disabled_reason)
             if dst.disabled_reason
             else ""
         )
@@ -56,19 +63,22 @@ def rule_destination_service(c):
             c.add(
                 NOTE,
                 "dest-disabled-forced",
-                "%s is disabled%s; the forced move bypasses the scheduler, so"
-                " Nova accepts it." % (dst.name, reason),
+                N_("%(destination)s is disabled%(reason)s; the forced move"
+                   " bypasses the scheduler, so Nova accepts it.",
+                   destination=dst.name, reason=reason),
             )
         else:
             c.add(
                 BLOCKER,
                 "dest-disabled",
-                "%s is disabled%s; the scheduler never picks a disabled"
-                " compute (it excludes hosts with the COMPUTE_STATUS_DISABLED"
-                " trait), so Nova answers 'No valid host was found'."
-                % (dst.name, reason),
-                "Enable %s for the move, or choose an enabled host."
-                % dst.name,
+                N_("%(destination)s is disabled%(reason)s; the scheduler"
+                   " never picks a disabled compute (it excludes hosts with"
+                   " the COMPUTE_STATUS_DISABLED trait), so Nova answers 'No"
+                   " valid host was found'.",
+                   destination=dst.name, reason=reason),
+                N_("Enable %(destination)s for the move, or choose an enabled"
+                   " host.",
+                   destination=dst.name),
             )
 
 
@@ -84,24 +94,26 @@ def rule_availability_zone(c):
         c.add(
             NOTE,
             "zone-unknown",
-            "Could not check the availability zone of %s; %s is pinned to"
-            " zone %s." % (dst.name, c.p.label, az),
-            "Read the zone of the compute service.",
+            N_("Could not check the availability zone of %(destination)s;"
+               " %(instance)s is pinned to zone %(az)s.",
+               destination=dst.name, instance=c.p.label, az=az),
+            N_("Read the zone of the compute service."),
         )
     elif dst.zone != az:
         c.add(
             WARNING if c.forced else BLOCKER,
             "zone-mismatch",
-            "%s is pinned to availability zone %s but %s is in %s%s."
-            % (
-                c.p.label,
-                az,
-                dst.name,
-                dst.zone,
-                "" if c.forced else "; the scheduler refuses",
-            ),
-            "Choose a host in zone %s." % az,
-            reason="in zone %s, not %s" % (dst.zone, az),
+            N_("%(instance)s is pinned to availability zone %(az)s but"
+               " %(destination)s is in %(zone)s%(refusal)s.",
+               instance=c.p.label,
+               az=az,
+               destination=dst.name,
+               zone=dst.zone,
+               refusal="" if c.forced else N_("; the scheduler refuses")),
+            N_("Choose a host in zone %(az)s.",
+               az=az),
+            reason=N_("in zone %(zone)s, not %(az)s",
+                      zone=dst.zone, az=az),
         )
 
 
@@ -114,8 +126,9 @@ def rule_hypervisor(c):
         c.add(
             NOTE,
             "hypervisor-unknown",
-            "Could not compare the hypervisors of %s and %s."
-            % (src.name, dst.name),
+            N_("Could not compare the hypervisors of %(source)s and"
+               " %(destination)s.",
+               source=src.name, destination=dst.name),
         )
         return
     if src.hypervisor_type.lower() != dst.hypervisor_type.lower():
@@ -123,21 +136,21 @@ def rule_hypervisor(c):
         c.add(
             BLOCKER if live else WARNING,
             "hypervisor-type-mismatch",
-            "%s runs %s but %s runs %s%s."
-            % (
-                src.name,
-                src.hypervisor_type,
-                dst.name,
-                dst.hypervisor_type,
-                (
-                    "; Nova refuses live migration between hypervisor types"
+            N_("%(source)s runs %(hypervisor_type)s but %(destination)s runs"
+               " %(hypervisor_type2)s%(consequence)s.",
+               source=src.name,
+               hypervisor_type=src.hypervisor_type,
+               destination=dst.name,
+               hypervisor_type2=dst.hypervisor_type,
+               consequence=N_("; Nova refuses live migration between hypervisor"
+                        " types")
                     if live
-                    else "; the instance may not start there"
-                ),
-            ),
-            "Choose a %s host." % src.hypervisor_type,
-            reason="runs %s, not %s" % (dst.hypervisor_type,
-                                        src.hypervisor_type),
+                    else N_("; the instance may not start there")),
+            N_("Choose a %(hypervisor_type)s host.",
+               hypervisor_type=src.hypervisor_type),
+            reason=N_("runs %(hypervisor_type)s, not %(hypervisor_type2)s",
+                      hypervisor_type=dst.hypervisor_type,
+                      hypervisor_type2=src.hypervisor_type),
         )
         return
     if c.kind is not Kind.LIVE:
@@ -146,33 +159,34 @@ def rule_hypervisor(c):
         c.add(
             NOTE,
             "hypervisor-unknown",
-            "Could not compare the hypervisor versions of %s and %s."
-            % (src.name, dst.name),
+            N_("Could not compare the hypervisor versions of %(source)s and"
+               " %(destination)s.",
+               source=src.name, destination=dst.name),
         )
     elif dst.hypervisor_version < src.hypervisor_version:
         c.add(
             BLOCKER,
             "hypervisor-too-old",
-            "%s runs %s %s, older than %s on %s; Nova refuses to live migrate "
-            "to an older hypervisor."
-            % (
-                dst.name,
-                dst.hypervisor_type,
-                hv_version(dst.hypervisor_version),
-                hv_version(src.hypervisor_version),
-                src.name,
-            ),
-            "Choose a host with %s %s or newer, or upgrade %s first."
-            % (
-                src.hypervisor_type,
-                hv_version(src.hypervisor_version),
-                dst.name,
-            ),
-            reason="older hypervisor (%s %s, the source runs %s)" % (
-                dst.hypervisor_type,
-                hv_version(dst.hypervisor_version),
-                hv_version(src.hypervisor_version),
-            ),
+            N_("%(destination)s runs %(hypervisor_type)s"
+               " %(hypervisor_version)s, older than %(hypervisor_version2)s"
+               " on %(source)s; Nova refuses to live migrate to an older"
+               " hypervisor.",
+               destination=dst.name,
+               hypervisor_type=dst.hypervisor_type,
+               hypervisor_version=hv_version(dst.hypervisor_version),
+               hypervisor_version2=hv_version(src.hypervisor_version),
+               source=src.name),
+            N_("Choose a host with %(hypervisor_type)s %(hypervisor_version)s"
+               " or newer, or upgrade %(destination)s first.",
+               hypervisor_type=src.hypervisor_type,
+               hypervisor_version=hv_version(src.hypervisor_version),
+               destination=dst.name),
+            reason=N_("older hypervisor (%(hypervisor_type)s"
+                      " %(hypervisor_version)s, the source runs"
+                      " %(hypervisor_version2)s)",
+                      hypervisor_type=dst.hypervisor_type,
+                      hypervisor_version=hv_version(dst.hypervisor_version),
+                      hypervisor_version2=hv_version(src.hypervisor_version)),
         )
 
 

@@ -23,6 +23,7 @@ from migration_dashboard.core.preflight.wording import (
     hv_version,
     short_list,
 )
+from migration_dashboard.core.i18n import N_, NP_, joined
 
 
 # vnic_types that live migrate by unplug/replug, and accelerator ports.
@@ -43,9 +44,10 @@ def rule_ports(c):
         c.add(
             NOTE,
             "ports-unknown",
-            "Could not check the ports of %s (SR-IOV, vDPA, accelerator)."
-            % label,
-            "Read the Neutron ports (binding:vnic_type) of the instance.",
+            N_("Could not check the ports of %(instance)s (SR-IOV, vDPA,"
+               " accelerator).",
+               instance=label),
+            N_("Read the Neutron ports (binding:vnic_type) of the instance."),
         )
         return
     if not types or all(t == "normal" for t in types):
@@ -58,11 +60,18 @@ def rule_ports(c):
         c.add(
             BLOCKER,
             "port-accelerator",
-            "%s has %d accelerator port(s) (%s); Nova refuses to move an"
-            " instance with accelerator ports."
-            % (label, len(accel), short_list(set(accel))),
-            "Detach the accelerator ports, or delete and recreate the instance"
-            " on the target host.",
+            NP_("%(instance)s has %(accel_count)d accelerator port"
+                " (%(accel)s); Nova refuses to move an instance with"
+                " accelerator ports.",
+                "%(instance)s has %(accel_count)d accelerator ports"
+                " (%(accel)s); Nova refuses to move an instance with"
+                " accelerator ports.",
+                len(accel),
+                instance=label,
+                accel_count=len(accel),
+                accel=short_list(set(accel))),
+            N_("Detach the accelerator ports, or delete and recreate the"
+               " instance on the target host."),
         )
     if c.kind is not Kind.LIVE:
         return
@@ -72,29 +81,38 @@ def rule_ports(c):
         c.add(
             BLOCKER,
             "vdpa-live-old-compute",
-            "%s has vDPA ports; live migration with vDPA needs every"
-            " nova-compute at service version %d (Zed), the oldest here is %d."
-            % (label, SVC_VDPA_LIVE_MIGRATION, svc),
-            "Use cold migration (section 5.5), or upgrade the computes.",
+            N_("%(instance)s has vDPA ports; live migration with vDPA needs"
+               " every nova-compute at service version"
+               " %(svc_vdpa_live_migration)d (Zed), the oldest here is"
+               " %(svc)d.",
+               instance=label,
+               svc_vdpa_live_migration=SVC_VDPA_LIVE_MIGRATION,
+               svc=svc),
+            N_("Use cold migration (section 5.5), or upgrade the computes."),
         )
     elif sriov:
-        where = c.dst.name if c.dst else "the destination"
+        where = c.dst.name if c.dst else N_("the destination")
         c.add(
             WARNING,
             "sriov-live",
-            "%s has %d SR-IOV/vDPA port(s) (%s). Nova (Train and later)"
-            " unplugs them before the live migration and plugs new ones after"
-            " it: expect a short network interruption, and %s needs free VFs"
-            " on the same physical network."
-            % (label, len(sriov), short_list(set(sriov)), where),
-            "Accept the interruption, or use cold migration (section 5.5).",
+            N_("%(instance)s has %(sriov_count)d SR-IOV/vDPA port(s)"
+               " (%(sriov)s). Nova (Train and later) unplugs them before the"
+               " live migration and plugs new ones after it: expect a short"
+               " network interruption, and %(where)s needs free VFs on the"
+               " same physical network.",
+               instance=label,
+               sriov_count=len(sriov),
+               sriov=short_list(set(sriov)),
+               where=where),
+            N_("Accept the interruption, or use cold migration (section 5.5)."),
         )
     if "macvtap" in types:
         c.add(
             NOTE,
             "macvtap-live",
-            "%s has macvtap port(s); they live migrate transparently (Train"
-            " and later)." % label,
+            N_("%(instance)s has macvtap port(s); they live migrate"
+               " transparently (Train and later).",
+               instance=label),
         )
 
 
@@ -112,21 +130,27 @@ def rule_pci_passthrough(c):
         c.add(
             BLOCKER,
             "pci-live-old-compute",
-            "%s has PCI passthrough devices (%s); live migration with them"
-            " needs Nova 2025.1 (service version %d), the oldest compute here"
-            " is %d." % (c.p.label, names, SVC_PCI_LIVE_MIGRATABLE, svc),
-            "Use cold migration (section 5.5).",
+            N_("%(instance)s has PCI passthrough devices (%(names)s); live"
+               " migration with them needs Nova 2025.1 (service version"
+               " %(svc_pci_live_migratable)d), the oldest compute here is"
+               " %(svc)d.",
+               instance=c.p.label,
+               names=names,
+               svc_pci_live_migratable=SVC_PCI_LIVE_MIGRATABLE,
+               svc=svc),
+            N_("Use cold migration (section 5.5)."),
         )
         return
     c.add(
         WARNING,
         "pci-passthrough-live",
-        "%s has PCI passthrough devices (%s). Nova live migrates them only if"
-        " the alias is marked live_migratable (Nova 2025.1 and later);"
-        " otherwise it refuses: 'This request does not explicitly request"
-        " live-migratable devices'." % (c.p.label, names),
-        "Check [pci]alias live_migratable in nova.conf, or use cold migration "
-        "(section 5.5).",
+        N_("%(instance)s has PCI passthrough devices (%(names)s). Nova live"
+           " migrates them only if the alias is marked live_migratable (Nova"
+           " 2025.1 and later); otherwise it refuses: 'This request does not"
+           " explicitly request live-migratable devices'.",
+           instance=c.p.label, names=names),
+        N_("Check [pci]alias live_migratable in nova.conf, or use cold"
+           " migration (section 5.5)."),
     )
 
 
@@ -150,37 +174,54 @@ def rule_vgpu(c):
         c.add(
             BLOCKER,
             "vgpu-live-old-compute",
-            "%s has %d vGPU(s); vGPU live migration needs Nova 2024.1 (service"
-            " version %d), the oldest compute here is %d."
-            % (p.label, p.vgpus, SVC_VGPU_LIVE_MIGRATION, svc),
-            "Use cold migration (section 5.5).",
+            NP_("%(instance)s has %(vgpus)d vGPU; vGPU live migration needs"
+                " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
+                " the oldest compute here is %(svc)d.",
+                "%(instance)s has %(vgpus)d vGPUs; vGPU live migration needs"
+                " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
+                " the oldest compute here is %(svc)d.",
+                p.vgpus,
+                instance=p.label,
+                vgpus=p.vgpus,
+                svc_vgpu_live_migration=SVC_VGPU_LIVE_MIGRATION,
+                svc=svc),
+            N_("Use cold migration (section 5.5)."),
         )
     elif old:
         c.add(
             BLOCKER,
             "vgpu-live-qemu-too-old",
-            "%s has %d vGPU(s); vGPU live migration needs QEMU 8.1.0 or newer,"
-            " but %s."
-            % (
-                p.label,
+            NP_("%(instance)s has %(vgpus)d vGPU; vGPU live migration needs"
+                " QEMU 8.1.0 or newer, but %(hosts)s.",
+                "%(instance)s has %(vgpus)d vGPUs; vGPU live migration needs"
+                " QEMU 8.1.0 or newer, but %(hosts)s.",
                 p.vgpus,
-                ", ".join(
-                    "%s runs %s" % (h.name, hv_version(h.hypervisor_version))
-                    for h in old
-                ),
-            ),
-            "Use cold migration (section 5.5), or upgrade QEMU/libvirt.",
+                instance=p.label,
+                vgpus=p.vgpus,
+                hosts=joined(
+                   [N_("%(host)s runs %(version)s", host=h.name,
+                       version=hv_version(h.hypervisor_version))
+                    for h in old], N_(", "))),
+            N_("Use cold migration (section 5.5), or upgrade QEMU/libvirt."),
         )
     else:
         c.add(
             WARNING,
             "vgpu-live",
-            "%s has %d vGPU(s). Live migration works from Nova 2024.1 only"
-            " with QEMU >= 8.1 and libvirt >= 8.6 on both hosts and a free"
-            " vGPU of the same mdev type on %s."
-            % (p.label, p.vgpus, c.dst.name if c.dst else "the destination"),
-            "Make sure the destination offers the same vGPU type, or use cold "
-            "migration.",
+            NP_("%(instance)s has %(vgpus)d vGPU. Live migration works from"
+                " Nova 2024.1 only with QEMU >= 8.1 and libvirt >= 8.6 on"
+                " both hosts and a free vGPU of the same mdev type on"
+                " %(destination)s.",
+                "%(instance)s has %(vgpus)d vGPUs. Live migration works from"
+                " Nova 2024.1 only with QEMU >= 8.1 and libvirt >= 8.6 on"
+                " both hosts and a free vGPU of the same mdev type on"
+                " %(destination)s.",
+                p.vgpus,
+                instance=p.label,
+                vgpus=p.vgpus,
+                destination=c.dst.name if c.dst else N_("the destination")),
+            N_("Make sure the destination offers the same vGPU type, or use"
+               " cold migration."),
         )
 
 
@@ -196,20 +237,22 @@ def rule_vtpm(c):
         c.add(
             BLOCKER,
             "vtpm-evacuate",
-            "%s has a vTPM (%s); Nova refuses to evacuate instances with a"
-            " vTPM." % (p.label, p.vtpm),
-            "Bring the source host back and migrate it, or rebuild the"
-            " instance.",
+            N_("%(instance)s has a vTPM (%(vtpm)s); Nova refuses to evacuate"
+               " instances with a vTPM.",
+               instance=p.label, vtpm=p.vtpm),
+            N_("Bring the source host back and migrate it, or rebuild the"
+               " instance."),
         )
         return
     if p.tpm_security != "host":
         c.add(
             BLOCKER,
             "vtpm-live",
-            "%s has a vTPM with secret security '%s'; Nova live migrates a"
-            " vTPM only with hw:tpm_secret_security=host (Nova 2026.1)."
-            % (p.label, p.tpm_security),
-            "Use cold migration (section 5.5).",
+            N_("%(instance)s has a vTPM with secret security"
+               " '%(tpm_security)s'; Nova live migrates a vTPM only with"
+               " hw:tpm_secret_security=host (Nova 2026.1).",
+               instance=p.label, tpm_security=p.tpm_security),
+            N_("Use cold migration (section 5.5)."),
         )
         return
     svc = c.req.compute_service_version
@@ -217,19 +260,25 @@ def rule_vtpm(c):
         c.add(
             WARNING,
             "vtpm-live-needs-2026.1",
-            "%s has a vTPM (secret security 'host'); live migration needs"
-            " every nova-compute at 2026.1 (service version %d), which could"
-            " not be checked." % (p.label, SVC_VTPM_LIVE_MIGRATION),
-            "Confirm all computes run 2026.1, or use cold migration.",
+            N_("%(instance)s has a vTPM (secret security 'host'); live"
+               " migration needs every nova-compute at 2026.1 (service"
+               " version %(svc_vtpm_live_migration)d), which could not be"
+               " checked.",
+               instance=p.label,
+               svc_vtpm_live_migration=SVC_VTPM_LIVE_MIGRATION),
+            N_("Confirm all computes run 2026.1, or use cold migration."),
         )
     elif svc < SVC_VTPM_LIVE_MIGRATION:
         c.add(
             BLOCKER,
             "vtpm-live-old-compute",
-            "%s has a vTPM; live migration needs every nova-compute at service"
-            " version %d (2026.1), the oldest here is %d."
-            % (p.label, SVC_VTPM_LIVE_MIGRATION, svc),
-            "Use cold migration (section 5.5), or upgrade the computes.",
+            N_("%(instance)s has a vTPM; live migration needs every"
+               " nova-compute at service version %(svc_vtpm_live_migration)d"
+               " (2026.1), the oldest here is %(svc)d.",
+               instance=p.label,
+               svc_vtpm_live_migration=SVC_VTPM_LIVE_MIGRATION,
+               svc=svc),
+            N_("Use cold migration (section 5.5), or upgrade the computes."),
         )
 
 
@@ -239,10 +288,10 @@ def rule_sev(c):
         c.add(
             BLOCKER,
             "sev-live",
-            "%s uses AMD SEV memory encryption; Nova refuses to live migrate "
-            "SEV instances."
-            % c.p.label,
-            "Use cold migration (section 5.5).",
+            N_("%(instance)s uses AMD SEV memory encryption; Nova refuses to"
+               " live migrate SEV instances.",
+               instance=c.p.label),
+            N_("Use cold migration (section 5.5)."),
         )
 
 
@@ -260,18 +309,21 @@ def rule_accelerator_profile(c):
             c.add(
                 BLOCKER,
                 "accel-device-profile",
-                "%s uses accelerator device profile '%s'; evacuating it needs"
-                " every nova-compute at Wallaby (service version 53), the"
-                " oldest here is %d." % (p.label, p.accel, svc),
-                "Upgrade the computes first.",
+                N_("%(instance)s uses accelerator device profile '%(accel)s';"
+                   " evacuating it needs every nova-compute at Wallaby"
+                   " (service version 53), the oldest here is %(svc)d.",
+                   instance=p.label, accel=p.accel, svc=svc),
+                N_("Upgrade the computes first."),
             )
         return
     c.add(
         BLOCKER,
         "accel-device-profile",
-        "%s uses accelerator device profile '%s'; Nova refuses %s of instances"
-        " with accelerators." % (p.label, p.accel, KIND_TEXT[c.kind]),
-        "Evacuate it if its host is down, or recreate it on the target host.",
+        N_("%(instance)s uses accelerator device profile '%(accel)s'; Nova"
+           " refuses %(kind_text)s of instances with accelerators.",
+           instance=p.label, accel=p.accel, kind_text=KIND_TEXT[c.kind]),
+        N_("Evacuate it if its host is down, or recreate it on the target"
+           " host."),
     )
 
 
@@ -286,19 +338,23 @@ def rule_vpmem(c):
         c.add(
             BLOCKER,
             "vpmem-live-old-compute",
-            "%s uses persistent memory (%s); live migration with vPMEM needs"
-            " every nova-compute at Victoria (service version 51), the oldest"
-            " here is %d." % (p.label, p.pmem, svc),
-            "Use cold migration (section 5.5).",
+            N_("%(instance)s uses persistent memory (%(pmem)s); live"
+               " migration with vPMEM needs every nova-compute at Victoria"
+               " (service version 51), the oldest here is %(svc)d.",
+               instance=p.label, pmem=p.pmem, svc=svc),
+            N_("Use cold migration (section 5.5)."),
         )
     else:
         c.add(
             WARNING,
             "vpmem-live",
-            "%s uses persistent memory (%s); its content is copied during live"
-            " migration, and %s needs free namespaces of the same size."
-            % (p.label, p.pmem, c.dst.name if c.dst else "the destination"),
-            "Expect a longer migration.",
+            N_("%(instance)s uses persistent memory (%(pmem)s); its content"
+               " is copied during live migration, and %(destination)s needs"
+               " free namespaces of the same size.",
+               instance=p.label,
+               pmem=p.pmem,
+               destination=c.dst.name if c.dst else N_("the destination")),
+            N_("Expect a longer migration."),
         )
 
 
@@ -311,20 +367,21 @@ def rule_shares(c):
         c.add(
             BLOCKER,
             "shares",
-            "%s has Manila shares attached; Nova refuses %s of instances with "
-            "shares." % (c.p.label, KIND_TEXT[c.kind]),
-            "Detach the shares (with the instance stopped), move it, and"
-            " attach them again.",
+            N_("%(instance)s has Manila shares attached; Nova refuses"
+               " %(kind_text)s of instances with shares.",
+               instance=c.p.label, kind_text=KIND_TEXT[c.kind]),
+            N_("Detach the shares (with the instance stopped), move it, and"
+               " attach them again."),
         )
     elif shares is None:
         if c.computes_older_than(SVC_SHARES) is None:
             c.add(
                 NOTE,
                 "shares-unknown",
-                "Could not check whether %s has Manila shares attached (they"
-                " block every move)."
-                % c.p.label,
-                "List its shares with microversion 2.97.",
+                N_("Could not check whether %(instance)s has Manila shares"
+                   " attached (they block every move).",
+                   instance=c.p.label),
+                N_("List its shares with microversion 2.97."),
             )
 
 
@@ -345,25 +402,27 @@ def rule_machine_type(c):
             c.add(
                 NOTE,
                 "machine-type-unknown",
-                "Could not check the machine type of %s; the destination's"
-                " QEMU must support the one it runs with."
-                % p.label,
-                "Prefer a destination on the same or a newer OS release.",
+                N_("Could not check the machine type of %(instance)s; the"
+                   " destination's QEMU must support the one it runs with.",
+                   instance=p.label),
+                N_("Prefer a destination on the same or a newer OS release."),
             )
         return
-    where = c.dst.name if c.dst else "the destination"
+    where = c.dst.name if c.dst else N_("the destination")
     versioned = _VERSIONED_MACHINE_TYPE.search(str(mt)) is not None
     kept = (
-        "live migration keeps it"
+        N_("live migration keeps it")
         if c.kind is Kind.LIVE
-        else "Nova keeps it on %s (since Wallaby)" % KIND_TEXT[c.kind]
+        else N_("Nova keeps it on %(kind_text)s (since Wallaby)",
+                kind_text=KIND_TEXT[c.kind])
     )
     c.add(
         WARNING if versioned else NOTE,
         "machine-type",
-        "%s uses machine type %s; %s, so the QEMU on %s must support it. Nova"
-        " does not check this in advance." % (p.label, mt, kept, where),
-        "Choose a destination on the same or a newer OS/QEMU release.",
+        N_("%(instance)s uses machine type %(mt)s; %(kept)s, so the QEMU on"
+           " %(where)s must support it. Nova does not check this in advance.",
+           instance=p.label, mt=mt, kept=kept, where=where),
+        N_("Choose a destination on the same or a newer OS/QEMU release."),
     )
 
 

@@ -10,6 +10,7 @@ from migration_dashboard.core.preflight.model import (
 )
 from migration_dashboard.core.preflight.profile import shared_storage
 from migration_dashboard.core.versions import EVACUATE_STOPPED
+from migration_dashboard.core.i18n import N_
 
 
 @rule(kinds=(Kind.EVACUATE,))
@@ -22,47 +23,43 @@ def rule_evacuation_outcome(c):
         c.add(
             NOTE,
             "evacuate-disk-unknown",
-            "Could not tell whether %s is volume-backed: unless its disk is on"
-            " shared storage, an image-backed disk is rebuilt from the image"
-            " and its data is lost."
-            % p.label,
-            "Check the boot source before evacuating.",
+            N_("Could not tell whether %(instance)s is volume-backed: unless"
+               " its disk is on shared storage, an image-backed disk is"
+               " rebuilt from the image and its data is lost.",
+               instance=p.label),
+            N_("Check the boot source before evacuating."),
         )
     elif not inst.volume_backed and not shared:
         c.add(
             WARNING,
             "evacuate-local-data-lost",
-            "%s is image-backed%s: evacuation rebuilds its %d GiB root disk"
-            " from the image, so data written to the local disk is lost."
-            % (
-                p.label,
-                (
-                    ""
+            N_("%(instance)s is image-backed%(unconfirmed)s: evacuation rebuilds"
+               " its %(disk_gb)d GiB root disk from the image, so data written"
+               " to the local disk is lost.",
+               instance=p.label,
+               unconfirmed=""
                     if shared is False
-                    else " and shared storage is not confirmed"
-                ),
-                int(inst.flavor.disk_gb or 0),
-            ),
-            "Accept the loss, or recover the host instead of evacuating.",
+                    else " and shared storage is not confirmed",
+               disk_gb=int(inst.flavor.disk_gb or 0)),
+            N_("Accept the loss, or recover the host instead of evacuating."),
         )
     else:
         c.add(
             NOTE,
             "evacuate-disk-kept",
-            "%s keeps its root disk (%s)."
-            % (
-                p.label,
-                "volume-backed" if inst.volume_backed else "shared storage",
-            ),
+            N_("%(instance)s keeps its root disk (%(why)s).",
+               instance=p.label,
+               why=N_("volume-backed") if inst.volume_backed else N_("shared storage")),
         )
         eph = int(inst.flavor.ephemeral_gb or 0)
         if inst.volume_backed and eph and not shared:
             c.add(
                 WARNING,
                 "evacuate-ephemeral-lost",
-                "%s has a %d GiB local ephemeral disk; evacuation recreates it"
-                " empty." % (p.label, eph),
-                "Accept the loss of the ephemeral data.",
+                N_("%(instance)s has a %(eph)d GiB local ephemeral disk;"
+                   " evacuation recreates it empty.",
+                   instance=p.label, eph=eph),
+                N_("Accept the loss of the ephemeral data."),
             )
     if c.mv >= EVACUATE_STOPPED:
         svc = c.computes_older_than(SVC_EVACUATE_STOPPED)
@@ -70,26 +67,31 @@ def rule_evacuation_outcome(c):
             c.add(
                 BLOCKER,
                 "evacuate-stopped-old-compute",
-                "Microversion %s evacuates to SHUTOFF, which needs every"
-                " nova-compute at service version %d; the oldest here is %d."
-                % (str(c.mv), SVC_EVACUATE_STOPPED, svc),
-                "Use microversion 2.94, or upgrade the computes.",
+                N_("Microversion %(mv)s evacuates to SHUTOFF, which needs"
+                   " every nova-compute at service version"
+                   " %(svc_evacuate_stopped)d; the oldest here is %(svc)d.",
+                   mv=str(c.mv),
+                   svc_evacuate_stopped=SVC_EVACUATE_STOPPED,
+                   svc=svc),
+                N_("Use microversion 2.94, or upgrade the computes."),
             )
         else:
             c.add(
                 NOTE,
                 "evacuate-lands-shutoff",
                 # No instance name: the same on every row, said once.
-                "With microversion %s an evacuated instance stays SHUTOFF on"
-                " the new host." % str(c.mv),
-                "Start it after checking it.",
+                N_("With microversion %(mv)s an evacuated instance stays"
+                   " SHUTOFF on the new host.",
+                   mv=str(c.mv)),
+                N_("Start it after checking it."),
             )
     else:
         c.add(
             NOTE,
             "evacuate-starts",
-            "With microversion %s an evacuated instance is started on the new"
-            " host (2.95 and later leave it SHUTOFF)." % str(c.mv),
+            N_("With microversion %(mv)s an evacuated instance is started on"
+               " the new host (2.95 and later leave it SHUTOFF).",
+               mv=str(c.mv)),
         )
 
 

@@ -3,6 +3,7 @@
 from migration_dashboard.core.preflight.context import rule
 from migration_dashboard.core.preflight.model import BLOCKER, NOTE, WARNING
 from migration_dashboard.core.preflight.wording import short_list
+from migration_dashboard.core.i18n import N_, NP_
 
 
 @rule()
@@ -15,8 +16,9 @@ def rule_server_groups(c):
         c.add(
             NOTE,
             "groups-unknown",
-            "Could not check the server groups of %s." % c.p.label,
-            "Read the server groups (all projects).",
+            N_("Could not check the server groups of %(instance)s.",
+               instance=c.p.label),
+            N_("Read the server groups (all projects)."),
         )
         return
     for g in groups:
@@ -38,18 +40,20 @@ def _group_with_scheduler(c, g, others):
         c.add(
             BLOCKER,
             "affinity-conflict",
-            "%s is in affinity group %s and all its other members are"
-            " on %s; the scheduler accepts only a host that holds a"
-            " member, and never the source." % (label, gname, c.src.name),
-            "A hard-affinity group cannot be moved one member at a"
-            " time; choose a host that already holds a member.",
+            N_("%(instance)s is in affinity group %(gname)s and all its other"
+               " members are on %(source)s; the scheduler accepts only a host"
+               " that holds a member, and never the source.",
+               instance=label, gname=gname, source=c.src.name),
+            N_("A hard-affinity group cannot be moved one member at a time;"
+               " choose a host that already holds a member."),
         )
     else:
         c.add(
             NOTE,
             "group-scheduler",
-            "%s is in %s group %s; the scheduler will honour the"
-            " policy." % (label, policy, gname),
+            N_("%(instance)s is in %(policy)s group %(gname)s; the scheduler"
+               " will honour the policy.",
+               instance=label, policy=policy, gname=gname),
         )
 
 
@@ -63,9 +67,11 @@ def _group_on_destination(c, g, others):
         c.add(
             NOTE,
             "group-dest-unknown",
-            "Could not check %s group %s on %s: its instances are unknown."
-            % (policy, gname, c.dst.name),
-            "List the instances on %s." % c.dst.name,
+            N_("Could not check %(policy)s group %(gname)s on"
+               " %(destination)s: its instances are unknown.",
+               policy=policy, gname=gname, destination=c.dst.name),
+            N_("List the instances on %(destination)s.",
+               destination=c.dst.name),
         )
         return
     if "anti-affinity" in policy:
@@ -74,38 +80,48 @@ def _group_on_destination(c, g, others):
             c.add(
                 BLOCKER if hard else WARNING,
                 "anti-affinity-conflict",
-                "%s is in %s group %s; %s already holds %d member(s) of it"
-                " (%s)%s."
-                % (
-                    label,
-                    policy,
-                    gname,
-                    c.dst.name,
+                NP_("%(instance)s is in %(policy)s group %(gname)s;"
+                    " %(destination)s already holds %(on_dst_count)d member"
+                    " of it (%(members)s)%(refusal)s.",
+                    "%(instance)s is in %(policy)s group %(gname)s;"
+                    " %(destination)s already holds %(on_dst_count)d members"
+                    " of it (%(members)s)%(refusal)s.",
                     len(on_dst),
-                    short_list(g.name_of(m) for m in on_dst),
-                    ", so the scheduler refuses" if hard else "",
-                ),
-                "Choose a host without members of %s." % gname,
-                reason="%s peer%s %s there" % (
-                    policy, "s" if len(on_dst) > 1 else "",
-                    short_list(g.name_of(m) for m in on_dst)),
+                    instance=label,
+                    policy=policy,
+                    gname=gname,
+                    destination=c.dst.name,
+                    on_dst_count=len(on_dst),
+                    members=short_list(g.name_of(m) for m in on_dst),
+                    refusal=N_(", so the scheduler refuses") if hard else ""),
+                N_("Choose a host without members of %(gname)s.",
+                   gname=gname),
+                reason=NP_("%(policy)s peer %(peers)s there",
+                           "%(policy)s peers %(peers)s there",
+                           len(on_dst), policy=policy,
+                           peers=short_list(g.name_of(m) for m in on_dst)),
             )
     elif "affinity" in policy and not on_dst:
         c.add(
             BLOCKER if hard else WARNING,
             "affinity-conflict",
-            "%s is in %s group %s, but %s holds none of its other %d"
-            " member(s)%s."
-            % (
-                label,
-                policy,
-                gname,
-                c.dst.name,
+            NP_("%(instance)s is in %(policy)s group %(gname)s, but"
+                " %(destination)s holds none of its other %(others_count)d"
+                " member%(refusal)s.",
+                "%(instance)s is in %(policy)s group %(gname)s, but"
+                " %(destination)s holds none of its other %(others_count)d"
+                " members%(refusal)s.",
                 len(others),
-                "; the scheduler refuses" if hard else "",
-            ),
-            "Choose a host that already holds a member of %s." % gname,
-            reason="holds no member of %s group %s" % (policy, gname),
+                instance=label,
+                policy=policy,
+                gname=gname,
+                destination=c.dst.name,
+                others_count=len(others),
+                refusal=N_("; the scheduler refuses") if hard else ""),
+            N_("Choose a host that already holds a member of %(gname)s.",
+               gname=gname),
+            reason=N_("holds no member of %(policy)s group %(gname)s",
+                      policy=policy, gname=gname),
         )
 
 

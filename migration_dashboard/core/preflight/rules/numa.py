@@ -10,6 +10,7 @@ from migration_dashboard.core.preflight.model import (
 )
 from migration_dashboard.core.preflight.profile import numa_fit
 from migration_dashboard.core.preflight.wording import mib, numa_what
+from migration_dashboard.core.i18n import N_, NP_
 
 
 @rule()
@@ -24,10 +25,11 @@ def rule_numa_live_support(c):
         c.add(
             BLOCKER,
             "numa-live-old-compute",
-            "%s uses %s; NUMA-aware live migration needs every nova-compute at"
-            " Train (service version 40), the oldest here is %d."
-            % (p.label, numa_what(p), svc),
-            "Upgrade the computes, or use cold migration.",
+            N_("%(instance)s uses %(numa_what)s; NUMA-aware live migration"
+               " needs every nova-compute at Train (service version 40), the"
+               " oldest here is %(svc)d.",
+               instance=p.label, numa_what=numa_what(p), svc=svc),
+            N_("Upgrade the computes, or use cold migration."),
         )
 
 
@@ -42,11 +44,12 @@ def rule_numa_room(c):
         c.add(
             NOTE,
             "numa-unknown",
-            "Could not check NUMA room on %s for %s, which uses %s."
-            % (dst.name, p.label, numa_what(p)),
-            "Check `numactl --hardware` and `virsh capabilities` on %s"
-            " (section 5.4)."
-            % dst.name,
+            N_("Could not check NUMA room on %(destination)s for"
+               " %(instance)s, which uses %(numa_what)s.",
+               destination=dst.name, instance=p.label, numa_what=numa_what(p)),
+            N_("Check `numactl --hardware` and `virsh capabilities` on"
+               " %(destination)s (section 5.4).",
+               destination=dst.name),
         )
     else:
         fits, chosen, cpu_per, mem_per = numa_fit(
@@ -56,34 +59,44 @@ def rule_numa_room(c):
             c.add(
                 NOTE,
                 "numa-unknown",
-                "Could not check NUMA room on %s: free CPUs or memory of its"
-                " NUMA nodes are unknown."
-                % dst.name,
-                "Check `numactl --hardware` on %s (section 5.4)." % dst.name,
+                N_("Could not check NUMA room on %(destination)s: free CPUs"
+                   " or memory of its NUMA nodes are unknown.",
+                   destination=dst.name),
+                N_("Check `numactl --hardware` on %(destination)s (section"
+                   " 5.4).",
+                   destination=dst.name),
             )
         elif not fits:
-            need = "%s%s%s" % (
-                "%d pinned CPUs and " % cpu_per if cpu_per else "",
-                mib(mem_per),
-                " of huge pages" if p.hugepages else " of RAM",
-            )
+            if p.hugepages:
+                memory = N_("%(size)s of huge pages", size=mib(mem_per))
+            else:
+                memory = N_("%(size)s of RAM", size=mib(mem_per))
+            need = memory
+            if cpu_per:
+                need = N_("%(cpus)d pinned CPUs and %(memory)s",
+                          cpus=cpu_per, memory=memory)
             c.add(
                 BLOCKER,
                 "numa-insufficient",
-                "%s needs %d NUMA node(s) with %s each; %s has %d such node(s)"
-                " of %d."
-                % (
-                    p.label,
-                    p.numa_nodes,
-                    need,
-                    dst.name,
-                    len(chosen),
-                    len(dst.numa_cells),
-                ),
-                "Choose a host with room on enough NUMA nodes, or free it"
-                " first (section 5.4).",
-                reason="NUMA: %d of %d node(s) with %s free" % (
-                    len(chosen), p.numa_nodes, need),
+                N_("%(instance)s needs %(numa_nodes)d NUMA node(s) with"
+                   " %(need)s each; %(destination)s has %(chosen_count)d such"
+                   " node(s) of %(numa_cells_count)d.",
+                   instance=p.label,
+                   numa_nodes=p.numa_nodes,
+                   need=need,
+                   destination=dst.name,
+                   chosen_count=len(chosen),
+                   numa_cells_count=len(dst.numa_cells)),
+                N_("Choose a host with room on enough NUMA nodes, or free it"
+                   " first (section 5.4)."),
+                reason=NP_("NUMA: %(chosen_count)d of %(numa_nodes)d node"
+                           " with %(need)s free",
+                           "NUMA: %(chosen_count)d of %(numa_nodes)d nodes"
+                           " with %(need)s free",
+                           p.numa_nodes,
+                           chosen_count=len(chosen),
+                           numa_nodes=p.numa_nodes,
+                           need=need),
             )
     s_cells = c.src.numa_cells
     if (
@@ -94,18 +107,19 @@ def rule_numa_room(c):
         c.add(
             WARNING,
             "numa-layout-differs",
-            "%s has %d NUMA nodes but %s has %d; the move can succeed while %s"
-            " performs worse (section 5.10.3)."
-            % (
-                c.src.name,
-                len(s_cells),
-                dst.name,
-                len(dst.numa_cells),
-                p.label,
-            ),
-            "Prefer a destination with identical hardware.",
-            reason="%d NUMA nodes, the source has %d" % (
-                len(dst.numa_cells), len(s_cells)),
+            N_("%(source)s has %(s_cells_count)d NUMA nodes but"
+               " %(destination)s has %(numa_cells_count)d; the move can"
+               " succeed while %(instance)s performs worse (section 5.10.3).",
+               source=c.src.name,
+               s_cells_count=len(s_cells),
+               destination=dst.name,
+               numa_cells_count=len(dst.numa_cells),
+               instance=p.label),
+            N_("Prefer a destination with identical hardware."),
+            reason=N_("%(numa_cells_count)d NUMA nodes, the source has"
+                      " %(s_cells_count)d",
+                      numa_cells_count=len(dst.numa_cells),
+                      s_cells_count=len(s_cells)),
         )
 
 
@@ -121,11 +135,13 @@ def rule_pinned_empty_destination(c):
         c.add(
             NOTE,
             "pinned-dest-unknown",
-            "Could not check whether %s is empty; %s uses %s and wants an"
-            " empty destination (section 5.4)."
-            % (dst.name, p.label, numa_what(p)),
-            "Check `openstack server list --host %s --all-projects`."
-            % dst.name,
+            N_("Could not check whether %(destination)s is empty;"
+               " %(instance)s uses %(numa_what)s and wants an empty"
+               " destination (section 5.4).",
+               destination=dst.name, instance=p.label, numa_what=numa_what(p)),
+            N_("Check `openstack server list --host %(destination)s"
+               " --all-projects`.",
+               destination=dst.name),
         )
         return
     others = [
@@ -135,15 +151,27 @@ def rule_pinned_empty_destination(c):
         c.add(
             WARNING,
             "pinned-dest-not-empty",
-            "%s uses %s; %s runs %d other instance(s), so its NUMA layout may"
-            " not match the source's and performance may suffer."
-            % (p.label, numa_what(p), dst.name, len(others)),
-            "Empty the destination first (section 5.4). Keep %s enabled for"
-            " the move itself: Nova's scheduler refuses a disabled destination"
-            " unless the move is forced (microversion 2.30-2.67)."
-            % dst.name,
-            reason="runs %d other instance(s); pinned guests want an empty"
-            " host" % len(others),
+            NP_("%(instance)s uses %(numa_what)s; %(destination)s runs"
+                " %(others_count)d other instance, so its NUMA layout may not"
+                " match the source's and performance may suffer.",
+                "%(instance)s uses %(numa_what)s; %(destination)s runs"
+                " %(others_count)d other instances, so its NUMA layout may"
+                " not match the source's and performance may suffer.",
+                len(others),
+                instance=p.label,
+                numa_what=numa_what(p),
+                destination=dst.name,
+                others_count=len(others)),
+            N_("Empty the destination first (section 5.4). Keep"
+               " %(destination)s enabled for the move itself: Nova's"
+               " scheduler refuses a disabled destination unless the move is"
+               " forced (microversion 2.30-2.67).",
+               destination=dst.name),
+            reason=NP_("runs %(others_count)d other instance; pinned guests"
+                       " want an empty host",
+                       "runs %(others_count)d other instances; pinned guests"
+                       " want an empty host",
+                       len(others), others_count=len(others)),
         )
 
 

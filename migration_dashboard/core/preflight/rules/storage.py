@@ -10,6 +10,7 @@ from migration_dashboard.core.preflight.model import (
 from migration_dashboard.core.preflight.profile import shared_storage
 from migration_dashboard.core.preflight.wording import local_disks, mib
 from migration_dashboard.core.versions import BLOCK_MIGRATION_AUTO
+from migration_dashboard.core.i18n import N_
 
 
 @rule(kinds=(Kind.LIVE,))
@@ -35,19 +36,19 @@ def rule_block_migration(c):
 
 
 def _where(c):
-    return c.dst.name if c.dst else "the destination"
+    return c.dst.name if c.dst else N_("the destination")
 
 
 def _auto_or(c, otherwise):
     """The remedy: block migration 'auto' when the microversion has it."""
     if c.mv >= BLOCK_MIGRATION_AUTO:
-        return "Use block migration 'auto'."
+        return N_("Use block migration 'auto'.")
     return otherwise
 
 
 def _auto_decides_or(c, otherwise):
     if c.mv >= BLOCK_MIGRATION_AUTO:
-        return "Use block migration 'auto' so Nova decides."
+        return N_("Use block migration 'auto' so Nova decides.")
     return otherwise
 
 
@@ -55,14 +56,15 @@ def _local_disks_unknown(c):
     c.add(
         NOTE,
         "storage-unknown",
-        "Could not tell whether %s has local disks (volume-backed or"
-        " config drive unknown), so the need for block migration was not"
-        " checked." % c.p.label,
+        N_("Could not tell whether %(instance)s has local disks"
+           " (volume-backed or config drive unknown), so the need for block"
+           " migration was not checked.",
+           instance=c.p.label),
         (
-            "Use block migration 'auto' (microversion 2.25+) and let Nova"
-            " decide."
+            N_("Use block migration 'auto' (microversion 2.25+) and let Nova"
+               " decide.")
             if c.mv >= BLOCK_MIGRATION_AUTO
-            else "Check the server's boot source and config drive."
+            else N_("Check the server's boot source and config drive.")
         ),
     )
 
@@ -70,16 +72,18 @@ def _local_disks_unknown(c):
 def _block_on_shared_storage(c, shared):
     """Block migration requested where there is nothing to copy."""
     why = (
-        "its storage is shared with %s" % _where(c)
+        N_("its storage is shared with %(where)s",
+           where=_where(c))
         if shared
-        else "it is volume-backed with no local disk"
+        else N_("it is volume-backed with no local disk")
     )
     c.add(
         BLOCKER,
         "block-migration-shared-storage",
-        "Block migration was requested for %s but %s; Nova refuses: 'Block"
-        " migration can not be used with shared storage.'" % (c.p.label, why),
-        _auto_or(c, "Set block migration to false."),
+        N_("Block migration was requested for %(instance)s but %(why)s; Nova"
+           " refuses: 'Block migration can not be used with shared storage.'",
+           instance=c.p.label, why=why),
+        _auto_or(c, N_("Set block migration to false.")),
     )
 
 
@@ -90,26 +94,34 @@ def _needs_block_migration(c, shared):
         c.add(
             BLOCKER,
             "needs-block-migration",
-            "%s has %s and %s does not share storage with %s; Nova"
-            " refuses: 'Shared storage live-migration requires either"
-            " shared storage or boot-from-volume with no local disks.'"
-            % (c.p.label, local_disks(c.p), c.src.name, _where(c)),
+            N_("%(instance)s has %(local_disks)s and %(source)s does not"
+               " share storage with %(where)s; Nova refuses: 'Shared storage"
+               " live-migration requires either shared storage or"
+               " boot-from-volume with no local disks.'",
+               instance=c.p.label,
+               local_disks=local_disks(c.p),
+               source=c.src.name,
+               where=_where(c)),
             _auto_or(
                 c,
-                "Set block migration to true (or 'auto' from"
-                " microversion 2.25).",
+                N_("Set block migration to true (or 'auto' from microversion"
+                   " 2.25)."),
             ),
         )
     else:
         c.add(
             WARNING,
             "needs-block-migration",
-            "%s has %s and it is unknown whether %s shares storage with"
-            " %s; without shared storage the migration needs block"
-            " migration."
-            % (c.p.label, local_disks(c.p), c.src.name, _where(c)),
+            N_("%(instance)s has %(local_disks)s and it is unknown whether"
+               " %(source)s shares storage with %(where)s; without shared"
+               " storage the migration needs block migration.",
+               instance=c.p.label,
+               local_disks=local_disks(c.p),
+               source=c.src.name,
+               where=_where(c)),
             _auto_decides_or(
-                c, "Set block migration to true unless the storage is shared."
+                c, N_("Set block migration to true unless the storage is"
+                      " shared.")
             ),
         )
 
@@ -120,11 +132,12 @@ def _block_with_storage_unknown(c):
     c.add(
         WARNING,
         "block-migration-storage-unknown",
-        "Block migration was requested for %s, but it is unknown whether"
-        " %s shares storage with %s; if it does, Nova refuses: 'Block"
-        " migration can not be used with shared storage.'"
-        % (c.p.label, c.src.name, _where(c)),
-        _auto_decides_or(c, "Confirm the storage is not shared."),
+        N_("Block migration was requested for %(instance)s, but it is unknown"
+           " whether %(source)s shares storage with %(where)s; if it does,"
+           " Nova refuses: 'Block migration can not be used with shared"
+           " storage.'",
+           instance=c.p.label, source=c.src.name, where=_where(c)),
+        _auto_decides_or(c, N_("Confirm the storage is not shared.")),
     )
 
 
@@ -132,10 +145,11 @@ def _block_copy_note(c):
     c.add(
         NOTE,
         "block-migration-copy",
-        "Block migration copies %s of %s over the network, on top of %s"
-        " of RAM; it takes longer and loads the network."
-        % (local_disks(c.p), c.p.label, mib(c.p.ram)),
-        "Migrate a few instances at a time.",
+        N_("Block migration copies %(local_disks)s of %(instance)s over the"
+           " network, on top of %(ram)s of RAM; it takes longer and loads the"
+           " network.",
+           local_disks=local_disks(c.p), instance=c.p.label, ram=mib(c.p.ram)),
+        N_("Migrate a few instances at a time."),
     )
 
 
@@ -146,11 +160,11 @@ def rule_config_drive(c):
     c.add(
         NOTE,
         "config-drive",
-        "%s has a config drive. The old guide says a read-only (iso9660)"
-        " config drive cannot be live migrated; that is obsolete: libvirt"
-        " copies it with block migration since 2016, and vfat drives always"
-        " worked."
-        % c.p.label,
+        N_("%(instance)s has a config drive. The old guide says a read-only"
+           " (iso9660) config drive cannot be live migrated; that is"
+           " obsolete: libvirt copies it with block migration since 2016, and"
+           " vfat drives always worked.",
+           instance=c.p.label),
     )
 
 

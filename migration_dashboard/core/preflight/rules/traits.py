@@ -3,6 +3,7 @@
 from migration_dashboard.core.preflight.context import rule
 from migration_dashboard.core.preflight.model import BLOCKER, NOTE, WARNING
 from migration_dashboard.core.preflight.wording import short_list
+from migration_dashboard.core.i18n import N_
 
 
 @rule(needs_destination=True)
@@ -16,14 +17,14 @@ def rule_traits(c):
         c.add(
             NOTE,
             "traits-unknown",
-            "Could not check the traits %s requires on %s: %s."
-            % (
-                p.label,
-                dst.name,
-                short_list(p.required_traits | p.forbidden_traits),
-            ),
-            "Read the resource provider traits of %s from Placement."
-            % dst.name,
+            N_("Could not check the traits %(instance)s requires on"
+               " %(destination)s: %(required_traits)s.",
+               instance=p.label,
+               destination=dst.name,
+               required_traits=short_list(p.required_traits | p.forbidden_traits)),
+            N_("Read the resource provider traits of %(destination)s from"
+               " Placement.",
+               destination=dst.name),
         )
         return
     sev = WARNING if c.forced else BLOCKER
@@ -32,20 +33,28 @@ def rule_traits(c):
         c.add(
             sev,
             "dest-missing-traits",
-            "%s requires trait(s) %s, which %s lacks."
-            % (p.label, short_list(missing), dst.name),
-            "Choose a host that has them.",
-            reason="lacks trait(s) %s" % short_list(missing),
+            N_("%(instance)s requires trait(s) %(missing)s, which"
+               " %(destination)s lacks.",
+               instance=p.label,
+               missing=short_list(missing),
+               destination=dst.name),
+            N_("Choose a host that has them."),
+            reason=N_("lacks trait(s) %(missing)s",
+                      missing=short_list(missing)),
         )
     present = p.forbidden_traits & set(dst.traits)
     if present:
         c.add(
             sev,
             "dest-forbidden-traits",
-            "%s forbids trait(s) %s, which %s has."
-            % (p.label, short_list(present), dst.name),
-            "Choose a host without them.",
-            reason="has forbidden trait(s) %s" % short_list(present),
+            N_("%(instance)s forbids trait(s) %(present)s, which"
+               " %(destination)s has.",
+               instance=p.label,
+               present=short_list(present),
+               destination=dst.name),
+            N_("Choose a host without them."),
+            reason=N_("has forbidden trait(s) %(present)s",
+                      present=short_list(present)),
         )
 
 
