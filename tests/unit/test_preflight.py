@@ -179,11 +179,13 @@ def test_every_code_a_rule_can_emit_is_listed():
     source = "".join(
         f.read_text() for f in sorted(Path(pf.__file__).parent.rglob("*.py"))
     )
-    # Literal codes in c.add(...) calls, plus the capacity codes built as
-    # code + "-unknown" / "-insufficient".
+    # Literal codes in c.add(...) and c.block_if_computes_older(...) calls,
+    # plus the capacity codes built as code + "-unknown" / "-insufficient".
     emitted = {
         code
-        for code in re.findall(r'c\.add\([^"]*?"([^"]+)"', source)
+        for code in re.findall(
+            r'c\.(?:add|block_if_computes_older)\([^"]*?"([^"]+)"', source
+        )
         if not code.startswith("-")
     }
     for code in re.findall(

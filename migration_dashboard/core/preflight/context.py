@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from migration_dashboard.core import versions
-from migration_dashboard.core.preflight.model import AUTO, Finding
+from migration_dashboard.core.preflight.model import AUTO, BLOCKER, Finding
 from migration_dashboard.core.states import Kind
 
 
@@ -87,6 +87,17 @@ class Context:
         older than ``needed``, else None."""
         svc = self.req.compute_service_version
         return svc if svc is not None and svc < needed else None
+
+    def block_if_computes_older(self, needed, code, message, remedy):
+        """Add the BLOCKER ``code`` when the oldest nova-compute is older
+        than service version ``needed``; ``message(svc)`` builds its text
+        from that oldest version (only known here).  True when added, so
+        the rule can skip what it says for up-to-date computes."""
+        svc = self.computes_older_than(needed)
+        if svc is None:
+            return False
+        self.add(BLOCKER, code, message(svc), remedy)
+        return True
 
     def members_on(self, host, others):
         """Members of ``others`` on ``host`` once earlier moves are done."""

@@ -76,20 +76,20 @@ def rule_ports(c):
     if c.kind is not Kind.LIVE:
         return
     sriov = [t for t in types if t in _SRIOV_LIVE]
-    svc = c.computes_older_than(SVC_VDPA_LIVE_MIGRATION)
-    if "vdpa" in sriov and svc is not None:
-        c.add(
-            BLOCKER,
-            "vdpa-live-old-compute",
-            N_("%(instance)s has vDPA ports; live migration with vDPA needs"
-               " every nova-compute at service version"
-               " %(svc_vdpa_live_migration)d (Zed), the oldest here is"
-               " %(svc)d.",
-               instance=label,
-               svc_vdpa_live_migration=SVC_VDPA_LIVE_MIGRATION,
-               svc=svc),
-            N_("Use cold migration (section 5.5), or upgrade the computes."),
-        )
+    if "vdpa" in sriov and c.block_if_computes_older(
+        SVC_VDPA_LIVE_MIGRATION,
+        "vdpa-live-old-compute",
+        lambda svc: N_(
+            "%(instance)s has vDPA ports; live migration with vDPA needs"
+            " every nova-compute at service version"
+            " %(svc_vdpa_live_migration)d (Zed), the oldest here is"
+            " %(svc)d.",
+            instance=label,
+            svc_vdpa_live_migration=SVC_VDPA_LIVE_MIGRATION,
+            svc=svc),
+        N_("Use cold migration (section 5.5), or upgrade the computes."),
+    ):
+        pass
     elif sriov:
         where = c.dst.name if c.dst else N_("the destination")
         c.add(
@@ -125,21 +125,20 @@ def rule_pci_passthrough(c):
     if not aliases:
         return
     names = short_list("%s x%d" % a for a in aliases)
-    svc = c.computes_older_than(SVC_PCI_LIVE_MIGRATABLE)
-    if svc is not None:
-        c.add(
-            BLOCKER,
-            "pci-live-old-compute",
-            N_("%(instance)s has PCI passthrough devices (%(names)s); live"
-               " migration with them needs Nova 2025.1 (service version"
-               " %(svc_pci_live_migratable)d), the oldest compute here is"
-               " %(svc)d.",
-               instance=c.p.label,
-               names=names,
-               svc_pci_live_migratable=SVC_PCI_LIVE_MIGRATABLE,
-               svc=svc),
-            N_("Use cold migration (section 5.5)."),
-        )
+    if c.block_if_computes_older(
+        SVC_PCI_LIVE_MIGRATABLE,
+        "pci-live-old-compute",
+        lambda svc: N_(
+            "%(instance)s has PCI passthrough devices (%(names)s); live"
+            " migration with them needs Nova 2025.1 (service version"
+            " %(svc_pci_live_migratable)d), the oldest compute here is"
+            " %(svc)d.",
+            instance=c.p.label,
+            names=names,
+            svc_pci_live_migratable=SVC_PCI_LIVE_MIGRATABLE,
+            svc=svc),
+        N_("Use cold migration (section 5.5)."),
+    ):
         return
     c.add(
         WARNING,
@@ -161,7 +160,6 @@ def rule_vgpu(c):
     p = c.p
     if not p.vgpus:
         return
-    svc = c.computes_older_than(SVC_VGPU_LIVE_MIGRATION)
     old = [
         h
         for h in (c.src, c.dst)
@@ -170,23 +168,24 @@ def rule_vgpu(c):
         and h.hypervisor_version is not None
         and h.hypervisor_version < QEMU_MIN_VGPU_LIVE_MIGRATION
     ]
-    if svc is not None:
-        c.add(
-            BLOCKER,
-            "vgpu-live-old-compute",
-            NP_("%(instance)s has %(vgpus)d vGPU; vGPU live migration needs"
-                " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
-                " the oldest compute here is %(svc)d.",
-                "%(instance)s has %(vgpus)d vGPUs; vGPU live migration needs"
-                " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
-                " the oldest compute here is %(svc)d.",
-                p.vgpus,
-                instance=p.label,
-                vgpus=p.vgpus,
-                svc_vgpu_live_migration=SVC_VGPU_LIVE_MIGRATION,
-                svc=svc),
-            N_("Use cold migration (section 5.5)."),
-        )
+    if c.block_if_computes_older(
+        SVC_VGPU_LIVE_MIGRATION,
+        "vgpu-live-old-compute",
+        lambda svc: NP_(
+            "%(instance)s has %(vgpus)d vGPU; vGPU live migration needs"
+            " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
+            " the oldest compute here is %(svc)d.",
+            "%(instance)s has %(vgpus)d vGPUs; vGPU live migration needs"
+            " Nova 2024.1 (service version %(svc_vgpu_live_migration)d),"
+            " the oldest compute here is %(svc)d.",
+            p.vgpus,
+            instance=p.label,
+            vgpus=p.vgpus,
+            svc_vgpu_live_migration=SVC_VGPU_LIVE_MIGRATION,
+            svc=svc),
+        N_("Use cold migration (section 5.5)."),
+    ):
+        pass
     elif old:
         c.add(
             BLOCKER,
@@ -303,27 +302,26 @@ def rule_accelerator_profile(c):
     p = c.p
     if not p.accel:
         return
-    if c.kind is Kind.EVACUATE:
-        svc = c.computes_older_than(SVC_ACCEL_EVACUATE)
-        if svc is not None:
-            c.add(
-                BLOCKER,
-                "accel-device-profile",
-                N_("%(instance)s uses accelerator device profile '%(accel)s';"
-                   " evacuating it needs every nova-compute at Wallaby"
-                   " (service version 53), the oldest here is %(svc)d.",
-                   instance=p.label, accel=p.accel, svc=svc),
-                N_("Upgrade the computes first."),
-            )
+    if c.kind is not Kind.EVACUATE:
+        c.add(
+            BLOCKER,
+            "accel-device-profile",
+            N_("%(instance)s uses accelerator device profile '%(accel)s';"
+               " Nova refuses %(kind_text)s of instances with accelerators.",
+               instance=p.label, accel=p.accel, kind_text=KIND_TEXT[c.kind]),
+            N_("Evacuate it if its host is down, or recreate it on the target"
+               " host."),
+        )
         return
-    c.add(
-        BLOCKER,
+    c.block_if_computes_older(
+        SVC_ACCEL_EVACUATE,
         "accel-device-profile",
-        N_("%(instance)s uses accelerator device profile '%(accel)s'; Nova"
-           " refuses %(kind_text)s of instances with accelerators.",
-           instance=p.label, accel=p.accel, kind_text=KIND_TEXT[c.kind]),
-        N_("Evacuate it if its host is down, or recreate it on the target"
-           " host."),
+        lambda svc: N_(
+            "%(instance)s uses accelerator device profile '%(accel)s';"
+            " evacuating it needs every nova-compute at Wallaby"
+            " (service version 53), the oldest here is %(svc)d.",
+            instance=p.label, accel=p.accel, svc=svc),
+        N_("Upgrade the computes first."),
     )
 
 
@@ -333,18 +331,16 @@ def rule_vpmem(c):
     p = c.p
     if not p.pmem:
         return
-    svc = c.computes_older_than(SVC_VPMEM_LIVE_MIGRATION)
-    if svc is not None:
-        c.add(
-            BLOCKER,
-            "vpmem-live-old-compute",
-            N_("%(instance)s uses persistent memory (%(pmem)s); live"
-               " migration with vPMEM needs every nova-compute at Victoria"
-               " (service version 51), the oldest here is %(svc)d.",
-               instance=p.label, pmem=p.pmem, svc=svc),
-            N_("Use cold migration (section 5.5)."),
-        )
-    else:
+    if not c.block_if_computes_older(
+        SVC_VPMEM_LIVE_MIGRATION,
+        "vpmem-live-old-compute",
+        lambda svc: N_(
+            "%(instance)s uses persistent memory (%(pmem)s); live"
+            " migration with vPMEM needs every nova-compute at Victoria"
+            " (service version 51), the oldest here is %(svc)d.",
+            instance=p.label, pmem=p.pmem, svc=svc),
+        N_("Use cold migration (section 5.5)."),
+    ):
         c.add(
             WARNING,
             "vpmem-live",

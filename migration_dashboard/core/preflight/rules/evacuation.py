@@ -2,7 +2,6 @@
 
 from migration_dashboard.core.preflight.context import rule
 from migration_dashboard.core.preflight.model import (
-    BLOCKER,
     Kind,
     NOTE,
     SVC_EVACUATE_STOPPED,
@@ -62,20 +61,18 @@ def rule_evacuation_outcome(c):
                 N_("Accept the loss of the ephemeral data."),
             )
     if c.mv >= EVACUATE_STOPPED:
-        svc = c.computes_older_than(SVC_EVACUATE_STOPPED)
-        if svc is not None:
-            c.add(
-                BLOCKER,
-                "evacuate-stopped-old-compute",
-                N_("Microversion %(mv)s evacuates to SHUTOFF, which needs"
-                   " every nova-compute at service version"
-                   " %(svc_evacuate_stopped)d; the oldest here is %(svc)d.",
-                   mv=str(c.mv),
-                   svc_evacuate_stopped=SVC_EVACUATE_STOPPED,
-                   svc=svc),
-                N_("Use microversion 2.94, or upgrade the computes."),
-            )
-        else:
+        if not c.block_if_computes_older(
+            SVC_EVACUATE_STOPPED,
+            "evacuate-stopped-old-compute",
+            lambda svc: N_(
+                "Microversion %(mv)s evacuates to SHUTOFF, which needs"
+                " every nova-compute at service version"
+                " %(svc_evacuate_stopped)d; the oldest here is %(svc)d.",
+                mv=str(c.mv),
+                svc_evacuate_stopped=SVC_EVACUATE_STOPPED,
+                svc=svc),
+            N_("Use microversion 2.94, or upgrade the computes."),
+        ):
             c.add(
                 NOTE,
                 "evacuate-lands-shutoff",

@@ -20,17 +20,16 @@ def rule_numa_live_support(c):
     p = c.p
     if not p.numa or c.kind is not Kind.LIVE:
         return
-    svc = c.computes_older_than(SVC_NUMA_LIVE_MIGRATION)
-    if svc is not None:
-        c.add(
-            BLOCKER,
-            "numa-live-old-compute",
-            N_("%(instance)s uses %(numa_what)s; NUMA-aware live migration"
-               " needs every nova-compute at Train (service version 40), the"
-               " oldest here is %(svc)d.",
-               instance=p.label, numa_what=numa_what(p), svc=svc),
-            N_("Upgrade the computes, or use cold migration."),
-        )
+    c.block_if_computes_older(
+        SVC_NUMA_LIVE_MIGRATION,
+        "numa-live-old-compute",
+        lambda svc: N_(
+            "%(instance)s uses %(numa_what)s; NUMA-aware live migration"
+            " needs every nova-compute at Train (service version 40), the"
+            " oldest here is %(svc)d.",
+            instance=p.label, numa_what=numa_what(p), svc=svc),
+        N_("Upgrade the computes, or use cold migration."),
+    )
 
 
 @rule(needs_destination=True)
