@@ -30,32 +30,34 @@ def rule_traits(c):
     sev = WARNING if c.forced else BLOCKER
     missing = p.required_traits - set(dst.traits)
     if missing:
-        c.add(
-            sev,
-            "dest-missing-traits",
+        c.add(sev, "dest-missing-traits", *_traits_said(
+            c, "missing", missing,
             N_("%(instance)s requires trait(s) %(missing)s, which"
-               " %(destination)s lacks.",
-               instance=p.label,
-               missing=short_list(missing),
-               destination=dst.name),
+               " %(destination)s lacks."),
             N_("Choose a host that has them."),
-            reason=N_("lacks trait(s) %(missing)s",
-                      missing=short_list(missing)),
-        )
+            N_("lacks trait(s) %(missing)s"),
+        ))
     present = p.forbidden_traits & set(dst.traits)
     if present:
-        c.add(
-            sev,
-            "dest-forbidden-traits",
+        c.add(sev, "dest-forbidden-traits", *_traits_said(
+            c, "present", present,
             N_("%(instance)s forbids trait(s) %(present)s, which"
-               " %(destination)s has.",
-               instance=p.label,
-               present=short_list(present),
-               destination=dst.name),
+               " %(destination)s has."),
             N_("Choose a host without them."),
-            reason=N_("has forbidden trait(s) %(present)s",
-                      present=short_list(present)),
-        )
+            N_("has forbidden trait(s) %(present)s"),
+        ))
+
+
+def _traits_said(c, name, traits, message, remedy, reason):
+    """Message, remedy and reason of a finding about ``traits`` of the
+    destination (missing or present), listed as ``%(name)s``."""
+    listed = short_list(traits)
+    return (
+        message % {"instance": c.p.label, name: listed,
+                   "destination": c.dst.name},
+        remedy,
+        reason % {name: listed},
+    )
 
 
 RULES = (
