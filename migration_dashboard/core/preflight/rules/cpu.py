@@ -18,20 +18,13 @@ def rule_cpu_compatibility(c):
     src, dst, live = c.src, c.dst, c.kind is Kind.LIVE
     s, d = src.cpu_info, dst.cpu_info
     if s and d and s.arch and d.arch and s.arch != d.arch:
-        c.add(
-            BLOCKER,
-            "cpu-arch-mismatch",
+        c.add(BLOCKER, "cpu-arch-mismatch", *_differs_said(
+            c, "arch",
             N_("%(source)s is %(arch)s but %(destination)s is %(arch2)s; an"
-               " instance cannot move between CPU architectures.",
-               source=src.name,
-               arch=s.arch,
-               destination=dst.name,
-               arch2=d.arch),
-            N_("Choose a %(arch)s host.",
-               arch=s.arch),
-            reason=N_("CPU architecture %(arch)s, not %(arch2)s",
-                      arch=d.arch, arch2=s.arch),
-        )
+               " instance cannot move between CPU architectures."),
+            N_("Choose a %(arch)s host."),
+            N_("CPU architecture %(arch)s, not %(arch2)s"),
+        ))
         return
     if not live:
         return
@@ -73,21 +66,14 @@ def rule_cpu_compatibility(c):
                 )
         return
     if s.vendor and d.vendor and s.vendor != d.vendor:
-        c.add(
-            BLOCKER,
-            "cpu-vendor-mismatch",
+        c.add(BLOCKER, "cpu-vendor-mismatch", *_differs_said(
+            c, "vendor",
             N_("%(source)s has a %(vendor)s CPU but %(destination)s has"
                " %(vendor2)s; a running guest cannot move between CPU"
-               " vendors.",
-               source=src.name,
-               vendor=s.vendor,
-               destination=dst.name,
-               vendor2=d.vendor),
-            N_("Choose a %(vendor)s host, or use cold migration.",
-               vendor=s.vendor),
-            reason=N_("%(vendor)s CPU, not %(vendor2)s",
-                      vendor=d.vendor, vendor2=s.vendor),
-        )
+               " vendors."),
+            N_("Choose a %(vendor)s host, or use cold migration."),
+            N_("%(vendor)s CPU, not %(vendor2)s"),
+        ))
         return
     if s.features is not None and d.features is not None:
         missing = set(s.features) - set(d.features)
@@ -121,6 +107,22 @@ def rule_cpu_compatibility(c):
             )
 
 
+def _differs_said(c, what, message, remedy, reason):
+    """Message, remedy and reason of a finding that the source's CPU
+    ``what`` (an attribute of cpu_info) is not the destination's: the
+    message names the source's as %(what)s and the destination's as
+    %(what2)s, the remedy asks for the source's, the reason (said of the
+    destination) puts the destination's first."""
+    mine = getattr(c.src.cpu_info, what)
+    theirs = getattr(c.dst.cpu_info, what)
+    return (
+        message % {"source": c.src.name, what: mine,
+                   "destination": c.dst.name, what + "2": theirs},
+        remedy % {what: mine},
+        reason % {what: theirs, what + "2": mine},
+    )
+
+
 @rule(kinds=(Kind.LIVE,), needs_destination=True)
 def rule_cpu_passthrough(c):
     """host-passthrough hands the exact host CPU to the guest."""
@@ -132,20 +134,13 @@ def rule_cpu_passthrough(c):
         return
     s, d = src.cpu_info, dst.cpu_info
     if s and d and s.model and d.model and s.model != d.model:
-        c.add(
-            BLOCKER,
-            "cpu-model-mismatch-passthrough",
+        c.add(BLOCKER, "cpu-model-mismatch-passthrough", *_differs_said(
+            c, "model",
             N_("%(source)s uses CPU host-passthrough; its CPU model %(model)s"
-               " differs from %(model2)s on %(destination)s.",
-               source=src.name,
-               model=s.model,
-               model2=d.model,
-               destination=dst.name),
-            N_("Choose a host with exactly the same CPU model (%(model)s).",
-               model=s.model),
-            reason=N_("CPU model %(model)s, not %(model2)s (host-passthrough)",
-                      model=d.model, model2=s.model),
-        )
+               " differs from %(model2)s on %(destination)s."),
+            N_("Choose a host with exactly the same CPU model (%(model)s)."),
+            N_("CPU model %(model)s, not %(model2)s (host-passthrough)"),
+        ))
     else:
         c.add(
             WARNING,
