@@ -90,40 +90,33 @@ def _block_on_shared_storage(c, shared):
 def _needs_block_migration(c, shared):
     """Local disks, storage not shared (or not known to be), no block
     migration asked."""
+    said = dict(instance=c.p.label, local_disks=local_disks(c.p),
+                source=c.src.name, where=_where(c))
     if shared is False:
-        c.add(
-            BLOCKER,
-            "needs-block-migration",
-            N_("%(instance)s has %(local_disks)s and %(source)s does not"
-               " share storage with %(where)s; Nova refuses: 'Shared storage"
-               " live-migration requires either shared storage or"
-               " boot-from-volume with no local disks.'",
-               instance=c.p.label,
-               local_disks=local_disks(c.p),
-               source=c.src.name,
-               where=_where(c)),
-            _auto_or(
-                c,
-                N_("Set block migration to true (or 'auto' from microversion"
-                   " 2.25)."),
-            ),
+        severity = BLOCKER
+        message = N_(
+            "%(instance)s has %(local_disks)s and %(source)s does not"
+            " share storage with %(where)s; Nova refuses: 'Shared storage"
+            " live-migration requires either shared storage or"
+            " boot-from-volume with no local disks.'",
+            **said)
+        remedy = _auto_or(
+            c,
+            N_("Set block migration to true (or 'auto' from microversion"
+               " 2.25)."),
         )
     else:
-        c.add(
-            WARNING,
-            "needs-block-migration",
-            N_("%(instance)s has %(local_disks)s and it is unknown whether"
-               " %(source)s shares storage with %(where)s; without shared"
-               " storage the migration needs block migration.",
-               instance=c.p.label,
-               local_disks=local_disks(c.p),
-               source=c.src.name,
-               where=_where(c)),
-            _auto_decides_or(
-                c, N_("Set block migration to true unless the storage is"
-                      " shared.")
-            ),
+        severity = WARNING
+        message = N_(
+            "%(instance)s has %(local_disks)s and it is unknown whether"
+            " %(source)s shares storage with %(where)s; without shared"
+            " storage the migration needs block migration.",
+            **said)
+        remedy = _auto_decides_or(
+            c, N_("Set block migration to true unless the storage is"
+                  " shared.")
         )
+    c.add(severity, "needs-block-migration", message, remedy)
 
 
 def _block_with_storage_unknown(c):
