@@ -74,11 +74,15 @@ def _group_on_destination(c, g, others):
                destination=c.dst.name),
         )
         return
+    # A hard policy is the scheduler's filter; a soft one only its weigher.
+    severity = BLOCKER if hard else WARNING
+    said = dict(instance=label, policy=policy, gname=gname,
+                destination=c.dst.name)
     if "anti-affinity" in policy:
         limit = max(1, g.max_server_per_host) if hard else 1
         if len(on_dst) >= limit:
             c.add(
-                BLOCKER if hard else WARNING,
+                severity,
                 "anti-affinity-conflict",
                 NP_("%(instance)s is in %(policy)s group %(gname)s;"
                     " %(destination)s already holds %(on_dst_count)d member"
@@ -87,10 +91,7 @@ def _group_on_destination(c, g, others):
                     " %(destination)s already holds %(on_dst_count)d members"
                     " of it (%(members)s)%(refusal)s.",
                     len(on_dst),
-                    instance=label,
-                    policy=policy,
-                    gname=gname,
-                    destination=c.dst.name,
+                    **said,
                     on_dst_count=len(on_dst),
                     members=short_list(g.name_of(m) for m in on_dst),
                     refusal=N_(", so the scheduler refuses") if hard else ""),
@@ -103,7 +104,7 @@ def _group_on_destination(c, g, others):
             )
     elif "affinity" in policy and not on_dst:
         c.add(
-            BLOCKER if hard else WARNING,
+            severity,
             "affinity-conflict",
             NP_("%(instance)s is in %(policy)s group %(gname)s, but"
                 " %(destination)s holds none of its other %(others_count)d"
@@ -112,10 +113,7 @@ def _group_on_destination(c, g, others):
                 " %(destination)s holds none of its other %(others_count)d"
                 " members%(refusal)s.",
                 len(others),
-                instance=label,
-                policy=policy,
-                gname=gname,
-                destination=c.dst.name,
+                **said,
                 others_count=len(others),
                 refusal=N_("; the scheduler refuses") if hard else ""),
             N_("Choose a host that already holds a member of %(gname)s.",
