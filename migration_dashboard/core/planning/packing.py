@@ -527,6 +527,8 @@ def affinity_notes(entries, hosts_by_name, usage):
                 v is None or v >= n for v, n in zip(usage.free(h), need)
             )
         ]
+        said = dict(group=g.name or g.id, members_count=len(members),
+                    needs_text=_needs_text(need))
         if room:
             message = (
                 NP_("Affinity group %(group)s (%(members_count)d member here,"
@@ -540,9 +542,7 @@ def affinity_notes(entries, hosts_by_name, usage):
                     " forced live migrations to one host (microversion 2.30"
                     " to 2.67 with force, or below 2.30).",
                     len(members),
-                    group=g.name or g.id,
-                    members_count=len(members),
-                    needs_text=_needs_text(need),
+                    **said,
                     room=short_list(room),
                     has=NP_("has", "have", len(room)))
             )
@@ -556,9 +556,7 @@ def affinity_notes(entries, hosts_by_name, usage):
                     " here) needs one host with room for all of them"
                     " (%(needs_text)s); no enabled, up host has it.",
                     len(members),
-                    group=g.name or g.id,
-                    members_count=len(members),
-                    needs_text=_needs_text(need))
+                    **said)
             )
             severity = WARNING
         for e in members:
