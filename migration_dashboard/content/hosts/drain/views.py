@@ -293,6 +293,17 @@ class PlanView(_PlanBase):
             return self.render(context)
         try:
             since = drain.ensure_marker(request, host, limit=limit)
+        except drain.ReasonTooLong as exc:
+            # The host was disabled with a reason the marker leaves no
+            # room for: say so rather than cut the operator's words.
+            context["submit_error"] = _(
+                "Not submitted: the disabled reason of %(host)s has "
+                "%(length)d characters, but after the drain marker Nova "
+                "keeps at most %(room)d. Give a shorter one in Drain Host "
+                "(it replaces the current one). Nothing was changed.") % {
+                    "host": host, "length": exc.length,
+                    "room": drain.REASON_ROOM}
+            return self.render(context)
         except Exception as exc:
             context["submit_error"] = _(
                 "Not submitted: unable to mark %(host)s as drained (disable "
