@@ -25,6 +25,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
 from tests import democloud
+from tests.browser.test_drain_queue_browser import _shot
 from tests.browser.test_migrations_browser import _wait
 
 pytestmark = pytest.mark.browser
@@ -182,6 +183,78 @@ def test_batch_disable_dialog_carries_the_ticked_rows(admin_browser,
 
 
 # ------------------------------------------------------------- item 6
+
+# The operator opens the row's menu right after the row's refresh was
+# sent (Horizon checks for an open menu only before sending, so this is
+# the moment its own check cannot see), once; counts the answers to that
+# row's refreshes from then on, and the ticks of Horizon's row polling.
+OPEN_WHILE_REFRESHING = """
+    var rowId = arguments[0], objId = 'obj_id=' + arguments[1] + '&';
+    function ours(opts) {
+      return opts.url.indexOf('row_update') >= 0 &&
+        (opts.url + '&').indexOf(objId) >= 0;
+    }
+    window.__menuOpened = false;
+    window.__answersSinceOpen = 0;
+    window.__ticksSinceOpen = 0;
+    $(document).ajaxSend(function (e, xhr, opts) {
+      if (window.__menuOpened || !ours(opts)) { return; }
+      window.__menuOpened = true;
+      $('#' + rowId).find('.dropdown-toggle').first().click();
+    });
+    $(document).ajaxComplete(function (e, xhr, opts) {
+      if (window.__menuOpened && ours(opts)) {
+        window.__answersSinceOpen++;
+      }
+    });
+    var update = horizon.datatables.update;
+    horizon.datatables.update = function () {
+      if (window.__menuOpened) { window.__ticksSinceOpen++; }
+      return update.apply(this, arguments);
+    };"""
+
+
+def test_a_row_menu_stays_open_across_a_refresh(admin_browser, horizon_url,
+                                                nova, long_migrations,
+                                                booted):
+    server_id = _boot(nova, booted)
+    nova.servers.live_migrate(server_id, host=DEST, block_migration="auto")
+    migration = _running_live_migration(nova, server_id)
+
+    driver = admin_browser
+    driver.get(horizon_url + "/admin/migrations/")
+    row_id = "migrations__row__%s" % migration.id
+    row = _wait(driver).until(ec.presence_of_element_located(
+        (By.ID, row_id)))
+    assert "ajax-update" in row.get_attribute("class")
+    driver.execute_script(MARK)
+    driver.execute_script(OPEN_WHILE_REFRESHING, row_id, str(migration.id))
+    # The refresh sent just before the menu opened has answered (it
+    # replaced the row), and Horizon's polling ticked twice more.
+    _wait(driver, REFRESH).until(lambda d: d.execute_script(
+        "return window.__answersSinceOpen >= 1 && "
+        "window.__ticksSinceOpen >= 2;"))
+    row = driver.find_element(By.ID, row_id)
+    assert row.find_elements(By.CSS_SELECTOR, ".btn-group.open"), \
+        "the menu closed under the operator"
+    force = row.find_element(By.ID, "migrations__row_%s__action_"
+                             "force_complete" % migration.id)
+    assert force.is_displayed()
+    _shot(driver, "migration-row-menu-open")
+    # Closed again: once Nova has finished the migration, the row shows
+    # it within one refresh interval, without a reload.
+    _click(driver, row.find_element(By.CSS_SELECTOR, ".dropdown-toggle"))
+    assert not driver.find_element(By.ID, row_id).find_elements(
+        By.CSS_SELECTOR, ".btn-group.open")
+    democloud.wait_for(
+        lambda: next(m for m in nova.migrations.list(
+            instance_uuid=server_id) if m.id == migration.id).status
+        == "completed", timeout=int(LONG_MIGRATION) + 120, interval=1,
+        what="Nova's live migration completed")
+    _wait(driver, REFRESH).until(
+        lambda d: "completed" in d.find_element(By.ID, row_id).text)
+    assert driver.execute_script(MARKED)
+
 
 # ------------------------------------------------------------- item 4
 

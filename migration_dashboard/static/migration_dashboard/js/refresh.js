@@ -1,6 +1,17 @@
 /* Pages of the migration dashboard that show a state still changing.
  *
- * Parts of a page that are not table rows (a summary, the steps of a
+ * 1. A refresh keeps what the operator has open or ticked.  Horizon's row
+ *    refresh (horizon.datatables.update) replaces a whole <tr> with its
+ *    answer; an action menu opened while that answer was on its way
+ *    closed under the mouse (Horizon only checks for an open menu before
+ *    sending).  Here the row is still replaced, as Horizon does, so it
+ *    shows Nova's state and Horizon's polling loop (its decay, its
+ *    answers) stays Horizon's own; only the open menu, the ticked box and
+ *    the focus are carried into the new row, in the same task (nothing is
+ *    painted in between).  Dropping or deferring the answer instead
+ *    leaves the row stale after the menu closes.
+ *
+ * 2. Parts of a page that are not table rows (a summary, the steps of a
  *    migration) refresh themselves: an element with data-md-refresh-url is
  *    replaced by what that URL answers (the same element, rendered again)
  *    every data-md-refresh-interval ms; the answer carries no
@@ -12,6 +23,93 @@
   "use strict";
 
   var MAX_INTERVAL = 30000;
+  var MENU = ".btn-group, .dropdown";
+
+  // ------------------------------------------------ 1. the operator's state
+
+  function rowsOf($root) {
+    return $root.filter("tr[id]").add($root.find("tr[id]"));
+  }
+
+  /* What the operator has open, ticked or focused in the rows of $root,
+     by row id (a refreshed row keeps its id). */
+  function capture($root) {
+    var state = {rows: {}, focus: null};
+    rowsOf($root).each(function () {
+      var $row = $(this);
+      var $menus = $row.find(MENU);
+      var open = $menus.index($menus.filter(".open").first());
+      var box = $row.find(".table-row-multi-select")[0];
+      if (open >= 0 || (box && box.checked)) {
+        state.rows[this.id] = {open: open, checked: !!(box && box.checked)};
+      }
+    });
+    var active = document.activeElement;
+    var inside = active && $root.filter(function () {
+      return this === active || $.contains(this, active);
+    }).length;
+    if (inside) {
+      var $row = $(active).closest("tr[id]");
+      state.focus = {
+        id: active.id || null,
+        row: $row.attr("id") || null,
+        toggle: $(active).is(".dropdown-toggle")
+      };
+    }
+    return state;
+  }
+
+  function restore(state) {
+    $.each(state.rows, function (id, saved) {
+      var row = document.getElementById(id);
+      if (!row) { return; }  // gone from the table
+      var $row = $(row);
+      if (saved.open >= 0) {
+        var $menu = $row.find(MENU).eq(saved.open);
+        // Bootstrap's dropdown keeps its state in these two attributes
+        // only; a click elsewhere closes it as any other menu.
+        $menu.addClass("open");
+        $menu.find(".dropdown-toggle").first().attr("aria-expanded", "true");
+      }
+      if (saved.checked) {
+        $row.find(".table-row-multi-select").prop("checked", true);
+      }
+    });
+    var focus = state.focus;
+    if (focus) {
+      var target = focus.id ? document.getElementById(focus.id) : null;
+      if (!target && focus.toggle && focus.row) {
+        target = $(document.getElementById(focus.row))
+          .find(".dropdown-toggle")[0];
+      }
+      if (target && target !== document.activeElement) { target.focus(); }
+    }
+  }
+
+  /* Horizon's row refresh: each answer's success callback (which replaces
+     the row) is wrapped before jQuery binds it, to carry the state of the
+     row it replaces.  Requests of anything else pass untouched. */
+  function carryAcrossRowRefresh(options, original) {
+    var url = original && original.url;
+    if (!url || typeof options.success !== "function" ||
+        url.indexOf("action=row_update") < 0) {
+      return;
+    }
+    var success = options.success;
+    options.success = function () {
+      var $rows = $("tr.ajax-update").filter(function () {
+        return $(this).attr("data-update-url") === url;
+      });
+      var state = capture($rows);
+      var result = success.apply(this, arguments);
+      restore(state);
+      return result;
+    };
+  }
+
+  $.ajaxPrefilter(carryAcrossRowRefresh);
+
+  // -------------------------------------------- 2. self-refreshing parts
 
   function poll(el, delay, decay) {
     setTimeout(function () {
@@ -48,6 +146,6 @@
   }
 
   $(function () {
-      startAll(document);
+    startAll(document);
   });
 })();
