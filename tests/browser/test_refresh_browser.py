@@ -10,7 +10,7 @@ each reach Nova's state without a reload (the test marks the window
 object after the action's own redirect: a reload would drop the mark);
 the batch Disable Hosts dialog carries the ticked rows; a row menu opened
 while its row refreshes stays open (and the row catches up once it is
-closed).
+closed); the drain status page refreshes with one request per interval.
 
 The live migrations run on cmp2, restarted for this module with a long
 DEMOCLOUD_LIVE_MIGRATION_SECONDS (and restarted with the default after);
@@ -19,6 +19,8 @@ import datetime
 import os
 import subprocess
 import uuid
+
+from selenium.webdriver.support.ui import WebDriverWait
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -40,6 +42,8 @@ LONG_MIGRATION = "45"
 REFRESH = 35
 MARK = "window.__not_reloaded = true;"
 MARKED = "return window.__not_reloaded === true;"
+# The drain status page's own refresh interval (drain/views.REFRESH_MS).
+DRAIN_REFRESH_MS = 5000
 
 
 def _task(server):
@@ -314,8 +318,17 @@ def test_instances_tab_row_follows_confirm(admin_browser, horizon_url,
     assert driver.execute_script(MARKED)
 
 
-def test_drain_status_counts_follow_confirm_all(admin_browser, horizon_url,
-                                                nova, booted, request):
+def _refresh_requests(driver):
+    """(url, start ms) of every request of the page for a part of itself
+    (?fragment=...), in order (the browser's resource timing)."""
+    return driver.execute_script("""
+        return performance.getEntriesByType('resource').filter(function (e) {
+          return e.name.indexOf('fragment=') >= 0;
+        }).map(function (e) { return [e.name, e.startTime]; });""")
+
+
+def test_drain_status_refreshes_once_per_interval_and_follows_confirm_all(
+        admin_browser, horizon_url, nova, booted, request):
     server_id = _boot(nova, booted, stop=True)
     service = next(s for s in nova.services.list(binary="nova-compute")
                    if s.host == SOURCE)
@@ -332,6 +345,19 @@ def test_drain_status_counts_follow_confirm_all(admin_browser, horizon_url,
     confirm = _wait(driver).until(ec.presence_of_element_located(
         (By.CSS_SELECTOR, ".drain-track-confirm")))
     assert confirm.text.endswith(": 1")
+    # One poll for the page (the status block, summary inside): every
+    # request for a part of the page is the block's, each sent at least
+    # one interval after the one before (a second poll would come in
+    # between).  Horizon's own updates of in-flight rows (?action=
+    # row_update, one per such row) are apart from it.
+    WebDriverWait(driver, 8 * DRAIN_REFRESH_MS / 1000 + 60).until(
+        lambda d: len(_refresh_requests(d)) >= 4)
+    sent = _refresh_requests(driver)
+    assert all("fragment=status" in url for url, _start in sent), sent
+    gaps = [b[1] - a[1] for a, b in zip(sent, sent[1:])]
+    assert min(gaps) >= DRAIN_REFRESH_MS * 0.95, gaps
+    _shot(driver, "drain-status-refreshing")
+
     _click(driver, driver.find_element(By.ID, "drain__action_confirm_all"))
     _after_action(driver, nova, server_id, "SHUTOFF")
     _wait(driver, REFRESH).until(lambda d: d.find_element(
@@ -339,3 +365,9 @@ def test_drain_status_counts_follow_confirm_all(admin_browser, horizon_url,
     assert driver.find_element(
         By.CSS_SELECTOR, ".drain-track-done").text.endswith(": 1")
     assert driver.execute_script(MARKED)
+    # Not final (the seed's instances are still on cmp2): still the one
+    # refresh.  That it stops once final is tests/unit/
+    # test_drain_cycle_views.py RefreshTests (no refresh URL then).
+    sent = _refresh_requests(driver)
+    assert sent and all("fragment=status" in url for url, _ in sent), sent
+    _shot(driver, "drain-status-after-confirm")

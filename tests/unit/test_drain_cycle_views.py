@@ -171,28 +171,49 @@ class BatchDisableTests(_Cycle):
 
 
 class RefreshTests(_Cycle):
+    """The drain status page has one refresh: the status block, which
+    reads the drain again (moving the queue on) and carries the summary;
+    the summary has none of its own."""
+
+    def _refreshing(self, html):
+        return re.findall(r'<[^>]*data-md-refresh-url="([^"]*)"[^>]*>', html)
 
     @test.create_mocks(MOCKS)
-    def test_drain_summary_refreshes_while_moves_are_in_flight(self):
+    def test_one_refresh_carries_the_summary_while_moves_are_in_flight(self):
         self._move("web-1", "cmp2", status="VERIFY_RESIZE")
         self.migrations = [base.mig(1, "inst-web-1", dest="cmp2",
                                     status="finished", kind="migration")]
         self._setup_mocks()
-        res = self.client.get(base.status_url())
-        self.assertContains(res, "data-md-refresh-url")
-        part = self.client.get(base.status_url() + "?fragment=summary")
-        html = part.content.decode().strip()
-        self.assertTrue(html.startswith('<div class="drain-status-summary"'))
-        self.assertIn("data-md-refresh-url", html)
-        self.assertNotIn("<html", html)
+        html = self.client.get(base.status_url()).content.decode()
+        urls = self._refreshing(html)
+        self.assertEqual(1, len(urls), urls)
+        block = re.search(r'<div class="drain-status"[^>]*>', html).group(0)
+        self.assertIn("data-md-refresh-url", block)
+        self.assertIn('data-md-refresh-interval="5000"', block)
+        self.assertIn("data-md-refresh-steady", block)
+        # What the page asks for every 5 s: the block, summary inside.
+        part = self.client.get(urls[0].replace("&amp;", "&"),
+                               HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        fragment = part.content.decode().strip()
+        self.assertTrue(fragment.startswith('<div class="drain-status"'),
+                        fragment[:200])
+        self.assertNotIn("<html", fragment)
+        self.assertIn('class="drain-status-summary" '
+                      'data-md-refresh-part="summary"', fragment)
+        self.assertIn("drain-track-confirm", fragment)
+        self.assertEqual(1, len(self._refreshing(fragment)))
 
     @test.create_mocks(MOCKS)
-    def test_summary_stops_refreshing_when_final(self):
+    def test_the_refresh_stops_when_final(self):
         self.instances = []
         self.services[0] = f.service("cmp1", status="disabled",
                                      reason=MARKED)
         self._setup_mocks()
-        part = self.client.get(base.status_url() + "?fragment=summary")
+        html = self.client.get(base.status_url()).content.decode()
+        self.assertIn("drain-host-empty", html)
+        self.assertEqual([], self._refreshing(html))
+        part = self.client.get(base.status_url() + "?fragment=status",
+                               HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         self.assertContains(part, "drain-host-empty")
         self.assertNotContains(part, "data-md-refresh-url")
 

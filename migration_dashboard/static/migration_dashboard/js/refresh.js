@@ -12,12 +12,17 @@
  *    leaves the row stale after the menu closes.
  *
  * 2. Parts of a page that are not table rows (a summary, the steps of a
- *    migration) refresh themselves: an element with data-md-refresh-url is
- *    replaced by what that URL answers (the same element, rendered again)
- *    every data-md-refresh-interval ms; the answer carries no
- *    data-md-refresh-url once its state is final, which ends the polling.
- *    Slower after each answer that changed nothing, at most every 30 s,
- *    like Horizon's rows.
+ *    migration, the drain status block) refresh themselves: an element
+ *    with data-md-refresh-url is replaced by what that URL answers (the
+ *    same element, rendered again) every data-md-refresh-interval ms; the
+ *    answer carries no data-md-refresh-url once its state is final, which
+ *    ends the polling.  Slower after each answer that changed nothing, at
+ *    most every 30 s, like Horizon's rows, unless the element says
+ *    data-md-refresh-steady (the drain status: each look moves its queue
+ *    on).  An element with data-md-refresh-signature is replaced whole
+ *    only when the signature changes; otherwise only its
+ *    data-md-refresh-part children are swapped, and the table inside is
+ *    left as the operator has it.
  */
 (function () {
   "use strict";
@@ -111,17 +116,52 @@
 
   // -------------------------------------------- 2. self-refreshing parts
 
+  function syncAttributes(el, fresh) {
+    var name, i;
+    for (i = el.attributes.length - 1; i >= 0; i--) {
+      name = el.attributes[i].name;
+      if (!fresh.hasAttribute(name)) { el.removeAttribute(name); }
+    }
+    for (i = 0; i < fresh.attributes.length; i++) {
+      el.setAttribute(fresh.attributes[i].name, fresh.attributes[i].value);
+    }
+  }
+
+  /* The answer applied to el; returns [the element shown now, whether
+     anything changed]. */
+  function apply(el, $new) {
+    var $el = $(el);
+    var signature = $el.attr("data-md-refresh-signature");
+    if (signature !== undefined &&
+        $new.attr("data-md-refresh-signature") === signature) {
+      var changed = false;
+      $new.find("[data-md-refresh-part]").each(function () {
+        var $old = $el.find("[data-md-refresh-part='" +
+                            $(this).attr("data-md-refresh-part") + "']");
+        if ($old.length && $old.html() !== $(this).html()) {
+          $old.replaceWith(this);
+          changed = true;
+        }
+      });
+      syncAttributes(el, $new[0]);
+      return [el, changed];
+    }
+    var same = $new.html() === $el.html();
+    var state = capture($el);
+    $el.replaceWith($new);
+    restore(state);
+    return [$new[0], !same];
+  }
+
   function poll(el, delay, decay) {
     setTimeout(function () {
-      var $el = $(el);
-      var url = $el.attr("data-md-refresh-url");
+      var url = $(el).attr("data-md-refresh-url");
       if (!url || !document.body.contains(el)) { return; }
       $.ajax({url: url, cache: false, dataType: "html"}).done(function (html) {
         var $new = $($.parseHTML($.trim(html))).filter("*").first();
         if (!$new.length) { return; }
-        var same = $new.html() === $el.html();
-        $el.replaceWith($new);
-        start($new[0], same ? decay + 1 : 1);
+        var shown = apply(el, $new);
+        start(shown[0], shown[1] ? 1 : decay + 1);
       }).fail(function () {
         // Keep what is shown; try again later (a page of its own says why).
         poll(el, Math.min(delay * 2, MAX_INTERVAL), decay);
@@ -133,6 +173,7 @@
     var $el = $(el);
     if (!$el.attr("data-md-refresh-url")) { return; }
     var interval = parseInt($el.attr("data-md-refresh-interval"), 10) || 2500;
+    if ($el.is("[data-md-refresh-steady]")) { decay = 1; }
     poll(el, Math.min(interval * (decay || 1), MAX_INTERVAL), decay || 1);
   }
 
