@@ -109,22 +109,75 @@ def marker_limit(disabled_reason):
     return drain_queue_core.clamp(match.group(2))
 
 
-def drain_reason(reason, when=None, limit=None):
-    """The disabled reason that marks a drain started at ``when`` with
-    ``limit`` moves in flight at once."""
-    _since, reason = parse_marker(reason)
-    text = PREFIX + stamp(when or now())
+def _marker(when, limit=None):
+    """The marker part of a drain's disabled reason, without the
+    operator's reason."""
+    text = PREFIX + stamp(when)
     if limit:
         text += " (N=%d)" % drain_queue_core.clamp(limit)
+    return text
+
+
+_SEPARATOR = ": "
+
+
+def _reason_room():
+    # Nova's limit less the widest marker (N at its maximum), so that a
+    # marker rewritten later with another N never has to cut the reason.
+    widest = _marker(datetime.datetime(2000, 1, 1,
+                                       tzinfo=datetime.timezone.utc),
+                     drain_queue_core.MAX_IN_FLIGHT)
+    return maintenance.MAX_REASON_LENGTH - len(widest + _SEPARATOR)
+
+
+# How many characters of the operator's reason Nova keeps after the
+# drain marker.
+REASON_ROOM = _reason_room()
+
+
+def reason_too_long_text(length):
+    """Why a reason of ``length`` characters cannot go after the marker."""
+    return _("The reason has %(length)d characters, but after the drain "
+             "marker Nova keeps at most %(room)d: shorten it. Nothing was "
+             "changed.") % {"length": length, "room": REASON_ROOM}
+
+
+class ReasonTooLong(ValueError):
+    """The operator's reason does not fit after the drain marker: the
+    drain refuses rather than cut the operator's words."""
+
+    def __init__(self, length):
+        self.length = length
+        self.message = str(reason_too_long_text(length))
+        super().__init__(self.message)
+
+
+def fits_marker(reason):
+    """True when ``reason`` (the operator's words, marker or not) fits
+    after the drain marker whole."""
+    return len(parse_marker(reason)[1].strip()) <= REASON_ROOM
+
+
+def drain_reason(reason, when=None, limit=None):
+    """The disabled reason that marks a drain started at ``when`` with
+    ``limit`` moves in flight at once.  Raises :class:`ReasonTooLong`
+    rather than cut the operator's reason."""
+    _since, reason = parse_marker(reason)
+    reason = reason.strip()
+    if len(reason) > REASON_ROOM:
+        raise ReasonTooLong(len(reason))
+    text = _marker(when or now(), limit)
     if reason:
-        text += ": " + reason.strip()
-    return text[:maintenance.MAX_REASON_LENGTH]
+        text += _SEPARATOR + reason
+    return text
 
 
 def ensure_marker(request, host, service=None, reason="", limit=None):
     """Disable ``host`` with the drain marker unless its reason already
     carries one (with ``limit``, N, when given: a marker with another N
-    is rewritten, same start); returns when the drain began."""
+    is rewritten, same start); returns when the drain began.  Raises
+    :class:`ReasonTooLong`, before any Nova call, when the operator's
+    reason (given, or the host's own) does not fit after the marker."""
     service = service or api.nova.compute_service(request, host)
     if service is not None and service.status == "disabled":
         since, old = parse_marker(service.disabled_reason)

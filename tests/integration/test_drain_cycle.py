@@ -321,3 +321,66 @@ def test_move_back_then_complete_maintenance_moves_exactly_the_drained(
     assert res.status_code == 302
     assert _service(nova_admin, HOST).status == "enabled"
     assert _moving(_html(horizon.get(url))) == set()
+
+
+# Nova keeps 255 characters of a disabled reason; the widest drain marker
+# (N has two digits at most) takes this much of them.
+ROOM = 255 - len("Drain since 2026-11-26T10:00:00Z (N=50): ")
+
+
+def _words(length):
+    """An operator's reason of ``length`` characters ending in a word
+    that a cut would lose first."""
+    text = " ".join("step%d of the firmware update" % n for n in range(40))
+    return (text[:length - 4] + " END")[:length]
+
+
+def test_a_reason_too_long_for_the_marker_is_refused_never_cut(
+        horizon, nova_admin):
+    service = _service(nova_admin, HOST)
+    if service.status != "enabled":
+        nova_admin.services.enable(service.id)
+    start = reverse("horizon:admin:hosts:drain_start", args=[HOST])
+    plan = reverse("horizon:admin:hosts:drain_plan", args=[HOST])
+    complete = reverse("horizon:admin:hosts:complete_maintenance",
+                       args=[HOST])
+    # Nova takes 250 characters; after the marker they do not fit.
+    long_reason = _words(250)
+    _operator_disables(nova_admin, long_reason)
+    try:
+        records = {m.id for m in nova_admin.migrations.list(host=HOST)}
+        # Drain Host keeping the host's reason: refused, with the limit.
+        html = _html(horizon.post(start, {"host": HOST, "reason": ""}))
+        assert "has 250 characters" in html
+        assert "at most %d" % ROOM in html
+        assert _service(nova_admin, HOST).disabled_reason == long_reason
+        # Submitting the plan at once: refused as well, nothing sent.
+        html = _html(horizon.post(plan, {"submit": "1",
+                                         "acknowledge": "1"}))
+        assert "has 250 characters" in html
+        assert "at most %d" % ROOM in html
+        assert "drain-result" not in html
+        assert _service(nova_admin, HOST).disabled_reason == long_reason
+        assert {m.id for m in nova_admin.migrations.list(host=HOST)} == \
+            records
+
+        # The operator shortens it to what fits: kept whole in Nova.
+        fits = _words(ROOM)
+        res = horizon.post(start, {"host": HOST, "reason": fits})
+        assert res.status_code == 302, _html(res)
+        written = _service(nova_admin, HOST).disabled_reason
+        assert written.startswith("Drain since ")
+        assert written.endswith(": " + fits)
+
+        # Complete Maintenance shows it whole and says it when enabling
+        # (Nova forgets it then).
+        assert fits in _html(horizon.get(complete))
+        res = horizon.post(complete, {"host": HOST})
+        assert res.status_code == 302, _html(res)
+        assert _service(nova_admin, HOST).status == "enabled"
+        assert "%s (%s)" % (HOST, fits) in _html(horizon.get(
+            res["location"]))
+    finally:
+        service = _service(nova_admin, HOST)
+        if service.status != "enabled":
+            nova_admin.services.enable(service.id)

@@ -171,27 +171,131 @@ class BatchDisableTests(_Cycle):
 
 
 class RefreshTests(_Cycle):
+    """The drain status page has one refresh: the status block, which
+    reads the drain again (moving the queue on) and carries the summary;
+    the summary has none of its own."""
+
+    def _refreshing(self, html):
+        return re.findall(r'<[^>]*data-md-refresh-url="([^"]*)"[^>]*>', html)
 
     @test.create_mocks(MOCKS)
-    def test_drain_summary_refreshes_while_moves_are_in_flight(self):
+    def test_one_refresh_carries_the_summary_while_moves_are_in_flight(self):
         self._move("web-1", "cmp2", status="VERIFY_RESIZE")
         self.migrations = [base.mig(1, "inst-web-1", dest="cmp2",
                                     status="finished", kind="migration")]
         self._setup_mocks()
-        res = self.client.get(base.status_url())
-        self.assertContains(res, "data-md-refresh-url")
-        part = self.client.get(base.status_url() + "?fragment=summary")
-        html = part.content.decode().strip()
-        self.assertTrue(html.startswith('<div class="drain-status-summary"'))
-        self.assertIn("data-md-refresh-url", html)
-        self.assertNotIn("<html", html)
+        html = self.client.get(base.status_url()).content.decode()
+        urls = self._refreshing(html)
+        self.assertEqual(1, len(urls), urls)
+        block = re.search(r'<div class="drain-status"[^>]*>', html).group(0)
+        self.assertIn("data-md-refresh-url", block)
+        self.assertIn('data-md-refresh-interval="5000"', block)
+        self.assertIn("data-md-refresh-steady", block)
+        # What the page asks for every 5 s: the block, summary inside.
+        part = self.client.get(urls[0].replace("&amp;", "&"),
+                               HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        fragment = part.content.decode().strip()
+        self.assertTrue(fragment.startswith('<div class="drain-status"'),
+                        fragment[:200])
+        self.assertNotIn("<html", fragment)
+        self.assertIn('class="drain-status-summary" '
+                      'data-md-refresh-part="summary"', fragment)
+        self.assertIn("drain-track-confirm", fragment)
+        self.assertEqual(1, len(self._refreshing(fragment)))
 
     @test.create_mocks(MOCKS)
-    def test_summary_stops_refreshing_when_final(self):
+    def test_the_refresh_stops_when_final(self):
         self.instances = []
         self.services[0] = f.service("cmp1", status="disabled",
                                      reason=MARKED)
         self._setup_mocks()
-        part = self.client.get(base.status_url() + "?fragment=summary")
+        html = self.client.get(base.status_url()).content.decode()
+        self.assertIn("drain-host-empty", html)
+        self.assertEqual([], self._refreshing(html))
+        part = self.client.get(base.status_url() + "?fragment=status",
+                               HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         self.assertContains(part, "drain-host-empty")
         self.assertNotContains(part, "data-md-refresh-url")
+
+
+# Nova keeps 255 characters of a disabled reason; the widest drain marker
+# (N has two digits at most) takes this much of them.
+WIDEST_MARKER = "Drain since 2026-11-26T10:00:00Z (N=50): "
+ROOM = 255 - len(WIDEST_MARKER)
+
+
+def _words(length):
+    """An operator's reason of ``length`` characters whose last word
+    would be the first to go."""
+    text = ("replace the failed DIMM in slot %d, " * 20) % tuple(range(20))
+    return (text[:length - 4] + " END")[:length]
+
+
+class ReasonTests(_Cycle):
+    """The drain keeps the operator's reason after its marker whole, or
+    refuses and says the limit: never a silent cut."""
+
+    @test.create_mocks(MOCKS)
+    def test_a_reason_that_fits_exactly_is_kept_whole(self):
+        self.services[0] = f.service("cmp1")
+        self._setup_mocks()
+        reason = _words(ROOM)
+        res = self.client.post(base.start_url(), {"host": "cmp1",
+                                                  "reason": reason})
+        self.assertNoFormErrors(res)
+        written = self.mock_service_disable.call_args[0][2]
+        self.assertLessEqual(len(written), 255)
+        self.assertEqual(reason, base.drain.parse_marker(written)[1])
+        # Marked again with the widest N, it still fits whole.
+        again = base.drain.drain_reason(written, limit=50)
+        self.assertLessEqual(len(again), 255)
+        self.assertTrue(again.endswith(": " + reason))
+
+    @test.create_mocks(MOCKS)
+    def test_a_longer_reason_is_refused_saying_the_limit(self):
+        self.services[0] = f.service("cmp1")
+        self._setup_mocks()
+        reason = _words(ROOM + 1)
+        res = self.client.post(base.start_url(), {"host": "cmp1",
+                                                  "reason": reason})
+        self.assertFormErrors(res, 1)
+        self.assertContains(res, "has %d characters" % (ROOM + 1))
+        self.assertContains(res, "at most %d" % ROOM)
+        self.mock_service_disable.assert_not_called()
+        # The operator's text is still in the field, to be shortened; no
+        # maxlength for the browser to cut a paste with.
+        self.assertContains(res, 'value="%s"' % reason)
+        self.assertNotRegex(res.content.decode(),
+                            r'<input[^>]*name="reason"[^>]*maxlength')
+
+    @test.create_mocks(MOCKS)
+    def test_a_disabled_hosts_long_reason_is_not_kept_cut(self):
+        # The operator disabled cmp1 earlier (Nova takes 255 characters);
+        # Drain Host with the reason left empty would keep it after the
+        # marker: it does not fit, so the form says so.
+        long_reason = _words(250)
+        self.services[0] = f.service("cmp1", status="disabled",
+                                     reason=long_reason)
+        self._setup_mocks()
+        res = self.client.get(base.start_url())
+        self.assertContains(res, "%d characters at most" % ROOM)
+        res = self.client.post(base.start_url(), {"host": "cmp1",
+                                                  "reason": ""})
+        self.assertFormErrors(res, 1)
+        self.assertContains(res, "has 250 characters")
+        self.assertContains(res, "at most %d" % ROOM)
+        self.mock_service_disable.assert_not_called()
+
+    @test.create_mocks(MOCKS)
+    def test_submitting_the_plan_refuses_a_reason_that_does_not_fit(self):
+        self.services[0] = f.service("cmp1", status="disabled",
+                                     reason=_words(250))
+        self._setup_mocks()
+        res = self.client.post(base.plan_url(), {"submit": "1",
+                                                 "acknowledge": "1"})
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, "has 250 characters")
+        self.assertContains(res, "at most %d" % ROOM)
+        self.mock_service_disable.assert_not_called()
+        self.mock_server_live_migrate.assert_not_called()
+        self.mock_server_migrate.assert_not_called()

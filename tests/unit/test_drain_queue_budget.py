@@ -33,7 +33,7 @@ class DrainStatusBudgetTests(test.BaseAdminViewTests):
             "?since=" + SINCE
         headers = {}
         if fragment:
-            url += "&fragment=1"
+            url += "&fragment=status"
             headers["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
         with FakeCloud(hosts=3, instances_per_host=per_host) as cloud:
             cloud.catalog = self.service_catalog

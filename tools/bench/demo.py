@@ -142,15 +142,15 @@ def main():
             ("Ours: drain status of %s (%d rows)" % (big, counts[big]),
              reverse(status, args=[big])),
             ("Ours: drain status refresh, %s (%d rows)" % (big, counts[big]),
-             reverse(status, args=[big]) + "?fragment=1"),
+             reverse(status, args=[big]) + "?fragment=status"),
             ("Ours: drain status refresh, %s (%d rows)"
              % (small, counts[small]),
-             reverse(status, args=[small]) + "?fragment=1"),
+             reverse(status, args=[small]) + "?fragment=status"),
         ]
     rows = []
     for name, url in pages:
         headers = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"} \
-            if "fragment=1" in url else {}
+            if "fragment=status" in url else {}
         client.get(url, **headers)  # warm-up (caches, connections)
         del CALLS[:]
         res = client.get(url, **headers)

@@ -148,8 +148,8 @@ def _nova_alone(cloud, host, ids, by_host):
 
 def _status_refresh(client, url):
     def refresh():
-        res = client.get(url + ("&" if "?" in url else "?") + "fragment=1",
-                         **AJAX)
+        res = client.get(url + ("&" if "?" in url else "?") +
+                         "fragment=status", **AJAX)
         if res.status_code != 200:
             _log("status refresh: HTTP %d" % res.status_code)
     return refresh

@@ -72,18 +72,22 @@ def parse_choices(data, instance_ids, hosts, source):
 
 class StartDrainForm(formbase.SelfHandlingForm):
     host = host_forms.host_field()
+    # No max_length: a browser cuts a pasted text at maxlength without a
+    # word; clean_reason says the limit instead.
     reason = forms.CharField(
         label=_("Reason"), required=False,
-        max_length=200,
         widget=forms.TextInput(attrs={
-            "placeholder": _("e.g. kernel upgrade, ticket OPS-1234")}),
-        help_text=_("Nova stores it with the service, after a drain marker "
-                    "(\"Drain since <time>\") by which every dashboard "
-                    "recognises the drain."))
+            "placeholder": _("e.g. kernel upgrade, ticket OPS-1234")}))
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.service = kwargs.get("initial", {}).get("service")
+        self.fields["reason"].help_text = _(
+            "Nova stores it with the service, after a drain marker "
+            "(\"Drain since <time>\") by which every dashboard recognises "
+            "the drain: %(room)d characters at most. Left empty on a "
+            "disabled host, its current reason is kept.") % {
+                "room": drain.REASON_ROOM}
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()
@@ -91,6 +95,13 @@ class StartDrainForm(formbase.SelfHandlingForm):
                     self.service.status == "disabled")
         if not reason and not disabled:
             raise forms.ValidationError(_("A reason is required."))
+        # Empty on a disabled host: the drain keeps its current reason,
+        # which must fit after the marker too.
+        kept = reason or drain.operator_reason(
+            self.service.disabled_reason if disabled else "").strip()
+        if not drain.fits_marker(kept):
+            raise forms.ValidationError(
+                drain.reason_too_long_text(len(kept)))
         return reason
 
     def handle(self, request, data_):

@@ -293,6 +293,17 @@ class PlanView(_PlanBase):
             return self.render(context)
         try:
             since = drain.ensure_marker(request, host, limit=limit)
+        except drain.ReasonTooLong as exc:
+            # The host was disabled with a reason the marker leaves no
+            # room for: say so rather than cut the operator's words.
+            context["submit_error"] = _(
+                "Not submitted: the disabled reason of %(host)s has "
+                "%(length)d characters, but after the drain marker Nova "
+                "keeps at most %(room)d. Give a shorter one in Drain Host "
+                "(it replaces the current one). Nothing was changed.") % {
+                    "host": host, "length": exc.length,
+                    "room": drain.REASON_ROOM}
+            return self.render(context)
         except Exception as exc:
             context["submit_error"] = _(
                 "Not submitted: unable to mark %(host)s as drained (disable "
@@ -425,14 +436,12 @@ class MoveBackView(_PlanBase):
 
 # ----------------------------------------------------------------- status
 
-class StatusView(policy.PolicyRequiredMixin, refresh.SummaryRefresh,
-                 tables.DataTableView):
-    """Every instance of the drain (or of the move back), rows in flight
-    and the summary refreshing themselves, until Nova lists nothing on
-    the host."""
+class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
+    """Every instance of the drain (or of the move back), the status
+    block (summary and table) refreshing itself, until Nova lists nothing
+    on the host."""
     table_class = drain_tables.DrainTable
     template_name = "admin/hosts/drain/status.html"
-    summary_template = "admin/hosts/drain/_status_summary.html"
     policy_rules = policy.DRAIN
     page_title = _("Drain of {{ host_name }}")
 
@@ -451,9 +460,7 @@ class StatusView(policy.PolicyRequiredMixin, refresh.SummaryRefresh,
 
     def get_template_names(self):
         # The page's own refresh asks for the status block alone.
-        if self.request.GET.get("fragment") and \
-                self.request.headers.get("x-requested-with") == \
-                "XMLHttpRequest":
+        if refresh.wanted(self.request, STATUS_PART):
             return ["admin/hosts/drain/_status.html"]
         return super().get_template_names()
 
@@ -490,52 +497,38 @@ class StatusView(policy.PolicyRequiredMixin, refresh.SummaryRefresh,
             table.kwargs["since"] = tracking.since
         return tracking.rows
 
-    def _summary_context(self):
-        tracking = self.tracking()
-        service = tracking.service
-        context = {
-            "host_name": self.kwargs["host"], "tracking": tracking,
-            "operator_reason": drain.operator_reason(
-                service.disabled_reason) if service is not None and
-            tracking.direction == drain.DRAIN else "",
-        }
-        # Until nothing changes any more (the rows stop on their own).
-        # (Named apart from the whole status block's own refresh below.)
-        part = refresh.context(self.request, "summary",
-                               tracking.in_flight and not tracking.error)
-        context["summary_refresh_url"] = part["refresh_url"]
-        context["summary_refresh_interval"] = part["refresh_interval"]
-        return context
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         host = self.kwargs["host"]
         tracking = self.tracking()
-        context.update(self._summary_context())
+        service = tracking.service
+        # One refresh for the whole block, summary included, until nothing
+        # changes any more; each of its looks moves the queue on.
+        context.update(refresh.context(
+            self.request, STATUS_PART,
+            tracking.in_flight and not tracking.error))
+        context["refresh_interval"] = REFRESH_MS
         context.update({
+            "host_name": host, "tracking": tracking,
+            "operator_reason": drain.operator_reason(
+                service.disabled_reason) if service is not None and
+            tracking.direction == drain.DRAIN else "",
             "detail_url": links.host_detail(host),
             "plan_url": plan_url(host),
             "move_back_url": move_back_url(
                 host, tracking.since if tracking.direction == drain.DRAIN
                 else drain.parse_since(self.request.GET.get("drain"))),
             "drain_url": status_url(host),
-            "refresh_url": self._refresh_url(),
-            "refresh_ms": REFRESH_MS,
             "signature": _signature(tracking),
         })
         return context
-
-    def _refresh_url(self):
-        query = self.request.GET.copy()
-        for key in ("action", "table", "obj_id"):
-            query.pop(key, None)
-        query["fragment"] = "1"
-        return self.request.path + "?" + query.urlencode()
 
 
 # How often an open status page refreshes itself (and so moves the queue
 # on): milliseconds.
 REFRESH_MS = 5000
+# The status block, as the page's refresh asks for it (?fragment=status).
+STATUS_PART = "status"
 
 
 def _signature(tracking):
