@@ -29,7 +29,10 @@ def test_same_live_migration_twice_gives_one_migration(admin_request,
     democloud.computes_ready(nova_admin)
     server = democloud.boot(
         nova_admin, "race-it-%s" % uuid.uuid4().hex[:8], moves.SOURCE,
-        meta={democloud.LIVE_MIGRATION_SECONDS: "0"})
+        # Long enough that the first move is still running when Nova
+        # handles the second request (with a window of 0 the first could
+        # finish first and both were accepted); short enough to end.
+        meta={democloud.LIVE_MIGRATION_SECONDS: "30"})
     try:
         _twice(admin_request, nova_admin, server)
     finally:
