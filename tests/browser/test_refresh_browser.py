@@ -20,6 +20,7 @@ import os
 import subprocess
 import uuid
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 import pytest
@@ -274,12 +275,16 @@ def test_migration_detail_summary_follows_force_complete(
     status = _wait(driver).until(ec.presence_of_element_located(
         (By.CSS_SELECTOR, ".migration-detail .migration-status")))
     assert status.text == "running"
-    _click(driver, driver.find_element(
+    # The status row refreshes itself while the migration runs: find the
+    # button in the row as it is when clicked.
+    WebDriverWait(driver, 30, ignored_exceptions=(
+        StaleElementReferenceException,)).until(lambda d: _click(d, d.find_element(
         By.ID, "migration_status__row_%s__action_force_complete"
-        % migration.id))
+        % migration.id)) or True)
     form = _wait(driver).until(ec.visibility_of_element_located(
         (By.ID, "force_complete_migration_form")))
-    _click(driver, form.find_element(By.CSS_SELECTOR, ".btn-primary"))
+    _click(driver, form.find_element(By.CSS_SELECTOR,
+                                     ".migration-action-submit"))
     _wait(driver).until(ec.presence_of_element_located(
         (By.CSS_SELECTOR, ".alert-success, .messages .alert")))
     driver.execute_script(MARK)

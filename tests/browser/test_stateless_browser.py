@@ -114,7 +114,7 @@ def test_abort_a_live_migration_across_workers(admin_browser, horizon_url,
     driver.get("%s/admin/migrations/%s/%s/abort/" % (
         horizon_url, second.id, migration.id))
     _wait(driver).until(ec.element_to_be_clickable(
-        (By.CSS_SELECTOR, "#abort_migration_form .btn-primary"))).click()
+        (By.CSS_SELECTOR, "#abort_migration_form .migration-action-submit"))).click()
     _wait(driver).until(lambda d: "Abort of migration" in d.page_source)
 
     def ended():
