@@ -20,7 +20,8 @@ import os
 import subprocess
 import uuid
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException, StaleElementReferenceException)
 from selenium.webdriver.support.ui import WebDriverWait
 
 import pytest
@@ -29,7 +30,6 @@ from selenium.webdriver.support import expected_conditions as ec
 
 from tests import democloud
 from tests.browser.test_drain_queue_browser import _shot
-from tests.browser.test_migrations_browser import _wait
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,13 @@ MARK = "window.__not_reloaded = true;"
 MARKED = "return window.__not_reloaded === true;"
 # The drain status page's own refresh interval (drain/views.REFRESH_MS).
 DRAIN_REFRESH_MS = 5000
+
+
+def _wait(driver, timeout=60):
+    # Every page here replaces parts of itself while the test reads them:
+    # an element found a moment ago may be gone; look again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(
+        NoSuchElementException, StaleElementReferenceException))
 
 
 def _task(server):
