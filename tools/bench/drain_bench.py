@@ -90,6 +90,19 @@ class Cloud:
             self.nova.services.enable(svc.id)
 
 
+def _destinations(cloud, host, ids, since):
+    """How many moves of ``ids`` off ``host`` since ``since`` (a Nova
+    timestamp) each destination took, from Nova's migration records:
+    where the scheduler placed them decides how much of the destination
+    side's work overlaps the source's next move."""
+    counts = {}
+    for m in cloud.nova.migrations.list(host=host, changes_since=since):
+        if m.instance_uuid in ids and m.source_compute == host and \
+                m.dest_compute and m.created_at[:19] >= since[:19]:
+            counts[m.dest_compute] = counts.get(m.dest_compute, 0) + 1
+    return counts
+
+
 def _follow(cloud, host, ids, start, refresh=None):
     """Poll Nova until the host is empty; returns (seconds until every
     move was accepted, seconds until empty, peak moves off the host)."""
@@ -269,6 +282,8 @@ def main():
         _log("run: %s" % label)
         try:
             result = fn()
+            result["destinations"] = _destinations(
+                cloud, host, ids, drain.stamp(since))
         finally:
             _move_back(client, cloud, host, ids, since)
         runs.append((label, result))
@@ -290,17 +305,24 @@ def main():
                host, alone, LM_SECONDS, live, alone, measured_floor), "",
            "| run | request answered | Nova accepted every move | "
            "accept vs Horizon | host empty | empty vs nominal floor | "
-           "empty vs measured floor | peak moves off the host |",
-           "|---|---|---|---|---|---|---|---|"]
+           "empty vs measured floor | peak moves off the host | "
+           "destinations Nova chose |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for label, r in runs:
         out.append("| %s | %.1f s | %.1f s | %s | %.0f s | %.2f× | %.2f× "
-                   "| %d |" % (
+                   "| %d | %s |" % (
                        label, r["answer"], r["accepted"],
-                       "" if r is horizon else "%.1f× faster" % (
+                       "" if r is horizon else
+                       # A queue holds moves back on purpose: its accept
+                       # time is the drain's pace, not a submit's speed.
+                       "— (queued)" if r["accepted"] > r["answer"] else
+                       "%.1f× faster" % (
                            horizon["accepted"] / r["accepted"]),
                        r["empty"], r["empty"] / floor if floor else 0,
                        r["empty"] / measured_floor if measured_floor else 0,
-                       r["peak"]))
+                       r["peak"], ", ".join(
+                           "%s %d" % hc for hc in sorted(
+                               r["destinations"].items()))))
     print("\n".join(out))
     return 0
 

@@ -88,7 +88,11 @@ def _keystone():
     ks = os.path.join(STATE, 'keystone')
     _write(CONFIG_VARS['OS_KEYSTONE_CONFIG_FILES'], _ini([
         ('DEFAULT', [('use_stderr', 'true')]),
-        ('database', [('connection', 'sqlite:///%s/keystone.sqlite' % ks)]),
+        # SQLite's 5 s default wait for a lock is too short on a loaded
+        # 2-core machine: concurrent logins at start then got "database
+        # is locked" (HTTP 500) and nova-scheduler died starting.
+        ('database', [('connection',
+                       'sqlite:///%s/keystone.sqlite?timeout=60' % ks)]),
         ('identity', [('password_hash_rounds', '4')]),
         ('token', [('provider', 'fernet')]),
         ('fernet_tokens', [('key_repository', ks + '/fernet-keys')]),
@@ -120,7 +124,8 @@ def _glance():
                      ('enabled_backends', 'fs:file'),
                      ('bind_host', '127.0.0.1'),
                      ('worker_self_reference_url', 'http://127.0.0.1:9292')]),
-        ('database', [('connection', 'sqlite:///%s/glance.sqlite' % gl)]),
+        ('database', [('connection',
+                       'sqlite:///%s/glance.sqlite?timeout=60' % gl)]),
         ('glance_store', [('default_backend', 'fs')]),
         ('fs', [('filesystem_store_datadir', gl + '/images')]),
         ('os_glance_staging_store',
