@@ -15,8 +15,9 @@ Costs (constant, whatever the number of instances):
   instances, server groups, ports, ONE Placement call, and every instance
   only when a server-group rule needs it) and the pure planner;
 * submit: the plan again, the queue kept (:mod:`services.drain_queue`),
-  one look at the drain (three lists) and one Nova call for each of the
-  first N moves, in the bounded pool of :mod:`services.submit`;
+  one look at the drain (see :mod:`services.drain_tracking`) and one Nova
+  call for each of the first N moves, in the bounded pool of
+  :mod:`services.submit`;
 * move back: services, hypervisors, migrations of the host, every
   instance, server groups, ports, one Placement call, and the planner.
 """
@@ -339,14 +340,15 @@ class ResultRow:
         return self.outcome == ACCEPTED
 
 
-def submit_plan(request, plan, since, limit=None):
+def submit_plan(request, plan, since, limit=None, drain_since=None):
     """Queue the plan's moves and send the head of the queue: at most
     ``limit`` (N; the setting when None) in flight at once, host-restricted
     moves first (they are the head: the scheduler places them before the
     others can fill the few hosts that take them).  The rest are sent as
     earlier ones finish, whenever someone looks at the drain
     (:func:`services.drain_tracking.track`).  ``since``: the drain's start
-    (or the move back's).  Every row of the plan gets a ResultRow."""
+    (or the move back's).  ``drain_since``: a move back's drain start, as
+    its page read it.  Every row of the plan gets a ResultRow."""
     # drain_tracking imports this module for the marker and the records.
     from migration_dashboard.services import drain_tracking
     direction = DRAIN if plan.direction == "drain" else BACK
@@ -356,7 +358,8 @@ def submit_plan(request, plan, since, limit=None):
         drain_queue.store(direction, plan.host, stamp(since), limit,
                           drain_queue_core.entries_from_plan(plan))
         tracking = drain_tracking.track(request, plan.host, direction,
-                                        since, limit=limit)
+                                        since, limit=limit,
+                                        drain_since=drain_since)
         tracked = {r.id: r for r in tracking.rows}
     out = []
     for row in plan.rows:
@@ -400,7 +403,7 @@ def result_summary(rows):
 
 # ---------------------------------------------------------------- records
 
-def _record_time(record):
+def record_time(record):
     return base.parse_time(record.created_at)
 
 
@@ -420,12 +423,12 @@ def drain_records(migrations, host, since, direction=DRAIN):
         if direction == BACK and (mig.source_compute == host or
                                   mig.dest_compute not in (None, "", host)):
             continue
-        created = _record_time(mig)
+        created = record_time(mig)
         if cutoff is not None and (created is None or created < cutoff):
             continue
         old = out.get(mig.instance_id)
-        if old is None or (_record_time(old) or created) < created or \
-                (_record_time(old) == created and
+        if old is None or (record_time(old) or created) < created or \
+                (record_time(old) == created and
                  int(mig.id or 0) > int(old.id or 0)):
             out[mig.instance_id] = mig
     return out

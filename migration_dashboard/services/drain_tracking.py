@@ -2,9 +2,11 @@
 
 Costs (constant, whatever the number of instances):
 
-* the status page: one service list, one migration list (since the drain
-  began), one server list, and one read of the bytes per *running* live
-  migration (Nova runs one per source compute at a time);
+* the status page: one service list, one migration list (created since
+  the drain began), the servers of the host, the servers changed since the
+  drain began (only when an instance of the drain is no longer on the
+  host), and one read of the bytes per *running* live migration (Nova runs
+  one per source compute at a time);
 * a row refresh: the instance and its migrations (two calls), plus the
   bytes while it is a running live migration.
 """
@@ -238,19 +240,60 @@ class Tracking:
                    for r in self.rows)
 
 
+def read_instances(request, host, records, since, wanted=(),
+                   on_host=None):
+    """{id: instance} of what a drain's (or a move back's) status shows:
+    the servers of ``host`` (``on_host`` when the caller read them in
+    this request), and, only when an instance of ``records`` ({id:
+    record}) or of ``wanted`` (ids) is not among them, the servers changed
+    since the drain began (``since``; without it, since the oldest of
+    those records).  Never every server of the cloud: an instance that
+    left the host since then was changed then (Nova stamps its updated_at
+    when it moves, when its task changes, when it is deleted).  A deleted
+    instance (listed by changes-since) counts as absent, as in a plain
+    server list."""
+    if on_host is None:
+        on_host = api.nova.instance_list(request, host=host)
+    instances = {i.id: i for i in on_host if i.host == host}
+    missing = (set(records) | set(wanted)) - set(instances)
+    if not missing:
+        return instances
+    after = since
+    if after is None:
+        created = [drain.record_time(records[i]) for i in missing
+                   if i in records]
+        after = min(created) if created and None not in created else None
+    changed = api.nova.instance_list(
+        request, changes_since=drain.stamp(after - drain.CLOCK_SKEW)
+        if after is not None else None)
+    for inst in changed:  # newer than the host's list: it wins
+        if (inst.status or "").upper() == "DELETED":
+            instances.pop(inst.id, None)
+        else:
+            instances[inst.id] = inst
+    return instances
+
+
+def _names_on(instances, host):
+    return sorted((i for i in instances.values() if i.host == host),
+                  key=lambda i: (i.name or "", i.id))
+
+
 def track(request, host, direction=DRAIN, since=None, now=None,
-          limit=None, drain_since=None):
+          limit=None, drain_since=None, on_host=None):
     """Every instance of the drain (or of the move back) with its state,
-    from three Nova lists, and the queue moved on (see
-    :func:`apply_queue`).  For a drain ``since`` and ``limit`` (N) default
-    to the marker of the host's disabled reason; a move back started at
-    ``since`` follows the instances of the drain that began at
-    ``drain_since``.  ``now``: the clock."""
+    from Nova's lists (see :func:`read_instances`), and the queue moved
+    on (see :func:`apply_queue`).  For a drain ``since`` and ``limit`` (N)
+    default to the marker of the host's disabled reason; a move back
+    started at ``since`` follows the instances of the drain that began at
+    ``drain_since``.  ``on_host``: the host's servers when the caller has
+    just read them (a drain's submit), not read again.  ``now``: the
+    clock."""
     service = api.nova.compute_service(request, host)
     if direction == BACK:
-        tracking, instances = _track_back(request, host, service, since,
-                                          drain_since, now)
-        apply_queue(request, tracking, instances, limit, now)
+        tracking, instances, queue = _track_back(request, host, service,
+                                                 since, drain_since, now)
+        apply_queue(request, tracking, instances, limit, now, queue)
         _sort(tracking.rows)
         return tracking
     if service is not None:
@@ -265,9 +308,10 @@ def track(request, host, direction=DRAIN, since=None, now=None,
         records = {i: m for i, m in records.items()
                    if core_progress.is_in_progress(m.status,
                                                    m.migration_type)}
-    instances = {i.id: i for i in api.nova.instance_list(request)}
-    on_host = sorted((i for i in instances.values() if i.host == host),
-                     key=lambda i: (i.name or "", i.id))
+    queue = _load_queue(direction, host, since)
+    instances = read_instances(request, host, records, since,
+                               [e.id for e in queue[1] or ()], on_host)
+    on_host = _names_on(instances, host)
     ids = list(records)
     if direction == DRAIN:
         ids += [i.id for i in on_host if i.id not in records]
@@ -281,9 +325,17 @@ def track(request, host, direction=DRAIN, since=None, now=None,
     tracking = Tracking(host=host, direction=direction, since=since,
                         service=service, rows=rows,
                         on_host=[i.name or i.id for i in on_host])
-    apply_queue(request, tracking, instances, limit, now)
+    apply_queue(request, tracking, instances, limit, now, queue)
     _sort(tracking.rows)
     return tracking
+
+
+def _load_queue(direction, host, since):
+    """(limit, [Entry]) of the queue stored at the submit; (None, None)
+    without a start or a stored queue."""
+    if since is None:
+        return None, None
+    return drain_queue.load(direction, host, drain.stamp(since))
 
 
 def _sort(rows):
@@ -311,7 +363,9 @@ def _track_back(request, host, service, since, drain_since, now=None):
     back = drain.drain_records(
         [m for m in recent if m.instance_id in departures], host, started,
         BACK)
-    instances = {i.id: i for i in api.nova.instance_list(request)}
+    queue = _load_queue(BACK, host, since)
+    instances = read_instances(request, host, departures, drain_since,
+                               [e.id for e in queue[1] or ()])
     rows = []
     for iid in departures:
         inst = instances.get(iid)
@@ -326,7 +380,7 @@ def _track_back(request, host, service, since, drain_since, now=None):
                         service=service, rows=rows,
                         on_host=[i.name or i.id for i in instances.values()
                                  if i.host == host])
-    return tracking, instances
+    return tracking, instances, queue
 
 
 def row_update(request, host, instance_id, direction=DRAIN, since=None):
@@ -362,7 +416,8 @@ def _refused_text(reason, host):
                % {"reason": reason, "host": host or "?"})
 
 
-def apply_queue(request, tracking, instances, limit=None, now=None):
+def apply_queue(request, tracking, instances, limit=None, now=None,
+                queue=None):
     """Mark the queued rows "Queued (k of n)" and send the head of the
     queue while fewer than N moves are in flight (services.drain_queue).
 
@@ -370,12 +425,13 @@ def apply_queue(request, tracking, instances, limit=None, now=None):
     a move back, the drain's or not; accepted moves whose record conductor
     has not written yet), and moves sent a moment ago that this read does
     not show yet.  A lost request is Failed (stalled), so it stops holding
-    a place.  ``instances``: {id: instance} as track() read them."""
+    a place.  ``instances``: {id: instance} as track() read them;
+    ``queue``: (limit, entries) as track() loaded it."""
     if tracking.since is None or tracking.error:
         return tracking
     since = drain.stamp(tracking.since)
-    stored, entries = drain_queue.load(tracking.direction, tracking.host,
-                                       since)
+    stored, entries = queue or _load_queue(tracking.direction,
+                                           tracking.host, tracking.since)
     if entries is None:
         tracking.queue_unknown = tracking.direction == DRAIN and \
             limit is not None and any(

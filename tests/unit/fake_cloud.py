@@ -23,6 +23,7 @@ body is valid at the microversion asked, refused with 400 as Nova would
 otherwise, and recorded in ``writes``.
 """
 import copy
+import datetime
 import json
 import re
 from urllib import parse
@@ -133,6 +134,8 @@ class FakeCloud:
              "updated_at": "2026-11-26T10:01:%02d.000000" % (n % 60)}
             for n in range(migrations)]
         self._servers = {i["id"]: i for i in self.instances}
+        for mig in self.migrations:
+            self._touch(mig["instance_uuid"], mig["updated_at"])
         self._by_host = {}
         for inst in self.instances:
             self._by_host.setdefault(inst["OS-EXT-SRV-ATTR:host"],
@@ -149,6 +152,9 @@ class FakeCloud:
                 "members": [m for m in members if m in self._servers]})
         self.max_version = max_version
         self.calls = []
+        # (service, method, path, {query parameter: [values]}) of every
+        # request: what a call asked for, beyond its path.
+        self.queries = []
         # (method, path, microversion asked) of every Nova request, and
         # (method, path, body, status answered) of every Nova write.
         self.nova_requests = []
@@ -167,6 +173,16 @@ class FakeCloud:
             "status": status, "migration_type": "live-migration",
             "project_id": "proj-0", "created_at": created,
             "updated_at": updated or created})
+        self._touch(instance_id, updated or created)
+
+    def _touch(self, instance_id, when):
+        """As Nova: a move updates its instance (task, host), so the
+        instance's ``updated`` is never older than its migrations'."""
+        inst = self._servers.get(instance_id)
+        stamp = _time(when)
+        if inst is not None and stamp is not None and \
+                stamp > (_time(inst["updated"]) or stamp):
+            inst["updated"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     # ----------------------------------------------------------- routing
     def fail(self, path_regex, status, message="injected failure"):
@@ -247,8 +263,13 @@ class FakeCloud:
             return body
         if path == "/servers/detail":
             host = query.get("host", [None])[0]
+            # As Nova: updated_at >= changes-since (never updated: not
+            # listed).
+            since = _time(query.get("changes-since", [None])[0])
             items = [i for i in self.instances
-                     if host in (None, i["OS-EXT-SRV-ATTR:host"])]
+                     if host in (None, i["OS-EXT-SRV-ATTR:host"]) and
+                     (since is None or (_time(i.get("updated")) and
+                                        _time(i["updated"]) >= since))]
             return self._page(items, query, "servers")
         if path == "/os-migrations":
             host = query.get("host", [None])[0]
@@ -631,6 +652,7 @@ class FakeCloud:
         service = next((name for fragment, name in SERVICES
                         if fragment in host), host)
         self.calls.append((service, request.method, url.path))
+        self.queries.append((service, request.method, url.path, query))
         for regex, (status, message) in self.failures.items():
             if regex.search(url.path):
                 context.status_code = status
@@ -675,6 +697,20 @@ class _NotFound(Exception):
 def _parse(version):
     major, minor = version.split(".")
     return int(major), int(minor)
+
+
+def _time(value):
+    """A naive UTC datetime from Nova's time strings (with or without a
+    Z or microseconds); None for nothing."""
+    if not value:
+        return None
+    value = str(value).rstrip("Z").split("+")[0]
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def _json(request):

@@ -2,7 +2,10 @@
 queued rows as with 40 (no server read per row), counted at the HTTP layer
 (tests/unit/fake_cloud.py).  The fake has one live migration running off
 cmp1, and the queue allows one move in flight: nothing is sent, what is
-counted is what a look costs."""
+counted is what a look costs.  The servers read are the host's and those
+changed since the drain began, never every server of the cloud (the page
+refreshes every 5 s); what the page shows of the instances that left the
+host comes from that narrowed read."""
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -15,9 +18,12 @@ from tests.unit.fake_cloud import FakeCloud
 from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
 
 SINCE = "2026-11-26T09:00:00Z"
-# services, migrations since the drain, servers; the bytes of the one
-# running live migration.
-BUDGET = 4
+# services, migrations since the drain, the host's servers, the servers
+# changed since the drain began; the bytes of the one running live
+# migration.
+BUDGET = 5
+# The drain's start less the clock skew the plugin allows (5 s).
+CHANGED_SINCE = "2026-11-26T08:59:55Z"
 
 
 class DrainStatusBudgetTests(test.BaseAdminViewTests):
@@ -37,6 +43,9 @@ class DrainStatusBudgetTests(test.BaseAdminViewTests):
             headers["HTTP_X_REQUESTED_WITH"] = "XMLHttpRequest"
         with FakeCloud(hosts=3, instances_per_host=per_host) as cloud:
             cloud.catalog = self.service_catalog
+            # A move of the drain done already: the instance is on cmp2.
+            cloud.add_migration(100, "inst-cmp2-0", "cmp1", "cmp2",
+                                "completed", "2026-11-26T10:05:00.000000")
             mine = [i["id"] for i in cloud.instances
                     if i["OS-EXT-SRV-ATTR:host"] == "cmp1"]
             # Queued: those Nova shows no move off cmp1 of.
@@ -49,6 +58,7 @@ class DrainStatusBudgetTests(test.BaseAdminViewTests):
             self.assertEqual(200, self.client.get(url, **headers)
                              .status_code)
             del cloud.calls[:]
+            del cloud.queries[:]
             res = self.client.get(url, **headers)
         self.assertEqual(200, res.status_code)
         rows = res.context["table"].data
@@ -56,7 +66,28 @@ class DrainStatusBudgetTests(test.BaseAdminViewTests):
         self.assertEqual(expected, res.content.decode().count(
             'class="drain-queued-position"'))
         self.assertGreaterEqual(expected, per_host // 2)
+        # The moves off cmp1 the fake completed: each row says where Nova
+        # has the instance now (read from the narrowed server list).
+        by_id = {r.id: r for r in rows}
+        for mig in cloud.migrations:
+            inst = cloud._servers[mig["instance_uuid"]]
+            if mig["source_compute"] != "cmp1" or \
+                    inst["OS-EXT-SRV-ATTR:host"] == "cmp1":
+                continue
+            row = by_id[inst["id"]]
+            self.assertEqual(("done", inst["OS-EXT-SRV-ATTR:host"]),
+                             (row.state, row.host), inst["id"])
+            self.assertContains(res, inst["name"])
+        self._assert_narrowed(cloud)
         return cloud.calls
+
+    def _assert_narrowed(self, cloud):
+        servers = [q for q in cloud.queries
+                   if q[0] == "nova" and q[2].endswith("/servers/detail")]
+        self.assertEqual(
+            [{"all_tenants": ["True"], "host": ["cmp1"]},
+             {"all_tenants": ["True"], "changes-since": [CHANGED_SINCE]}],
+            [q[3] for q in servers])
 
     def test_status_page_calls_do_not_grow_with_rows(self):
         small = self._calls(4, fragment=False)
@@ -73,3 +104,4 @@ class DrainStatusBudgetTests(test.BaseAdminViewTests):
                          "\n".join("%s %s %s" % c for c in large))
         self.assertLessEqual(len(large), BUDGET)
         self.assertTrue(all(c[0] == "nova" for c in large), large)
+

@@ -431,7 +431,7 @@ class MoveBackView(_PlanBase):
             request, self.result_template, plan, host, drain.BACK,
             _("Move back to %s: submitted") % host,
             status_url(host, drain.BACK, started, limit, since), started,
-            limit)
+            limit, drain_since=since)
 
 
 # ----------------------------------------------------------------- status
@@ -543,11 +543,13 @@ def _signature(tracking):
 
 
 def _submit_and_report(request, template, plan, host, direction, title,
-                       status, since, limit):
+                       status, since, limit, drain_since=None):
     """Submit the plan's moves (the first ``limit`` sent, the rest
     queued); one message per refusal, and the result table accounting for
-    every instance (drain and move back alike)."""
-    rows = drain.submit_plan(request, plan, since, limit)
+    every instance (drain and move back alike).  ``drain_since``: a move
+    back's drain."""
+    rows = drain.submit_plan(request, plan, since, limit,
+                             drain_since=drain_since)
     for row in rows:
         if row.outcome == drain.REFUSED:
             messages.error(request, _(
