@@ -15,9 +15,9 @@ Costs (constant, whatever the number of instances):
   instances, server groups, ports, ONE Placement call, and every instance
   only when a server-group rule needs it) and the pure planner;
 * submit: the plan again, the queue kept (:mod:`services.drain_queue`),
-  one look at the drain (see :mod:`services.drain_tracking`) and one Nova
-  call for each of the first N moves, in the bounded pool of
-  :mod:`services.submit`;
+  one look at the drain (the service and its migration records; the
+  host's servers come from the plan) and one Nova call for each of the
+  first N moves, in the bounded pool of :mod:`services.submit`;
 * move back: services, hypervisors, migrations of the host, every
   instance, server groups, ports, one Placement call, and the planner.
 """
@@ -340,15 +340,19 @@ class ResultRow:
         return self.outcome == ACCEPTED
 
 
-def submit_plan(request, plan, since, limit=None, drain_since=None):
+def submit_plan(request, plan, since, limit=None, on_host=None,
+                drain_since=None):
     """Queue the plan's moves and send the head of the queue: at most
     ``limit`` (N; the setting when None) in flight at once, host-restricted
     moves first (they are the head: the scheduler places them before the
     others can fill the few hosts that take them).  The rest are sent as
     earlier ones finish, whenever someone looks at the drain
     (:func:`services.drain_tracking.track`).  ``since``: the drain's start
-    (or the move back's).  ``drain_since``: a move back's drain start, as
-    its page read it.  Every row of the plan gets a ResultRow."""
+    (or the move back's).  ``on_host``: the host's servers as the plan
+    read them in this request (a drain): the look at the drain does not
+    read them again (nothing was sent in between).  ``drain_since``: a
+    move back's drain start, as its page read it.  Every row of the plan
+    gets a ResultRow."""
     # drain_tracking imports this module for the marker and the records.
     from migration_dashboard.services import drain_tracking
     direction = DRAIN if plan.direction == "drain" else BACK
@@ -358,7 +362,7 @@ def submit_plan(request, plan, since, limit=None, drain_since=None):
         drain_queue.store(direction, plan.host, stamp(since), limit,
                           drain_queue_core.entries_from_plan(plan))
         tracking = drain_tracking.track(request, plan.host, direction,
-                                        since, limit=limit,
+                                        since, limit=limit, on_host=on_host,
                                         drain_since=drain_since)
         tracked = {r.id: r for r in tracking.rows}
     out = []

@@ -219,6 +219,9 @@ class Facts:
     placement_request: dict = dataclasses.field(default_factory=dict)
     # The oldest nova-compute's service version, when declared.
     compute_service_version: int = None
+    # Every api Instance Nova listed on the source (all of them, whatever
+    # was asked for): a drain's submit tracks them without a second read.
+    on_source: list = None
 
     def request(self, kind, block_migration=None):
         return preflight.Request(
@@ -424,4 +427,5 @@ def gather(request, source_host, instance_ids=None):
                  api_instances=api_instances, microversion=microversion,
                  no_room=no_room, notes=notes,
                  placement_request=wanted_resources,
-                 compute_service_version=declared.compute_service_version)
+                 compute_service_version=declared.compute_service_version,
+                 on_source=list(on_source))

@@ -312,7 +312,8 @@ class PlanView(_PlanBase):
             return self.render(context)
         return _submit_and_report(
             request, self.result_template, plan, host, drain.DRAIN,
-            _("Drain %s: submitted") % host, status_url(host), since, limit)
+            _("Drain %s: submitted") % host, status_url(host), since, limit,
+            on_host=facts.on_source)
 
 
 class MoveBackView(_PlanBase):
@@ -543,13 +544,13 @@ def _signature(tracking):
 
 
 def _submit_and_report(request, template, plan, host, direction, title,
-                       status, since, limit, drain_since=None):
+                       status, since, limit, on_host=None, drain_since=None):
     """Submit the plan's moves (the first ``limit`` sent, the rest
     queued); one message per refusal, and the result table accounting for
-    every instance (drain and move back alike).  ``drain_since``: a move
-    back's drain."""
-    rows = drain.submit_plan(request, plan, since, limit,
-                             drain_since=drain_since)
+    every instance (drain and move back alike).  ``on_host``: the host's
+    servers, read for the plan; ``drain_since``: a move back's drain."""
+    rows = drain.submit_plan(request, plan, since, limit, on_host,
+                             drain_since)
     for row in rows:
         if row.outcome == drain.REFUSED:
             messages.error(request, _(
