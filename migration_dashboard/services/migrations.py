@@ -2,21 +2,23 @@
 arithmetic of core/progress.py (also used by a drain's status).
 
 Cost of a list page: one GET /os-migrations (one page), one Keystone
-project list (names of the requesting projects) and one
+project list (names of the requesting projects), one
 GET /servers/{id}/migrations/{mid} per in-progress *live* migration on the
-page, plus one GET /servers/{id} per distinct instance on the page, a few
-at a time (:func:`instance_names`): a person scans names, and a server list
-would follow the size of the cloud (Nova filters servers by one uuid only).
-Filtering by instance name costs one name lookup, only then.
+page, and one server list narrowed to the instances changed since the
+page's oldest migration (:func:`instance_names`; one call per 1,000 of
+them): a person scans names.  Filtering by instance name costs one name
+lookup, only then.
 A row refresh: the instance's migrations (one call) and, while it is an
 in-progress live migration, its bytes (one call).
 """
+import datetime
 import hashlib
 import logging
 
 from django.conf import settings
 from django.core import cache as django_cache
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from novaclient import exceptions as nova_exceptions
 
 from horizon import exceptions
@@ -29,7 +31,6 @@ from migration_dashboard.core import progress as core
 from migration_dashboard.core import states
 from migration_dashboard.services import projects
 from migration_dashboard.services import stall
-from migration_dashboard.services import submit
 
 # Settings (all optional): MIGRATION_DASHBOARD_PROGRESS = {
 #   "stuck_window": seconds over which memory remaining must fall,
@@ -284,26 +285,62 @@ def instance_ids_named(request, name):
     return [i.id for i in api.nova.instance_list(request, name=name)]
 
 
-def instance_names(request, ids):
-    """{instance id: name} of ``ids`` (one page's distinct instances): one
-    read each, :func:`submit.run`'s few at a time, so the cost follows the
-    page, not the cloud.  A deleted or unreadable instance keeps its id."""
-    names = {}
+# Margin before the page's oldest migration when its instances are listed
+# by changes-since: Nova's API stamps a live migration's instance (its
+# task) just before nova-conductor writes the record, and a lost request
+# leaves that stamp the instance's last.
+NAMES_MARGIN = datetime.timedelta(minutes=10)
 
-    def read(instance_id):
-        names[instance_id] = api.nova.instance_get(request,
-                                                   instance_id).name
 
-    failed = [(i, exc) for i, exc in submit.run(sorted({i for i in ids if i}),
-                                                read)
-              if exc is not None and getattr(exc, "code", None) != 404]
-    if failed:
+def instance_names(request, migrations):
+    """{instance id: name} of the instances of ``migrations`` (one page):
+    one all-projects server list narrowed by changes-since to the page's
+    oldest migration less :data:`NAMES_MARGIN`, so the cost follows the
+    page's age, not the cloud's size nor the number of rows.
+
+    Why not one read per instance, or a list by uuid: Nova filters servers
+    by a single uuid (its API keeps the last value of a repeated query
+    parameter).  Every instance of a migration was changed when it moved
+    (task, host), so the narrowed list holds it.  Deleted ones come too
+    (changes-since includes them, as Nova documents), though Nova deletes
+    the migration records of a deleted instance with it.  An instance the
+    list lacks keeps its id, and the page says so once."""
+    ids = {m.instance_id for m in migrations if m.instance_id}
+    if not ids:
+        return {}
+    started = [t for t in (base.parse_time(m.created_at)
+                           for m in migrations if m.instance_id) if t]
+    # A record without its time (never seen from Nova) widens the list to
+    # every instance rather than lose a name.
+    since = min(started) - NAMES_MARGIN if started and \
+        len(started) == len([m for m in migrations if m.instance_id]) \
+        else None
+    try:
+        listed = api.nova.instance_list(
+            request, changes_since=since.strftime("%Y-%m-%dT%H:%M:%SZ")
+            if since is not None else None)
+    except Exception as exc:
         # The rows still show their ids; the page says why not their names.
         messages.warning(request, _(
-            "Unable to read the names of %(count)d instance(s), shown by id: "
-            "%(reason)s") % {"count": len(failed),
-                             "reason": base.error_reason(failed[0][1])})
-    return {i: n for i, n in names.items() if n}
+            "Unable to read the names of the instances, shown by ID: "
+            "%s") % base.error_reason(exc))
+        return {}
+    names = {i.id: i.name for i in listed if i.id in ids and i.name}
+    missing = len(ids - set(names))
+    if missing and since is not None:
+        messages.info(request, ngettext(
+            "%(count)d instance is shown by ID: Nova did not list it among "
+            "the instances changed since %(since)s.",
+            "%(count)d instances are shown by ID: Nova did not list them "
+            "among the instances changed since %(since)s.", missing) % {
+                "count": missing,
+                "since": since.strftime("%Y-%m-%d %H:%M:%S UTC")})
+    elif missing:
+        messages.info(request, ngettext(
+            "%(count)d instance is shown by ID: Nova does not list it.",
+            "%(count)d instances are shown by ID: Nova does not list them.",
+            missing) % {"count": missing})
+    return names
 
 
 def load_rows(request, filters=None, marker=None, limit=None, names=None,
@@ -320,7 +357,7 @@ def load_rows(request, filters=None, marker=None, limit=None, names=None,
     # ``names`` ({instance id: name}) when the caller has read the
     # instances anyway (one instance's page).
     if names is None:
-        names = instance_names(request, [m.instance_id for m in migrations])
+        names = instance_names(request, migrations)
     # Nova tells the requesting project from 2.80 on; no ids, no lookup.
     named = (projects.project_names(request)
              if any(m.project_id for m in migrations) else {})

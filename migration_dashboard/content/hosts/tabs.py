@@ -87,8 +87,7 @@ class MigrationsTab(_HostListTab):
             lambda r, host: api.nova.migration_list(r, host=host,
                                                     limit=HOST_MIGRATIONS),
             _("Unable to list the migrations of %(host)s: %(reason)s")) or []
-        names = migrations.instance_names(
-            self.request, [m.instance_id for m in rows])
+        names = migrations.instance_names(self.request, rows)
         for m in rows:
             m.instance_name = names.get(m.instance_id)
         return rows
