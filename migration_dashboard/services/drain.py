@@ -439,12 +439,14 @@ def drain_records(migrations, host, since, direction=DRAIN):
 
 
 def migrations_since(request, host, since):
-    """The host's migration records changed since ``since`` (None: all),
-    one list."""
-    kwargs = {"host": host}
-    if since is not None:
-        kwargs["changes_since"] = stamp(since - CLOCK_SKEW)
-    return api.nova.migration_list(request, **kwargs)
+    """The host's migration records created since ``since`` (None: all),
+    newest first.  Created, not changed: a move whose request was lost
+    just after Nova wrote its record was never updated, and Nova's
+    changes-since (on updated_at) would not list it."""
+    if since is None:
+        return api.nova.migration_list(request, host=host)
+    return api.nova.migration_list(request, host=host,
+                                   created_since=since - CLOCK_SKEW)
 
 
 # -------------------------------------------------------------- move back

@@ -358,8 +358,9 @@ def _track_back(request, host, service, since, drain_since, now=None):
         drain.migrations_since(request, host, drain_since), host,
         drain_since, DRAIN)
     started = since or drain_since
-    recent = api.nova.migration_list(request, changes_since=drain.stamp(
-        started - drain.CLOCK_SKEW)) if started is not None else []
+    recent = api.nova.migration_list(
+        request, created_since=started - drain.CLOCK_SKEW) \
+        if started is not None else []
     back = drain.drain_records(
         [m for m in recent if m.instance_id in departures], host, started,
         BACK)

@@ -130,8 +130,9 @@ class FakeCloud:
              "status": "running" if n % in_progress_every == 0
              else "completed",
              "migration_type": "live-migration", "project_id": "proj-0",
-             "created_at": "2026-11-26T10:00:%02d.000000" % (n % 60),
-             "updated_at": "2026-11-26T10:01:%02d.000000" % (n % 60)}
+             # One a second from 10:00:00, each updated a minute later:
+             # Nova's newest-first order is the reverse of creation.
+             "created_at": _stamp(n), "updated_at": _stamp(n + 60)}
             for n in range(migrations)]
         self._servers = {i["id"]: i for i in self.instances}
         for mig in self.migrations:
@@ -279,9 +280,18 @@ class FakeCloud:
                                  m["dest_compute"]) and
                      instance in (None, m["instance_uuid"])]
             if self._microversion(request) < (2, 59):
-                # Nova ignores limit and marker before 2.59: every
-                # migration in one answer, no links.
+                # Nova ignores limit, marker and changes-since before 2.59:
+                # every migration in one answer, no links.
                 return {"migrations": items}
+            # As Nova from 2.59: updated_at >= changes-since (a record never
+            # updated, updated_at NULL, is not listed), newest first by
+            # created_at then id.
+            since = _time(query.get("changes-since", [None])[0])
+            if since is not None:
+                items = [m for m in items if _time(m["updated_at"]) and
+                         _time(m["updated_at"]) >= since]
+            items = sorted(items, key=lambda m: (_time(m["created_at"]),
+                                                 m["id"]), reverse=True)
             return self._page(items, query, "migrations")
         if path in ("/flavors/detail", "/flavors"):
             return {"flavors": FLAVORS}
@@ -697,6 +707,15 @@ class _NotFound(Exception):
 def _parse(version):
     major, minor = version.split(".")
     return int(major), int(minor)
+
+
+_FIRST_MIGRATION = datetime.datetime(2026, 11, 26, 10, 0, 0)
+
+
+def _stamp(seconds):
+    """Nova's time format, ``seconds`` after the fake's first migration."""
+    return (_FIRST_MIGRATION + datetime.timedelta(seconds=seconds)) \
+        .strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def _time(value):
