@@ -435,6 +435,18 @@ def test_drain_moves_lost_with_nova_conductor_are_shown_stalled(
         assert row.reason.startswith("Stalled"), (name, row.reason)
         assert "the request was lost" in row.reason, row.reason
         assert "server set --state active %s" % iid in row.reason
+        # Where it was lost, as Nova's own records tell: conductor wrote
+        # the move's record ('accepted') before asking the stopped
+        # scheduler, and never updated it (updated_at empty, which Nova's
+        # changes-since filter skips): the row names that record.
+        records = [m for m in nova_admin.migrations.list(instance_uuid=iid)
+                   if m.source_compute == source and
+                   (drain.parse_since(m.created_at[:19] + "Z") or since) >=
+                   since - drain.CLOCK_SKEW]
+        assert records, name
+        newest = max(records, key=lambda m: (m.created_at, m.id))
+        assert "its record is still '%s'" % newest.status in row.reason, \
+            (name, row.reason)
 
     # The drain's status page says the same, with what to do.
     page = _drain_page(horizon, source, before, planned)
