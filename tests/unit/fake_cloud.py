@@ -135,8 +135,6 @@ class FakeCloud:
              "created_at": _stamp(n), "updated_at": _stamp(n + 60)}
             for n in range(migrations)]
         self._servers = {i["id"]: i for i in self.instances}
-        for mig in self.migrations:
-            self._touch(mig["instance_uuid"], mig["updated_at"])
         self._by_host = {}
         for inst in self.instances:
             self._by_host.setdefault(inst["OS-EXT-SRV-ATTR:host"],
@@ -174,16 +172,20 @@ class FakeCloud:
             "status": status, "migration_type": "live-migration",
             "project_id": "proj-0", "created_at": created,
             "updated_at": updated or created})
-        self._touch(instance_id, updated or created)
 
-    def _touch(self, instance_id, when):
-        """As Nova: a move updates its instance (task, host), so the
-        instance's ``updated`` is never older than its migrations'."""
-        inst = self._servers.get(instance_id)
-        stamp = _time(when)
-        if inst is not None and stamp is not None and \
-                stamp > (_time(inst["updated"]) or stamp):
-            inst["updated"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    def _updated(self):
+        """{instance id: when Nova last updated it}: as Nova, a move
+        updates its instance (task, host), so an instance is never older
+        than its migrations' last update (whatever a test put in
+        ``migrations``)."""
+        out = {i["id"]: _time(i.get("updated")) for i in self.instances}
+        for mig in self.migrations:
+            when = _time(mig.get("updated_at"))
+            iid = mig.get("instance_uuid")
+            if iid in out and when is not None and \
+                    (out[iid] is None or when > out[iid]):
+                out[iid] = when
+        return out
 
     # ----------------------------------------------------------- routing
     def fail(self, path_regex, status, message="injected failure"):
@@ -267,10 +269,11 @@ class FakeCloud:
             # As Nova: updated_at >= changes-since (never updated: not
             # listed).
             since = _time(query.get("changes-since", [None])[0])
+            updated = self._updated() if since is not None else {}
             items = [i for i in self.instances
                      if host in (None, i["OS-EXT-SRV-ATTR:host"]) and
-                     (since is None or (_time(i.get("updated")) and
-                                        _time(i["updated"]) >= since))]
+                     (since is None or (updated[i["id"]] and
+                                        updated[i["id"]] >= since))]
             return self._page(items, query, "servers")
         if path == "/os-migrations":
             host = query.get("host", [None])[0]
