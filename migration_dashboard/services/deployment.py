@@ -11,12 +11,22 @@ setting ``MIGRATION_DASHBOARD_DEPLOYMENT``::
         "shared_storage": ["ceph-computes", "cmp7"],
         "cpu_mode": "host-model",       # [libvirt]cpu_mode of every compute
         "compute_release": "2025.1",    # the oldest nova-compute ("Epoxy")
+        # [libvirt] live-migration options of the computes' nova.conf:
+        # what Force Complete does and when Nova itself gives up.
+        "live_migration_permit_post_copy": False,
+        "live_migration_permit_auto_converge": False,
+        "live_migration_completion_timeout": 800,   # seconds per GiB
+        "live_migration_timeout_action": "abort",   # or "force_complete"
     }
 
 or with host aggregate metadata (``migration_dashboard:shared_storage=true``,
 ``migration_dashboard:cpu_mode=host-passthrough``), read in the one
 aggregate list a page costs.  What is declared nowhere stays unknown, and
 the page says so once: "N checks need deployment facts: ...".
+
+The ``[libvirt]`` options are declared in the setting only: deployment
+tools set them alike on every compute, and the pages that need them (a
+migration, its Force Complete) then cost no aggregate read.
 """
 import dataclasses
 
@@ -25,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from migration_dashboard import api
 from migration_dashboard.api import base
+from migration_dashboard.core import live_limits
 from migration_dashboard.core import preflight
 
 SETTING = "MIGRATION_DASHBOARD_DEPLOYMENT"
@@ -128,3 +139,54 @@ def read(request, host_names, notes):
                                          "release": release})
     return Deployment(shared_storage=shared, cpu_mode=modes,
                       compute_service_version=version)
+
+
+def _flag(value):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
+def _per_gib(value):
+    if isinstance(value, bool) or int(value) != float(value) or \
+            int(value) < 0:
+        raise ValueError(value)
+    return int(value)
+
+
+def _action(value):
+    if value not in live_limits.TIMEOUT_ACTIONS:
+        raise ValueError(value)
+    return value
+
+
+_LIBVIRT_OPTIONS = (
+    (live_limits.POST_COPY, "permit_post_copy", _flag),
+    (live_limits.AUTO_CONVERGE, "permit_auto_converge", _flag),
+    (live_limits.COMPLETION_TIMEOUT, "completion_timeout", _per_gib),
+    (live_limits.TIMEOUT_ACTION, "timeout_action", _action),
+)
+
+
+def libvirt_migration(notes):
+    """The declared ``[libvirt]`` live-migration options (a
+    core.live_limits.LibvirtMigration, undeclared ones None); a value Nova
+    would not accept adds its reason to ``notes`` and stays undeclared."""
+    declared = getattr(settings, SETTING, None) or {}
+    values = {}
+    for key, field, parse in _LIBVIRT_OPTIONS:
+        if declared.get(key) is None:
+            continue
+        try:
+            values[field] = parse(declared[key])
+        except (TypeError, ValueError):
+            notes.append(_("%(setting)s: %(key)s=%(value)s is not a value "
+                           "Nova accepts; it is ignored.") % {
+                               "setting": SETTING, "key": key,
+                               "value": declared[key]})
+    return live_limits.LibvirtMigration(**values)

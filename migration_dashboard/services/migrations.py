@@ -26,9 +26,11 @@ from horizon import messages
 
 from migration_dashboard import api
 from migration_dashboard.api import base
+from migration_dashboard.core import live_limits
 from migration_dashboard.core import migration_events
 from migration_dashboard.core import progress as core
 from migration_dashboard.core import states
+from migration_dashboard.services import deployment
 from migration_dashboard.services import projects
 from migration_dashboard.services import stall
 
@@ -438,3 +440,18 @@ def moves_of(request, host=None, instance_id=None):
         if row.in_progress and record.instance_id not in moves:
             moves[record.instance_id] = row
     return moves
+
+
+# ------------------------------------------------------- Nova's own limits
+
+def force_complete_words():
+    """(what Force Complete does, what the page must note): whether it
+    pauses or switches to post-copy is [libvirt]
+    live_migration_permit_post_copy, declared since no API shows it."""
+    notes = []
+    config = deployment.libvirt_migration(notes)
+    note = live_limits.undeclared_note(config, deployment.SETTING,
+                                       (live_limits.POST_COPY,))
+    return {"effect": live_limits.force_complete_effect(config),
+            "done": live_limits.force_complete_done(config),
+            "notes": notes + ([note] if note else [])}

@@ -64,8 +64,11 @@ class _MigrationActionForm(formbase.SelfHandlingForm):
         except Exception as exc:
             presentation.show_error(request, self.failure, exc, **names)
             return False
-        messages.success(request, self.success % names)
+        messages.success(request, self.said_success(names))
         return True
+
+    def said_success(self, names):
+        return self.success % names
 
 
 class AbortForm(_MigrationActionForm):
@@ -82,5 +85,9 @@ class ForceCompleteForm(_MigrationActionForm):
     failure = _("Nova refused to force migration %(mid)s of %(name)s to "
                 "complete: %(reason)s")
     success = _("Migration %(mid)s of %(name)s is being forced to complete: "
-                "the instance is paused while its remaining memory is "
-                "copied.")
+                "%(done)s")
+
+    def said_success(self, names):
+        # Paused or switched to post-copy: as the deployment declares.
+        return self.success % dict(
+            names, done=migrations.force_complete_words()["done"])

@@ -293,6 +293,8 @@ class DetailView(refresh.SummaryRefresh, tables.DataTableView):
             "stuck_window": int(float(migrations.option("stuck_window"))),
             "time_budget": core.human_seconds(
                 float(migrations.option("time_budget"))),
+            "force_complete": migrations.force_complete_words()
+            if row.in_progress and row.is_live else None,
         })
         return context
 
@@ -371,9 +373,12 @@ class ForceCompleteView(_ActionView):
     modal_header = _("Force Live Migration to Complete")
     submit_label = _("Force Complete")
     policy_rules = policy.MIGRATION_FORCE_COMPLETE
-    consequence = _(
-        "Nova PAUSES the instance so that no more memory changes, copies "
-        "what remains and resumes it on the destination: the instance is "
-        "unreachable meanwhile (perceptible downtime, longer the more "
-        "memory remains). Use this when a never-ending migration must "
-        "finish (guide section 5.10.2).")
+
+    def get_context_data(self, **kwargs):
+        # What Nova does depends on [libvirt] live_migration_permit_post_copy
+        # (declared, since no API shows it): pause, or post-copy.
+        context = super().get_context_data(**kwargs)
+        words = migrations.force_complete_words()
+        context["consequence"] = words["effect"]
+        context["consequence_notes"] = words["notes"]
+        return context

@@ -1,0 +1,149 @@
+"""Nova's own limits on a live migration (core/live_limits.py), the
+deployment setting that declares them, and what the migration page and the
+Force Complete dialog say with them.
+
+Expected numbers follow nova/virt/libvirt/driver.py by hand: the timeout is
+live_migration_completion_timeout x (max(2, RAM GiB) + each copied disk,
+max(2, its GiB)).
+"""
+from django.test.utils import override_settings
+
+from migration_dashboard.core import live_limits as limits
+from migration_dashboard.core import progress
+from migration_dashboard.services import deployment
+from tests.unit import fixtures as f
+from tests.unit import test_migrations_views as views
+
+DEFAULTS = limits.LibvirtMigration()
+POST_COPY = limits.LibvirtMigration(permit_post_copy=True)
+PAUSE = limits.LibvirtMigration(permit_post_copy=False)
+
+
+def test_force_complete_pauses_or_switches_to_post_copy():
+    assert "POST-COPY" in limits.force_complete_effect(POST_COPY)
+    assert "PAUSES" not in limits.force_complete_effect(POST_COPY)
+    assert "PAUSES" in limits.force_complete_effect(PAUSE)
+    assert "post-copy" not in limits.force_complete_effect(PAUSE)
+    unknown = limits.force_complete_effect(DEFAULTS)
+    assert "PAUSES" in unknown and "post-copy" in unknown
+
+
+def test_undeclared_note_names_only_what_is_missing_once():
+    note = limits.undeclared_note(PAUSE, "SETTING")
+    assert limits.POST_COPY not in note
+    assert limits.COMPLETION_TIMEOUT in note and "SETTING" in note
+    assert limits.undeclared_note(PAUSE, "S", (limits.POST_COPY,)) == ""
+    full = limits.LibvirtMigration(True, False, 800, "abort")
+    assert limits.undeclared_note(full, "S") == ""
+
+
+def test_timeout_is_per_gib_of_ram_with_nova_minimum():
+    # 4 GiB of RAM, volume-backed (nothing else copied): 4 x 800 s.
+    assert limits.completion_timeout(DEFAULTS, 4096) == limits.Timeout(
+        3200, 3200)
+    # 512 MiB counts as Nova's minimum of 2 GiB.
+    assert limits.completion_timeout(DEFAULTS, 512).low == 1600
+    # Declared 100 s per GiB.
+    config = limits.LibvirtMigration(completion_timeout=100)
+    assert limits.completion_timeout(config, 8192).high == 800
+    # 0: no limit at all.
+    assert limits.completion_timeout(
+        limits.LibvirtMigration(completion_timeout=0), 8192) is None
+
+
+def test_local_disks_make_a_range_unless_storage_is_known():
+    # 4 GiB RAM, 20 GiB root, 1 GiB swap (counted as 2).
+    unknown = limits.completion_timeout(DEFAULTS, 4096, [20, 1])
+    assert (unknown.low, unknown.high) == (3200, 800 * (4 + 20 + 2))
+    block = limits.completion_timeout(DEFAULTS, 4096, [20, 1], True)
+    assert (block.low, block.high) == (800 * (4 + 2 + 2), 800 * 26)
+    shared = limits.completion_timeout(DEFAULTS, 4096, [20, 1], False)
+    assert (shared.low, shared.high) == (3200, 3200)
+
+
+def _advice(config, memory_mb=4096, elapsed=None, disks=()):
+    timeout = limits.completion_timeout(config, memory_mb, disks)
+    return " ".join(limits.timeout_advice(config, timeout,
+                                          progress.human_seconds, elapsed))
+
+
+def test_advice_says_when_and_what_nova_does():
+    said = _advice(DEFAULTS, elapsed=200)
+    assert "after 53m 20s" in said and "aborts it" in said
+    assert "about 50m 00s until then" in said
+    forced = limits.LibvirtMigration(timeout_action="force_complete")
+    assert "pauses the instance" in _advice(forced)
+    both = limits.LibvirtMigration(timeout_action="force_complete",
+                                   permit_post_copy=True)
+    assert "switches it to post-copy" in _advice(both)
+    assert "Post-copy is permitted" in _advice(both)
+    assert "no time limit" in _advice(
+        limits.LibvirtMigration(completion_timeout=0))
+    assert "Auto-converge" in _advice(
+        limits.LibvirtMigration(permit_auto_converge=True))
+    # Post-copy wins: Nova uses auto-converge only without it.
+    assert "Auto-converge" not in _advice(limits.LibvirtMigration(
+        permit_auto_converge=True, permit_post_copy=True))
+    assert "past that limit" in _advice(DEFAULTS, elapsed=4000)
+    assert "at the latest" in _advice(DEFAULTS, elapsed=4000, disks=[20])
+
+
+def test_setting_parsed_and_bad_values_noted():
+    with override_settings(MIGRATION_DASHBOARD_DEPLOYMENT={
+            "live_migration_permit_post_copy": "true",
+            "live_migration_completion_timeout": 150,
+            "live_migration_timeout_action": "pause"}):
+        notes = []
+        config = deployment.libvirt_migration(notes)
+    assert config == limits.LibvirtMigration(
+        permit_post_copy=True, completion_timeout=150)
+    assert len(notes) == 1 and "pause" in str(notes[0])
+    with override_settings(MIGRATION_DASHBOARD_DEPLOYMENT=None):
+        assert deployment.libvirt_migration([]) == DEFAULTS
+
+
+class PagesSayWhatNovaDoes(views.MigrationViewTestBase):
+
+    def _running(self):
+        # Volume-backed: Nova copies its RAM only, the timeout is exact.
+        return self.nova(
+            [f.migration(3, "i-run", "cmp1", "cmp2", status="running")],
+            [f.instance("web", "cmp1", instance_id="i-run", image="")],
+            {3: views.server_migration(3, "i-run")})
+
+    @override_settings(MIGRATION_DASHBOARD_DEPLOYMENT={
+        "live_migration_permit_post_copy": True})
+    def test_force_complete_dialog_says_post_copy_when_permitted(self):
+        with self._running():
+            res = self.client.get(self._url("force_complete"))
+        self.assertContains(res, "POST-COPY")
+        self.assertNotContains(res, "PAUSES")
+        self.assertNotContains(res, "deployment-note")
+
+    @override_settings(MIGRATION_DASHBOARD_DEPLOYMENT={})
+    def test_force_complete_dialog_undeclared_says_what_it_depends_on(self):
+        with self._running():
+            res = self.client.get(self._url("force_complete"))
+        self.assertContains(res, limits.POST_COPY, count=1)
+        self.assertContains(res, "deployment-note", count=1)
+
+    @override_settings(MIGRATION_DASHBOARD_DEPLOYMENT={
+        "live_migration_permit_post_copy": True})
+    def test_force_complete_success_says_post_copy(self):
+        with self._running():
+            res = self._post("force_complete")
+        self.assertEqual(302, res.status_code)
+        said = [str(m) for m in res.wsgi_request._messages]
+        self.assertTrue(any("switched to post-copy" in m for m in said),
+                        said)
+
+    @override_settings(MIGRATION_DASHBOARD_DEPLOYMENT={
+        "live_migration_permit_post_copy": True})
+    def test_migration_page_says_post_copy_when_permitted(self):
+        with self._running():
+            res = self.client.get(views.detail_url("i-run", 3))
+        self.assertContains(res, "POST-COPY")
+        self.assertNotContains(res, "PAUSES")
+
+    _url = views.ActionTests._url
+    _post = views.ActionTests._post
