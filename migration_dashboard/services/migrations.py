@@ -444,6 +444,18 @@ def moves_of(request, host=None, instance_id=None):
 
 # ------------------------------------------------------- Nova's own limits
 
+def _local_disks_gib(instance):
+    """Flavor sizes (GiB) of the disks a block migration would copy."""
+    flavor = instance.flavor if instance is not None else {}
+    disks = [] if instance is None or instance.volume_backed else [
+        flavor.get("disk") or 0]
+    if flavor.get("ephemeral"):
+        disks.append(flavor["ephemeral"])
+    if flavor.get("swap"):
+        disks.append(flavor["swap"] / 1024.0)  # Nova's swap is in MiB
+    return disks
+
+
 def force_complete_words():
     """(what Force Complete does, what the page must note): whether it
     pauses or switches to post-copy is [libvirt]
@@ -455,3 +467,33 @@ def force_complete_words():
     return {"effect": live_limits.force_complete_effect(config),
             "done": live_limits.force_complete_done(config),
             "notes": notes + ([note] if note else [])}
+
+
+
+def nova_limits(row, instance):
+    """What Nova itself does to this live migration if it does not end:
+    {"force_complete": message, "limits": [messages], "notes": [...]}.
+
+    The guest RAM comes from the instance's flavor, else from the bytes
+    Nova reported; whether its disks are copied (a block migration) is not
+    in Nova's record, so the timeout is a range when it has local disks.
+    """
+    notes = []
+    config = deployment.libvirt_migration(notes)
+    memory_mb = (instance.flavor.get("ram") if instance is not None
+                 else None)
+    if not memory_mb and row.progress is not None and \
+            row.progress.memory_total:
+        memory_mb = row.progress.memory_total / 1024.0 / 1024.0
+    started = row.started
+    elapsed = ((stall.utcnow() - started).total_seconds() if started
+               else None)
+    limits = []
+    if memory_mb:
+        timeout = live_limits.completion_timeout(
+            config, memory_mb, _local_disks_gib(instance))
+        limits = live_limits.timeout_advice(config, timeout,
+                                            core.human_seconds, elapsed)
+    note = live_limits.undeclared_note(config, deployment.SETTING)
+    return {"force_complete": live_limits.force_complete_effect(config),
+            "limits": limits, "notes": notes + ([note] if note else [])}

@@ -138,12 +138,31 @@ class PagesSayWhatNovaDoes(views.MigrationViewTestBase):
                         said)
 
     @override_settings(MIGRATION_DASHBOARD_DEPLOYMENT={
-        "live_migration_permit_post_copy": True})
-    def test_migration_page_says_post_copy_when_permitted(self):
+        "live_migration_permit_post_copy": True,
+        "live_migration_permit_auto_converge": False,
+        "live_migration_completion_timeout": 100,
+        "live_migration_timeout_action": "force_complete"})
+    def test_migration_page_names_novas_limit_and_action(self):
         with self._running():
             res = self.client.get(views.detail_url("i-run", 3))
-        self.assertContains(res, "POST-COPY")
-        self.assertNotContains(res, "PAUSES")
+        content = res.content.decode()
+        # The fixture instance's flavor, as Nova would count it.
+        flavor = f.instance("web", "cmp1", instance_id="i-run",
+                            image="").flavor
+        seconds = 100 * max(2, flavor["ram"] / 1024.0)
+        self.assertIn("Nova&#x27;s own limit for this instance", content)
+        self.assertIn("after %s" % progress.human_seconds(seconds),
+                      content)
+        self.assertIn("switches it to post-copy", content)
+        self.assertIn("POST-COPY", content)
+        self.assertNotIn("deployment-note", content)
+
+    @override_settings(MIGRATION_DASHBOARD_DEPLOYMENT={})
+    def test_migration_page_undeclared_says_so_once(self):
+        with self._running():
+            res = self.client.get(views.detail_url("i-run", 3))
+        self.assertContains(res, "deployment-note", count=1)
+        self.assertContains(res, "aborts it")
 
     _url = views.ActionTests._url
     _post = views.ActionTests._post

@@ -293,7 +293,7 @@ class DetailView(refresh.SummaryRefresh, tables.DataTableView):
             "stuck_window": int(float(migrations.option("stuck_window"))),
             "time_budget": core.human_seconds(
                 float(migrations.option("time_budget"))),
-            "force_complete": migrations.force_complete_words()
+            "nova_limits": migrations.nova_limits(row, self.get_instance())
             if row.in_progress and row.is_live else None,
         })
         return context
