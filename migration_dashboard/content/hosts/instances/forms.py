@@ -81,6 +81,9 @@ def cli_commands(facts, kind, destination, block):
     return "\n".join(lines)
 
 
+SAID_IN_DIALOG = ("cold-needs-confirm",)
+
+
 def findings_context(facts, kind, destination, block, results=None):
     """What _findings.html shows: per-instance findings, the data notes,
     the CLI, and whether there are blockers or warnings."""
@@ -93,6 +96,11 @@ def findings_context(facts, kind, destination, block, results=None):
                 blockers += 1
             elif f.severity is preflight.WARNING:
                 warnings += 1
+    # The dialog explains a cold migration's two steps above the fields
+    # (actions.TWO_STEPS): the pre-flight's note saying it too would be
+    # the same words twice (the drain plan, without that text, keeps it).
+    results = {i: [f for f in findings if f.code not in SAID_IN_DIALOG]
+               for i, findings in results.items()}
     # What every instance shares is said once, above them.
     page, results = presentation.said_once(
         results, {i.id: i.label for i in facts.instances})
