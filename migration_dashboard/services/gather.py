@@ -25,6 +25,8 @@ The calls cost the same whatever the number of hosts or instances:
   older than 2.53 costs a list of every instance (paged) instead;
 * host aggregates: one list, for the deployment facts in their metadata
   (see :mod:`.deployment`);
+* the names of the instances' server-group peers on other hosts, which a
+  refusal names: one read each, at most :data:`PEER_NAMES_LIMIT`;
 * Manila shares (2.97) only when the catalog has a shared file system
   service: one call per instance, at most :data:`SHARES_READ_LIMIT`.  With
   no Manila an instance cannot have shares: nothing is read or said.
@@ -42,6 +44,7 @@ from migration_dashboard.api import base
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import preflight
 from migration_dashboard.services import deployment as deployment_mod
+from migration_dashboard.services import submit
 
 # The code of the engine's finding for a host Placement offers no room on.
 NO_ROOM = "placement-no-room"
@@ -49,6 +52,9 @@ NO_ROOM = "placement-no-room"
 SHARE_SERVICES = ("sharev2", "shared-file-system", "share")
 # Instances whose shares are read on one page (one call each).
 SHARES_READ_LIMIT = 50
+# Peers (members of the instances' groups on other hosts) named at most:
+# the short list of a refusal names eight.
+PEER_NAMES_LIMIT = 8
 
 
 # ------------------------------------------------------------ conversion
@@ -204,6 +210,16 @@ def _needs_placement_of_everyone(instances):
 
 # ----------------------------------------------------------------- facts
 
+class Reasons(list):
+    """Why a host cannot take the instances: the findings' messages, and
+    in :attr:`short` the same in a few words each (the finding's reason,
+    without the instance's name) for a host picker's label."""
+
+    def __init__(self):
+        super().__init__()
+        self.short = []
+
+
 @dataclasses.dataclass
 class Facts:
     """Everything known about moving some instances off one host."""
@@ -253,12 +269,13 @@ class Facts:
         out = []
         for host in self.destinations():
             results = self.check(kind, host.name, block_migration)
-            reasons = []
+            reasons = Reasons()
             for inst in self.instances:
                 for f in results[inst.id]:
                     if f.severity is preflight.BLOCKER and \
                             f.message not in reasons:
                         reasons.append(f.message)
+                        reasons.short.append(f.reason or f.message)
             out.append((host, not reasons, reasons))
         out.sort(key=lambda c: (not c[1], c[0].name))
         return out
@@ -287,6 +304,42 @@ def read_groups(request, notes, names=None):
         notes.append(_("Could not read the server groups: %s")
                      % base.error_reason(exc))
         return None
+
+
+def name_peers(request, groups, instance_ids, notes):
+    """Name, in ``groups``, the members of the instances' groups that run
+    elsewhere (a reason names them: "anti-affinity peer web-2 there"): no
+    list the page reads carries their names, so each is read, a few at a
+    time, at most :data:`PEER_NAMES_LIMIT` of them -- a page's cost stays
+    flat however large the groups (Nova lists servers by one uuid only);
+    the others keep their id, and an unreadable one adds to ``notes``."""
+    if not groups:
+        return
+    wanted = set(instance_ids)
+    peers = []
+    for instance_id in instance_ids:
+        for group in groups.get(instance_id, ()):
+            peers.extend(m for m in sorted(group.members)
+                         if m not in wanted and m not in group.names and
+                         m not in peers)
+    if not peers:
+        return
+    names = {}
+
+    def read(instance_id):
+        names[instance_id] = api.nova.instance_get(request,
+                                                   instance_id).name
+
+    failed = [exc for _i, exc in submit.run(peers[:PEER_NAMES_LIMIT], read)
+              if exc is not None and getattr(exc, "code", None) != 404]
+    if failed:
+        notes.append(_("Could not read the names of %(count)d server-group "
+                       "peer(s), shown by ID: %(reason)s") % {
+                           "count": len(failed),
+                           "reason": base.error_reason(failed[0])})
+    for group in {id(g): g for gs in groups.values() for g in gs}.values():
+        group.names.update((m, names[m]) for m in group.members
+                           if names.get(m))
 
 
 def read_vnic_types(request, instance_ids, notes):
@@ -340,6 +393,7 @@ def gather(request, source_host, instance_ids=None):
     notes = []
     groups = read_groups(request, notes,
                          {i.id: i.name for i in on_source if i.name})
+    name_peers(request, groups, wanted, notes)
     vnics = read_vnic_types(request, wanted, notes)
     shares = read_shares(request, wanted, notes)
 

@@ -183,6 +183,9 @@ class GatherTests(test.BaseAdminViewTests):
                               side_effect=lambda r, ids: {
                                   i: [] for i in ids}),
             mock.patch.object(api.nova, "aggregate_list", return_value=[]),
+            mock.patch.object(api.nova, "instance_get",
+                              side_effect=lambda request, i: next(
+                                  x for x in instances if x.id == i)),
         ]
 
     def _gather(self, instances, ids, groups=(), servers=True):
@@ -207,8 +210,10 @@ class GatherTests(test.BaseAdminViewTests):
         self.assertIn("cmp3", result.no_room)
         self.assertNotIn("cmp2", result.no_room)
         self.assertEqual(8192, result.hosts["cmp2"].free_ram_mb)
-        for m in mocks:
+        for m in mocks[:-1]:
             self.assertEqual(1, m.call_count, m)
+        # No server-group peer to name: no instance read.
+        self.assertEqual(0, mocks[-1].call_count)
         # No rule needs who runs where: Nova is not asked for it.
         self.assertFalse(mocks[1].call_args.kwargs["with_servers"])
         # Source host: its instances are known from the one list.
@@ -233,6 +238,14 @@ class GatherTests(test.BaseAdminViewTests):
         self.assertEqual(frozenset(), result.hosts["cmp3"].instance_ids)
         findings = result.check("live", "cmp2")["inst-a"]
         self.assertIn("anti-affinity-conflict", [x.code for x in findings])
+        # The peer on cmp2 is named (one read of it), not shown by id, in
+        # the picker's short reason and in the full message alike.
+        mocks[-1].assert_called_once_with(mock.ANY, "inst-c")
+        greyed = {h.name: r for h, ok, r in result.candidates("live")}
+        self.assertEqual(["anti-affinity peer c there"],
+                         greyed["cmp2"].short)
+        self.assertIn("(c)", greyed["cmp2"][0])
+        self.assertNotIn("inst-c", greyed["cmp2"][0])
 
     def test_pinned_destination_not_empty_from_hypervisor_servers(self):
         pinned = f.instance("db", "cmp1",

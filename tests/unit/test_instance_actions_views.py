@@ -2,6 +2,7 @@
 live and cold migration with pre-flight findings, confirm / revert / start
 (the plugin's api modules mocked; Horizon's tables, forms and templates
 run)."""
+import re
 import threading
 from unittest import mock
 
@@ -22,7 +23,8 @@ MOCKS = {api.nova: ["service_list", "hypervisor_list", "instance_list",
                     "compute_microversion", "server_group_list",
                     "server_live_migrate", "server_migrate",
                     "server_confirm_resize", "server_revert_resize",
-                    "server_start", "migration_list", "aggregate_list"],
+                    "server_start", "migration_list", "aggregate_list",
+                    "instance_get"],
          api.placement: ["allocation_candidates", "provider_capacity"],
          api.neutron: ["port_vnic_types"]}
 
@@ -78,6 +80,8 @@ class _Base(test.BaseAdminViewTests):
         self.mock_port_vnic_types.side_effect = \
             lambda request, ids: {i: ["normal"] for i in ids}
         self.mock_migration_list.return_value = []
+        self.mock_instance_get.side_effect = lambda request, i: next(
+            x for x in self.instances if x.id == i)
 
 
 class LiveMigrateFormTests(_Base):
@@ -330,15 +334,25 @@ class LiveMigrateFormTests(_Base):
     @test.create_mocks(MOCKS)
     def test_anti_affinity_group_member_on_destination_blocks(self):
         from migration_dashboard.api import nova_records as nova
-        self.instances.append(f.instance("ha-2", "cmp2",
+        self.instances.append(f.instance('ha-2 "<b>', "cmp2",
                                          instance_id="inst-ha-2"))
         self._setup_mocks()
         self.mock_server_group_list.return_value = [nova.ServerGroup({
             "id": "g1", "name": "ha", "policy": "anti-affinity",
             "rules": {}, "members": ["inst-web-1", "inst-ha-2"]})]
         res = self.client.get(live_url("inst-web-1"))
-        self.assertRegex(res.content.decode(),
-                         r'<option value="cmp2" [^>]*disabled')
+        content = res.content.decode()
+        option = re.search(r'<option value="cmp2" [^>]*>[^<]*</option>',
+                           content).group(0)
+        self.assertIn("disabled", option)
+        # The peer by name (escaped), its reason whole in a few words,
+        # the full message in the title.
+        self.assertIn(">cmp2 \u2014 anti-affinity peer ha-2 &quot;&lt;b&gt; "
+                      "there</option>", option)
+        self.assertIn('title="web-1 is in anti-affinity group ha; cmp2 '
+                      'already holds 1 member of it (ha-2 &quot;&lt;b&gt;), '
+                      'so the scheduler refuses."', option)
+        self.assertNotIn("inst-ha-2", option)
         self.assertContains(res, '<option value="cmp3">cmp3</option>')
         # Every host's instances were needed, read in one more call.
         self.assertEqual(2, self.mock_instance_list.call_count)

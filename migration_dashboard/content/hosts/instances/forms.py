@@ -177,7 +177,10 @@ class _MoveForm(formbase.SelfHandlingForm):
             if usable:
                 choices.append((host.name, host.name))
             else:
-                reason = why[0] if why else _("cannot take it")
+                # The label says it in a few words (a whole message is cut
+                # by the <select>); its title holds every message in full.
+                short = getattr(why, "short", why)
+                reason = short[0] if short else _("cannot take it")
                 choices.append((host.name, "%s \u2014 %s" % (
                     host.name, widgets.short_reason(reason))))
                 reasons[host.name] = " ".join(str(w) for w in why)
