@@ -279,6 +279,8 @@ class ReasonTests(_Cycle):
         self._setup_mocks()
         res = self.client.get(base.start_url())
         self.assertContains(res, "%d characters at most" % ROOM)
+        self.assertContains(res, "leaves the drain marker no room")
+        self.assertContains(res, 'value="Replace the Reason and Plan"')
         res = self.client.post(base.start_url(), {"host": "cmp1",
                                                   "reason": ""})
         self.assertFormErrors(res, 1)

@@ -3,7 +3,9 @@ partial refusals, tracking, move back, errors, escaping, policy (the
 plugin's api modules mocked; facts, the planner, Horizon's tables and the
 templates run)."""
 import datetime
+import re
 from unittest import mock
+from urllib import parse
 
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -197,16 +199,20 @@ class StartTests(_Base):
         self.mock_service_disable.assert_not_called()
 
     @test.create_mocks(MOCKS)
-    def test_disabled_host_without_marker_keeps_its_reason(self):
+    def test_disabled_host_is_planned_not_disabled_again(self):
         self.services[0] = f.service("cmp1", status="disabled",
                                      reason="disk swap")
         self._setup_mocks()
-        res = self.client.post(start_url(), {"host": "cmp1", "reason": ""})
+        res = self.client.get(start_url())
+        # "Plan", not "Disable and Plan"; no reason to type over the
+        # operator's.
+        self.assertContains(res, 'value="Plan"')
+        self.assertNotContains(res, "Disable and Plan")
+        self.assertNotContains(res, 'name="reason"')
+        res = self.client.post(start_url(), {"host": "cmp1",
+                                             "reason": "overwrite"})
         self.assertRedirectsNoFollow(res, plan_url())
-        since, reason = drain.parse_marker(
-            self.mock_service_disable.call_args[0][2])
-        self.assertIsNotNone(since)
-        self.assertEqual("disk swap", reason)
+        self.mock_service_disable.assert_not_called()
 
     @test.create_mocks(MOCKS)
     def test_nova_refusing_to_disable_is_a_message(self):
@@ -301,6 +307,31 @@ class PlanTests(_Base):
         self.mock_service_disable.assert_not_called()
 
     @test.create_mocks(MOCKS)
+    def test_dry_run_keeps_the_rows_where_the_page_showed_them(self):
+        self._setup_mocks()
+        shown = re.findall(r'id="drain-plan-row-([^"]+)"',
+                           self.client.get(plan_url()).content.decode())
+        self.assertEqual(3, len(shown))
+        # Exclude the first row and make the last one cold: the planner
+        # sends them elsewhere in its order, the page keeps them put.
+        data = [("dry_run", "1"), ("default_destination", "")]
+        data += [("strategy__" + iid, "exclude" if n == 0 else
+                  "cold" if n == 2 else "") for n, iid in enumerate(shown)]
+        res = self.client.post(plan_url(), parse.urlencode(data),
+                               content_type="application/x-www-form-"
+                                            "urlencoded")
+        content = res.content.decode()
+        self.assertIn('<option value="exclude" selected>', content)
+        self.assertEqual(shown, re.findall(r'id="drain-plan-row-([^"]+)"',
+                                           content))
+        # Twice: the order does not drift with each dry run either.
+        res = self.client.post(plan_url(), parse.urlencode(data),
+                               content_type="application/x-www-form-"
+                                            "urlencoded")
+        self.assertEqual(shown, re.findall(r'id="drain-plan-row-([^"]+)"',
+                                           res.content.decode()))
+
+    @test.create_mocks(MOCKS)
     def test_bad_input_is_reported_and_ignored(self):
         self._setup_mocks()
         res = self.client.post(plan_url(), {
@@ -368,6 +399,9 @@ class PlanTests(_Base):
             "submit": "1", "strategy__inst-web-2": "exclude"})
         self.assertEqual(200, res.status_code)
         self.assertEqual(1, self.mock_service_disable.call_count)
+        # The marker goes in front of the operator's reason, kept whole.
+        self.assertEqual("repair", drain.parse_marker(
+            self.mock_service_disable.call_args[0][2])[1])
         self.assertEqual(1, self.mock_server_live_migrate.call_count)
         self.assertEqual(1, self.mock_server_migrate.call_count)
         self.assertContains(res, "Excluded: 1")

@@ -197,6 +197,15 @@ class Plan:
                 return r
         raise KeyError(instance_id)
 
+    def rows_in(self, shown):
+        """The rows in the order of ``shown`` (instance ids, as a page
+        showed them before), the others after in the plan's order: a row
+        whose choice changed in a dry run stays where the operator left it
+        (its position number still says when it is sent)."""
+        rank = {iid: i for i, iid in enumerate(dict.fromkeys(shown or ()))}
+        return sorted(self.rows, key=lambda r: (
+            0, rank[r.instance_id]) if r.instance_id in rank else (1, 0))
+
 
 # Migration records -----------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """The drain's forms: step 1 disables the host with a reason that marks
-the drain (skipped when the host is already disabled); the plan form's
+the drain (nothing when the host is already disabled: its reason is kept,
+and the plan's submission adds the marker to it); the plan form's
 per-row choices are read by :func:`parse_choices`."""
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,18 @@ def parse_choices(data, instance_ids, hosts, source):
     return overrides, default, errors
 
 
+def is_disabled(service):
+    return service is not None and service.status == "disabled"
+
+
+def keeps_reason(service):
+    """True when the host is disabled already with a reason the drain
+    marker has room for: Drain Host then changes nothing (the plan's
+    submission puts the marker in front of that reason)."""
+    return is_disabled(service) and drain.fits_marker(
+        drain.operator_reason(service.disabled_reason).strip())
+
+
 class StartDrainForm(formbase.SelfHandlingForm):
     host = host_forms.host_field()
     # No max_length: a browser cuts a pasted text at maxlength without a
@@ -82,6 +95,10 @@ class StartDrainForm(formbase.SelfHandlingForm):
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.service = kwargs.get("initial", {}).get("service")
+        if keeps_reason(self.service):
+            # The operator's reason stays as it is: nothing to type.
+            del self.fields["reason"]
+            return
         self.fields["reason"].help_text = _(
             "Nova stores it with the service, after a drain marker "
             "(\"Drain since <time>\") by which every dashboard recognises "
@@ -91,21 +108,27 @@ class StartDrainForm(formbase.SelfHandlingForm):
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()
-        disabled = (self.service is not None and
-                    self.service.status == "disabled")
-        if not reason and not disabled:
+        if not reason and is_disabled(self.service):
+            # Asked only when the host's own reason leaves the marker no
+            # room: say so rather than keep it cut.
+            raise forms.ValidationError(drain.reason_too_long_text(
+                len(drain.operator_reason(
+                    self.service.disabled_reason).strip())))
+        if not reason:
             raise forms.ValidationError(_("A reason is required."))
-        # Empty on a disabled host: the drain keeps its current reason,
-        # which must fit after the marker too.
-        kept = reason or drain.operator_reason(
-            self.service.disabled_reason if disabled else "").strip()
-        if not drain.fits_marker(kept):
+        if not drain.fits_marker(reason):
             raise forms.ValidationError(
-                drain.reason_too_long_text(len(kept)))
+                drain.reason_too_long_text(len(reason)))
         return reason
 
     def handle(self, request, data_):
         host = data_["host"]
+        if keeps_reason(self.service):
+            # Already disabled (by the operator, or for this drain): not
+            # disabled again, its reason untouched.  Submitting the plan
+            # puts the drain marker in front of that reason, as the plan
+            # page says; looking at the plan changes nothing.
+            return True
         try:
             drain.ensure_marker(request, host, service=self.service,
                                 reason=data_["reason"])

@@ -87,9 +87,18 @@ def _denied_text(denied):
              "submission needs (policy %s).") % ", ".join(denied)
 
 
-def plan_context(plan, hosts, source, overrides=None, default=None):
-    """What _plan.html shows: rows with their choices, the summary and the
-    plan's findings."""
+def shown_order(request):
+    """The instance ids in the order the posted plan page showed its rows
+    (its per-row selects, in document order); [] on a GET."""
+    return [key[len("strategy__"):] for key in request.POST
+            if key.startswith("strategy__")]
+
+
+def plan_context(plan, hosts, source, overrides=None, default=None,
+                 shown=()):
+    """What _plan.html shows: rows with their choices (in the order of
+    ``shown``, the ids as the page showed them before a dry run), the
+    summary and the plan's findings."""
     overrides = overrides or {}
     rows = []
     warnings = 0
@@ -97,7 +106,7 @@ def plan_context(plan, hosts, source, overrides=None, default=None):
     page, own = presentation.said_once(
         {r.instance_id: r.findings for r in plan.rows},
         {r.instance_id: r.name for r in plan.rows})
-    for row in plan.rows:
+    for row in plan.rows_in(shown):
         items = [presentation.finding(f) for f in own[row.instance_id]]
         if row.moves:
             warnings += sum(1 for f in row.findings
@@ -185,6 +194,13 @@ class StartView(policy.PolicyRequiredMixin, forms.ModalFormView):
             "plan_url": plan_url(host), "status_url": status_url(host),
             "move_back_url": move_back_url(host, since),
         })
+        context["keeps_reason"] = drain_forms.keeps_reason(service)
+        if context["keeps_reason"]:
+            # Nothing to disable: the step only leads to the plan.
+            context["submit_label"] = _("Plan")
+        elif drain_forms.is_disabled(service):
+            # Its reason leaves the marker no room: a new one replaces it.
+            context["submit_label"] = _("Replace the Reason and Plan")
         return context
 
 
@@ -233,7 +249,8 @@ class PlanView(_PlanBase):
     def _context(self, facts, plan, overrides, default, dry_run=False,
                  errors=(), in_flight=None):
         host = self.kwargs["host"]
-        context = plan_context(plan, facts.hosts, host, overrides, default)
+        context = plan_context(plan, facts.hosts, host, overrides, default,
+                               shown_order(self.request))
         context.update({
             "in_flight": in_flight or self._default_in_flight(facts),
             "page_title": _("Drain %s") % host,
@@ -343,7 +360,8 @@ class MoveBackView(_PlanBase):
     def _context(self, back, plan, overrides, since, dry_run=False,
                  errors=(), enable_first=True, in_flight=None):
         host = self.kwargs["host"]
-        context = plan_context(plan, back.hosts, host, overrides)
+        context = plan_context(plan, back.hosts, host, overrides,
+                               shown=shown_order(self.request))
         context.update({
             "in_flight": in_flight or drain_queue.default_limit(),
             "page_title": _("Move back to %s") % host,
