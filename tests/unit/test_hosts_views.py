@@ -380,6 +380,12 @@ class HostActionTests(test.BaseAdminViewTests):
         # By default the destination stays enabled: the scheduler skips
         # disabled hosts, so a disabled one could not receive them.
         self.mock_service_disable.assert_not_called()
+        # Nothing recorded, and the message says so: no "is ready".
+        said = " ".join(str(m) for m in res.wsgi_request._messages)
+        self.assertNotIn("ready", said)
+        self.assertIn("nothing was changed in Nova", said)
+        self.assertIn("Complete Maintenance of cmp2 will not list it", said)
+        self.assertIn("1 other instance still runs on cmp1", said)
         res = self.client.post(url, {"host": "cmp1", "source": "cmp2",
                                      "accept_others": "on", "disable": "on"})
         self.assertNoFormErrors(res)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from horizon import forms
 from horizon import messages
@@ -156,11 +157,23 @@ class PrepareDestinationForm(formbase.SelfHandlingForm):
     def handle(self, request, data):
         host, source = data["host"], data["source"]
         if not data.get("disable"):
-            messages.success(request, _(
-                "Host %(host)s is ready to receive the pinned/NUMA/DPDK "
-                "instances of %(source)s; it stays enabled so the scheduler "
-                "accepts migrations onto it.") % {"host": host,
-                                                  "source": source})
+            # Nothing is written to Nova (a service keeps a reason only
+            # while disabled): say what was checked and that no lasting
+            # state exists, not that the host "is ready".
+            messages.info(request, _(
+                "%(host)s was checked as the destination for the pinned/"
+                "NUMA/DPDK instances of %(source)s; nothing was changed in "
+                "Nova. It stays enabled, so the scheduler accepts the "
+                "migrations, and new instances may land on it too until you "
+                "migrate. It keeps no mark of this: Complete Maintenance of "
+                "%(source)s will not list it.") % {"host": host,
+                                                   "source": source})
+            if self.others:
+                messages.warning(request, ngettext_lazy(
+                    "%(count)d other instance still runs on %(host)s.",
+                    "%(count)d other instances still run on %(host)s.",
+                    len(self.others)) % {"count": len(self.others),
+                                         "host": host})
             return True
         try:
             api.nova.service_disable(
