@@ -160,8 +160,8 @@ def timeout_advice(config, timeout, human_seconds, elapsed=None):
         if timeout.low == timeout.high:
             limit = human_seconds(timeout.low)
         else:
-            limit = N_("between %(low)s and %(high)s (a block migration "
-                       "counts the size of each copied disk)",
+            limit = N_("%(low)s, or up to %(high)s if this move copies "
+                       "its local disks",
                        low=human_seconds(timeout.low),
                        high=human_seconds(timeout.high))
         if nova.timeout_action == FORCE_COMPLETE:
@@ -171,9 +171,9 @@ def timeout_advice(config, timeout, human_seconds, elapsed=None):
                        "the rest is copied"))
         else:
             what = N_("aborts it: the instance stays on its source host")
-        said.append(N_("Nova's own limit for this instance: after %(limit)s "
-                       "(%(option)s %(per_gib)d s per GiB of memory and disk "
-                       "to copy) Nova %(what)s.", limit=limit,
+        said.append(N_("Nova's own limit for this instance: %(limit)s "
+                       "(%(option)s = %(per_gib)d s per GiB of memory and of "
+                       "disk to copy). Then Nova %(what)s.", limit=limit,
                        option=COMPLETION_TIMEOUT,
                        per_gib=nova.completion_timeout, what=what))
         if elapsed is not None:

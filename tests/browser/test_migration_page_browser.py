@@ -152,3 +152,66 @@ def test_confirm_from_the_migration_page(admin_browser, horizon_url,
     assert not driver.find_elements(
         By.ID, "migration_status__row_%s__action_confirm" % mid)
     _shot(driver, "confirmed")
+
+
+@pytest.fixture
+def running_live_migration():
+    """(nova, server, migration id): an instance of the test's own whose
+    live migration the demo cloud keeps running (its metadata asks ten
+    minutes); aborted and deleted after."""
+    nova = democloud.nova(democloud.session())
+    image = nova.glance.find_image(IMAGE)
+    flavor = nova.flavors.find(name=FLAVOR)
+    server = nova.servers.create(
+        "limits-br-%s" % uuid.uuid4().hex[:6], image.id, flavor.id,
+        nics="none", meta={"democloud:live_migration_seconds": "600"})
+    try:
+        server = democloud.wait_for(
+            lambda: _server_in(nova, server.id, "ACTIVE"), timeout=120,
+            what="the instance ACTIVE")
+        server.live_migrate(host=None, block_migration="auto")
+        mid = democloud.wait_for(lambda: next(
+            (m.id for m in nova.migrations.list(instance_uuid=server.id)
+             if m.status == "running"), None), timeout=120,
+            what="its live migration running")
+        yield nova, server, mid
+    finally:
+        try:
+            nova.server_migrations.live_migration_abort(server.id, mid)
+            democloud.wait_for(
+                lambda: _server_in(nova, server.id, "ACTIVE"), timeout=120,
+                what="the instance idle before its delete")
+        except Exception:  # ended already, or gone: the delete follows
+            pass
+        nova.servers.delete(server.id)
+
+
+def test_a_running_migration_names_novas_limits(admin_browser, horizon_url,
+                                                running_live_migration):
+    """Nova's own limit for this instance and what Force Complete does
+    are on the page, visibly, with the one line saying which undeclared
+    [libvirt] options they depend on (the demo declares none)."""
+    nova, server, mid = running_live_migration
+    driver = admin_browser
+    page = "%s/admin/migrations/%s/%s/" % (horizon_url, server.id, mid)
+    driver.get(page)
+    panel = _wait(driver).until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".migration-remedies")))
+    # m1.tiny: 512 MiB counts as Nova's 2 GiB, x 800 s = 26m 40s; its
+    # root disk too if the move copies it (2 GiB more: 53m 20s).
+    assert "Nova's own limit for this instance: 26m 40s, or up to 53m 20s" \
+        in panel.text, panel.text
+    assert "Then Nova aborts it" in panel.text
+    assert "switches the migration to post-copy" in panel.text
+    notes = panel.find_elements(By.CSS_SELECTOR, ".deployment-note")
+    assert len(notes) == 1 and notes[0].is_displayed()
+    assert "live_migration_permit_post_copy" in notes[0].text
+    _shot(driver, "limits")
+    driver.get(page + "force_complete/")
+    what = _wait(driver).until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".migration-consequence")))
+    assert "PAUSES" in what.text and "post-copy" in what.text, what.text
+    note = driver.find_element(By.CSS_SELECTOR, ".deployment-note")
+    assert note.is_displayed()
+    assert "live_migration_permit_post_copy" in note.text
+    _shot(driver, "force-complete")

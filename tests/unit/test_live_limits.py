@@ -69,7 +69,7 @@ def _advice(config, memory_mb=4096, elapsed=None, disks=()):
 
 def test_advice_says_when_and_what_nova_does():
     said = _advice(DEFAULTS, elapsed=200)
-    assert "after 53m 20s" in said and "aborts it" in said
+    assert "for this instance: 53m 20s (" in said and "aborts it" in said
     assert "about 50m 00s until then" in said
     forced = limits.LibvirtMigration(timeout_action="force_complete")
     assert "pauses the instance" in _advice(forced)
@@ -86,6 +86,9 @@ def test_advice_says_when_and_what_nova_does():
         permit_auto_converge=True, permit_post_copy=True))
     assert "past that limit" in _advice(DEFAULTS, elapsed=4000)
     assert "at the latest" in _advice(DEFAULTS, elapsed=4000, disks=[20])
+    # Local disks: the range, 4 GiB RAM alone to 4 + 20 GiB.
+    assert "53m 20s, or up to 5h 20m if this move copies its local " \
+        "disks" in _advice(DEFAULTS, disks=[20])
 
 
 def test_setting_parsed_and_bad_values_noted():
@@ -151,8 +154,8 @@ class PagesSayWhatNovaDoes(views.MigrationViewTestBase):
                             image="").flavor
         seconds = 100 * max(2, flavor["ram"] / 1024.0)
         self.assertIn("Nova&#x27;s own limit for this instance", content)
-        self.assertIn("after %s" % progress.human_seconds(seconds),
-                      content)
+        self.assertIn("for this instance: %s (" % progress.human_seconds(
+            seconds), content)
         self.assertIn("switches it to post-copy", content)
         self.assertIn("POST-COPY", content)
         self.assertNotIn("deployment-note", content)
