@@ -22,7 +22,7 @@ Values of nova/conf/libvirt.py and nova/virt/libvirt/driver.py
 """
 import dataclasses
 
-from migration_dashboard.core.i18n import N_
+from migration_dashboard.core.i18n import N_, NP_
 
 POST_COPY = "live_migration_permit_post_copy"
 AUTO_CONVERGE = "live_migration_permit_auto_converge"
@@ -101,11 +101,15 @@ def undeclared_note(config, setting, options=OPTIONS):
     missing = [name for name in config.undeclared() if name in options]
     if not missing:
         return ""
-    return N_("This depends on %(options)s, [libvirt] options of the "
-              "computes' nova.conf that no Nova API shows and nobody "
-              "declared: declare them in %(setting)s (local_settings) to "
-              "be sure; Nova's defaults are assumed meanwhile.",
-              options=", ".join(missing), setting=setting)
+    return NP_("This depends on [libvirt] %(options)s in the computes' "
+               "nova.conf, which no Nova API shows: declare it in "
+               "%(setting)s (local_settings) to be sure. Until then Nova's "
+               "default is assumed where a number is needed.",
+               "This depends on [libvirt] %(options)s in the computes' "
+               "nova.conf, which no Nova API shows: declare them in "
+               "%(setting)s (local_settings) to be sure. Until then Nova's "
+               "defaults are assumed where a number is needed.",
+               len(missing), options=", ".join(missing), setting=setting)
 
 
 def data_gib(memory_mb, disks_gib=()):
