@@ -43,6 +43,14 @@ class HostsIndexTests(test.BaseAdminViewTests):
         self.assertContains(res, "kernel upgrade")
         self.assertContains(res, "3 / 8")
         self.assertContains(res, "4096 / 16384 MiB")
+        # Which figure is which: hypervisor figures, physical totals,
+        # reserved counted as used (the scheduler's are on the Overview).
+        self.assertContains(res, "vCPUs (used / physical)")
+        self.assertContains(res, "RAM (used + reserved / physical)")
+        self.assertContains(res, "before the allocation ratio the "
+                                 "scheduler applies")
+        self.assertContains(res, "used counts what is reserved for the "
+                                 "host (reserved_host_memory_mb)")
         # Only the running migration counts: one out of cmp1, one into cmp2.
         self.assertEqual((1, 0), (rows[0].migrations_from,
                                   rows[0].migrations_to))

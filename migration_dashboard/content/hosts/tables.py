@@ -4,6 +4,7 @@ from django import shortcuts
 from django.template import defaultfilters as filters
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -168,6 +169,21 @@ def _capacity(used_attr, total_attr, text="%(used)s / %(total)s"):
     return render
 
 
+def _capacity_column(used_attr, total_attr, text, verbose_name, help_text):
+    """A "used / total" column whose header says which figures they are."""
+    return tables.Column(_capacity(used_attr, total_attr, text),
+                         verbose_name=verbose_name, help_text=help_text)
+
+
+def _reserved_help(option):
+    # Lazy: said in the language of the request that draws the header.
+    return format_lazy(_(
+        "From Nova's hypervisor record: used counts what is reserved for "
+        "the host ({option}), so an empty host shows it; the total is "
+        "physical, before the allocation ratio. The host's Overview shows "
+        "what the scheduler counts."), option=option)
+
+
 def _reason(host):
     return host.disabled_reason or "-"
 
@@ -223,14 +239,25 @@ class HostsTable(tables.DataTable):
         "forced_down", verbose_name=_("Forced Down"),
         filters=(filters.yesno, filters.capfirst))
     hypervisor = tables.Column(_hypervisor, verbose_name=_("Hypervisor"))
-    vcpus = tables.Column(_capacity("vcpus_used", "vcpus"),
-                          verbose_name=_("vCPUs (used / total)"))
-    memory = tables.Column(_capacity("memory_mb_used", "memory_mb",
-                                     _("%(used)s / %(total)s MiB")),
-                           verbose_name=_("RAM (used / total)"))
-    disk = tables.Column(_capacity("local_gb_used", "local_gb",
-                                   _("%(used)s / %(total)s GiB")),
-                         verbose_name=_("Disk (used / total)"))
+    # Nova's hypervisor records (one list for every host; Placement has no
+    # read of every provider's inventory): physical totals, and used RAM
+    # and disk that count what is reserved for the host.  The headers say
+    # so; the host's Overview shows what the scheduler counts (Placement).
+    vcpus = _capacity_column(
+        "vcpus_used", "vcpus", "%(used)s / %(total)s",
+        _("vCPUs (used / physical)"),
+        _("From Nova's hypervisor record: the vCPUs of its instances out of "
+          "the host's physical CPUs, before the allocation ratio the "
+          "scheduler applies (Placement may allow several times as many). "
+          "The host's Overview shows what the scheduler counts."))
+    memory = _capacity_column(
+        "memory_mb_used", "memory_mb", _("%(used)s / %(total)s MiB"),
+        _("RAM (used + reserved / physical)"),
+        _reserved_help("reserved_host_memory_mb"))
+    disk = _capacity_column(
+        "local_gb_used", "local_gb", _("%(used)s / %(total)s GiB"),
+        _("Disk (used + reserved / physical)"),
+        _reserved_help("reserved_host_disk_mb"))
     instances = tables.Column(_instances, verbose_name=_("Instances"))
     migrations = tables.Column(_migrations,
                                verbose_name=_("Migrations in progress"))
