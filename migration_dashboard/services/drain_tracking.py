@@ -6,14 +6,12 @@ Costs (constant, whatever the number of instances):
   the drain began), the servers of the host, the servers changed since the
   drain began (only when an instance of the drain is no longer on the
   host), and one read of the bytes per *running* live migration (Nova runs
-  one per source compute at a time);
-* a row refresh: the instance and its migrations (two calls), plus the
-  bytes while it is a running live migration.
+  one per source compute at a time), the same for each of the page's
+  refreshes (rows do not refresh one by one).
 """
 import dataclasses
 
 from django.utils.translation import gettext_lazy as _
-from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard import api
 from migration_dashboard.api import base
@@ -382,22 +380,6 @@ def _track_back(request, host, service, since, drain_since, now=None):
                         on_host=[i.name or i.id for i in instances.values()
                                  if i.host == host])
     return tracking, instances, queue
-
-
-def row_update(request, host, instance_id, direction=DRAIN, since=None):
-    """One row again (ajax refresh): the instance and its migrations."""
-    row = TrackRow(id=instance_id)
-    try:
-        inst = api.nova.instance_get(request, instance_id)
-    except nova_exceptions.NotFound:
-        inst = None
-    migs = api.nova.migration_list(request, instance_id=instance_id)
-    mig = drain.drain_records(migs, host, since, direction).get(instance_id)
-    if since is None and mig is not None and \
-            not core_progress.is_in_progress(mig.status, mig.migration_type):
-        mig = None  # as track(): without a start, only moves under way
-    classify(row, inst, mig, host, direction)
-    return attach_progress(request, row, mig)
 
 
 # ------------------------------------------------------------------ queue

@@ -10,7 +10,8 @@ each reach Nova's state without a reload (the test marks the window
 object after the action's own redirect: a reload would drop the mark);
 the batch Disable Hosts dialog carries the ticked rows; a row menu opened
 while its row refreshes stays open (and the row catches up once it is
-closed); the drain status page refreshes with one request per interval.
+closed); the drain status page refreshes with one request per interval
+and no row of it on its own.
 
 The live migrations run on cmp2, restarted for this module with a long
 DEMOCLOUD_LIVE_MIGRATION_SECONDS (and restarted with the default after);
@@ -330,13 +331,19 @@ def test_instances_tab_row_follows_confirm(admin_browser, horizon_url,
     assert driver.execute_script(MARKED)
 
 
-def _refresh_requests(driver):
-    """(url, start ms) of every request of the page for a part of itself
-    (?fragment=...), in order (the browser's resource timing)."""
+def _requests(driver, marker):
+    """(url, start ms) of every request of the page whose URL holds
+    ``marker``, in order (the browser's resource timing)."""
     return driver.execute_script("""
+        var marker = arguments[0];
         return performance.getEntriesByType('resource').filter(function (e) {
-          return e.name.indexOf('fragment=') >= 0;
-        }).map(function (e) { return [e.name, e.startTime]; });""")
+          return e.name.indexOf(marker) >= 0;
+        }).map(function (e) { return [e.name, e.startTime]; });""", marker)
+
+
+def _refresh_requests(driver):
+    """Every request of the page for a part of itself (?fragment=...)."""
+    return _requests(driver, "fragment=")
 
 
 def test_drain_status_refreshes_once_per_interval_and_follows_confirm_all(
@@ -360,14 +367,16 @@ def test_drain_status_refreshes_once_per_interval_and_follows_confirm_all(
     # One poll for the page (the status block, summary inside): every
     # request for a part of the page is the block's, each sent at least
     # one interval after the one before (a second poll would come in
-    # between).  Horizon's own updates of in-flight rows (?action=
-    # row_update, one per such row) are apart from it.
+    # between), and no row polls on its own (Horizon's ?action=row_update
+    # for each in-flight row: the seed's instances still on cmp2 are).
     WebDriverWait(driver, 8 * DRAIN_REFRESH_MS / 1000 + 60).until(
         lambda d: len(_refresh_requests(d)) >= 4)
     sent = _refresh_requests(driver)
     assert all("fragment=status" in url for url, _start in sent), sent
     gaps = [b[1] - a[1] for a, b in zip(sent, sent[1:])]
     assert min(gaps) >= DRAIN_REFRESH_MS * 0.95, gaps
+    assert _requests(driver, "row_update") == []
+    assert not driver.find_elements(By.CSS_SELECTOR, "tr.ajax-update")
     _shot(driver, "drain-status-refreshing")
 
     _click(driver, driver.find_element(By.ID, "drain__action_confirm_all"))
@@ -382,4 +391,5 @@ def test_drain_status_refreshes_once_per_interval_and_follows_confirm_all(
     # test_drain_cycle_views.py RefreshTests (no refresh URL then).
     sent = _refresh_requests(driver)
     assert sent and all("fragment=status" in url for url, _ in sent), sent
+    assert _requests(driver, "row_update") == []
     _shot(driver, "drain-status-after-confirm")

@@ -483,13 +483,15 @@ class TrackTests(_Base):
         self.assertEqual(data.GONE, rows["inst-deleted"].state)
         self.assertEqual(data.WAITING, rows["inst-off-1"].state)
         self.assertNotIn("inst-old", rows)
-        # Rows in flight refresh themselves, the others do not.
+        # No row refreshes itself, not even the one in flight: the status
+        # block around the table is the page's one refresh.
         self.assertIn('id="drain__row__inst-web-2"', content)
-        self.assertRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
-                                  r'id="drain__row__inst-web-2"')
+        self.assertNotIn("ajax-update", content)
+        self.assertNotIn("row_update", content)
+        self.assertRegex(content, r'<div class="drain-status"[^>]*'
+                                  r'data-md-refresh-url="[^"]*fragment='
+                                  r'status')
         self.assertContains(res, "drain-host-not-empty")
-        # The row refresh carries the drain's start (from the marker).
-        self.assertContains(res, "since=2026-11-26T10%3A00%3A00Z")
         self.assertContains(res, "drain__row_inst-cold-1__action_confirm")
         self.assertContains(res, "drain__action_confirm_all")
 
@@ -532,11 +534,10 @@ class TrackTests(_Base):
                       "?state=active&amp;next=", content)
         self.assertNotIn(reverse("horizon:admin:hosts:instance_reset_state",
                                  args=["cmp1", "inst-off-1"]), content)
-        # Only the young one keeps refreshing itself.
-        self.assertNotRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
-                                     r'id="drain__row__inst-web-1"')
-        self.assertRegex(content, r'class="[^"]*ajax-update[^"]*"[^>]*'
-                                  r'id="drain__row__inst-off-1"')
+        # The young one keeps the page refreshing (the status block, rows
+        # never one by one).
+        self.assertNotIn("ajax-update", content)
+        self.assertIn("data-md-refresh-url", content)
         # The delay is a setting.
         with self.settings(MIGRATION_DASHBOARD_STALL_SECONDS=10):
             res = self.client.get(status_url())
@@ -593,21 +594,6 @@ class TrackTests(_Base):
         self.assertNotIn("inst-web-1", rows)
         self.assertEqual(data.MIGRATING, rows["inst-web-2"].state)
         self.assertEqual(data.WAITING, rows["inst-off-1"].state)
-
-    @test.create_mocks(MOCKS)
-    def test_row_update_reads_one_instance(self):
-        self._move("web-1", "cmp2")
-        self.migrations = [mig(1, "inst-web-1", status="completed")]
-        self._setup_mocks()
-        url = status_url() + ("?action=row_update&table=drain&obj_id="
-                              "inst-web-1&since=" + SINCE)
-        res = self.client.get(url, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
-        self.assertEqual(200, res.status_code)
-        self.assertContains(res, "Done")
-        self.assertContains(res, "cmp2")
-        self.mock_instance_get.assert_called_once_with(
-            test.IsHttpRequest(), "inst-web-1")
-        self.mock_instance_list.assert_not_called()
 
     @test.create_mocks(MOCKS)
     def test_confirm_all_confirms_each_and_reports_refusals(self):
@@ -749,13 +735,14 @@ class MoveBackTests(_Base):
         rows = {r.id: r for r in res.context["table"].data}
         self.assertEqual({"inst-web-1"}, set(rows))
         self.assertEqual(data.DONE, rows["inst-web-1"].state)
+        # The page's refresh (its status block) reads the move back too.
         res = self.client.get(
-            status_url() + "?action=row_update&table=drain&obj_id="
-            "inst-web-1&direction=back&since=2026-11-26T10:20:00Z",
-            HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+            status_url() + "?direction=back&since=2026-11-26T10:20:00Z"
+            "&fragment=status", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         self.assertEqual(200, res.status_code)
         self.assertContains(res, "Done")
         self.assertContains(res, "drain__row__inst-web-1")
+        self.assertNotContains(res, "<html")
 
 
 # ----------------------------------------------------------------- policy

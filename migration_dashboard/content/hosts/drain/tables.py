@@ -1,13 +1,9 @@
-"""The submission's result table and the drain's status table (rows in
-flight refresh themselves)."""
-from urllib import parse
-
+"""The submission's result table and the drain's status table (read
+again whole by the status block's refresh)."""
 from django import shortcuts
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from horizon import exceptions
 from horizon import messages
 from horizon import tables
 
@@ -16,7 +12,6 @@ from migration_dashboard.content import actions
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
 from migration_dashboard.content import widgets
-from migration_dashboard.core import ids
 from migration_dashboard.content.hosts.instances import reset
 from migration_dashboard.services import drain
 from migration_dashboard.services import drain_tracking as tracking
@@ -140,39 +135,18 @@ class StateColumn(tables.Column):
 
 
 class DrainRow(tables.Row):
-    """Rows waiting or migrating refresh themselves (the instance and its
-    migrations, and the bytes of a running live migration)."""
-    ajax = True
+    """A failed or vanished move stands out.  No row refreshes itself
+    (Horizon's ``?action=row_update``): the status block around the table
+    is read again with one request per interval (drain/views.StatusView),
+    which also moves the queue on; a row poll beside it would be a second
+    look at Nova for what that one already shows."""
 
     def load_cells(self, datum=None):
-        datum = datum or self.datum
-        self.ajax = bool(datum is not None and datum.in_flight)
         super().load_cells(datum)
+        datum = datum or self.datum
         if datum is not None and datum.state in (tracking.FAILED,
                                                  tracking.GONE):
             self.classes.append("danger")
-
-    def get_ajax_update_url(self):
-        table = self.table
-        host = table.kwargs.get("host")
-        url = reverse("horizon:admin:hosts:drain_status", args=[host])
-        params = [("action", self.ajax_action_name),
-                  ("table", table.name),
-                  ("obj_id", table.get_object_id(self.datum)),
-                  ("direction", table.kwargs.get("direction", drain.DRAIN))]
-        since = table.kwargs.get("since")
-        if since is not None:
-            params.append(("since", drain.stamp(since)))
-        return "%s?%s" % (url, parse.urlencode(params))
-
-    def get_data(self, request, obj_id):
-        host = self.table.kwargs.get("host")
-        if not ids.instance_id(obj_id):
-            raise exceptions.NotFound(_("No such instance."))
-        direction = request.GET.get("direction")
-        direction = drain.BACK if direction == drain.BACK else drain.DRAIN
-        since = drain.parse_since(request.GET.get("since"))
-        return tracking.row_update(request, host, obj_id, direction, since)
 
 
 class DrainTable(actions.InstanceRowsTable):
