@@ -20,9 +20,10 @@
  *    most every 30 s, like Horizon's rows, unless the element says
  *    data-md-refresh-steady (the drain status: each look moves its queue
  *    on).  An element with data-md-refresh-signature is replaced whole
- *    only when the signature changes; otherwise only its
- *    data-md-refresh-part children are swapped, and the table inside is
- *    left as the operator has it.
+ *    only when the signature changes (Horizon's table set-up then done
+ *    again on the new table); otherwise only its data-md-refresh-part
+ *    children are swapped, and the table inside is left as the operator
+ *    has it.
  */
 (function () {
   "use strict";
@@ -148,9 +149,50 @@
     }
     var same = $new.html() === $el.html();
     var state = capture($el);
+    keepTableWrappers($el, $new);
     $el.replaceWith($new);
     restore(state);
+    setUpTables($new);
     return [$new[0], !same];
+  }
+
+  /* Horizon binds the behaviour of a table's row check boxes (ticking a
+     row enables the batch buttons, the header box ticks them all) and its
+     tooltips once, to each div.table_wrapper, when the page loads
+     (horizon.datatables.initialize_checkboxes_behavior, which takes no
+     element: run again it would bind a second handler to every wrapper and
+     to #modal_wrapper at each swap).  The new block keeps the old wrapper
+     elements, their content replaced, so those bindings stay. */
+  function keepTableWrappers($el, $new) {
+    var $old = $el.find("div.table_wrapper");
+    $new.find("div.table_wrapper").each(function (i) {
+      var kept = $old[i];
+      if (!kept) { return; }
+      $(kept).empty().append($(this).contents());
+      syncAttributes(kept, this);
+      $(this).replaceWith(kept);
+    });
+  }
+
+  /* The rest of Horizon's table set-up for a new node, as Horizon runs it
+     for a modal or a tab loaded later (horizon.datatables.init): the
+     header check box, sorting, filters, the footer count, the batch
+     buttons disabled while nothing is ticked, the row buttons disabled
+     once the form is submitted.  Without it the batch buttons of the new
+     table look enabled with nothing ticked. */
+  function setUpTables($node) {
+    var tables = window.horizon && horizon.datatables;
+    if (!tables || !$node.find("table.datatable").length) { return; }
+    var $forms = $node.find(".table_wrapper > form");
+    tables.add_table_checkboxes($node);
+    tables.set_table_sorting($node);
+    tables.set_table_query_filter($node);
+    tables.set_table_fixed_filter($node);
+    $node.find("table.datatable").each(function () {
+      tables.update_footer_count($(this), 0);
+    });
+    tables.validate_button($forms);
+    tables.disable_actions_on_submit($forms);
   }
 
   function poll(el, delay, decay) {
