@@ -1,4 +1,5 @@
 """How the panels show findings and failures, the same way on every page."""
+from django.utils import html
 from django.utils.translation import gettext_lazy as _
 
 from horizon import exceptions
@@ -29,6 +30,20 @@ def said_once(results, labels):
     left to each row}); see core.preflight.summary."""
     page, rows = summary.said_once(results, labels)
     return [finding(f) for f in page], rows
+
+
+def with_links(text, links):
+    """A message: ``text`` and then its ``links`` ((url, label), those
+    without a url left out) on a line of their own, apart from each other.
+    The page keeps a message with links until it is closed, where Horizon
+    fades a success in seconds (static/migration_dashboard/js/messages.js
+    knows it by ``md-message-links``)."""
+    links = [(url, label) for url, label in links if url]
+    if not links:
+        return text
+    return html.format_html(
+        '{}<br><span class="md-message-links">{}</span>', text,
+        html.format_html_join(" \u00b7 ", '<a href="{}">{}</a>', links))
 
 
 def show_error(request, message, exc, redirect=None, **params):

@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests import democloud
+from tests.browser.test_drain_queue_browser import _shot
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +90,23 @@ def test_live_migrate_to_a_chosen_host(admin_browser, horizon_url,
     # Back on the host page with a per-instance message.
     _wait(driver).until(lambda d: "accepted" in d.page_source)
     assert server.name in driver.page_source
+    # Its link stays until the message is closed: Horizon fades a success
+    # in seconds, and one without a link shown now has faded before this
+    # one is looked at again.
+    kept = driver.find_element(By.CSS_SELECTOR,
+                               ".messages .alert-success")
+    link = kept.find_element(By.CSS_SELECTOR, ".md-message-links a")
+    assert link.text == "Follow its status"
+    driver.execute_script(
+        "window.__plain = horizon.alert('success', 'no link')[0];")
+    _wait(driver, 30).until(lambda d: d.execute_script(
+        "return !$(window.__plain).is(':visible');"))
+    assert kept.is_displayed() and link.is_displayed()
+    _shot(driver, "live-migrate-message-kept")
+    # Closed, it goes.
+    kept.find_element(By.CSS_SELECTOR, "a.close").click()
+    _wait(driver, 10).until(lambda d: not d.find_elements(
+        By.CSS_SELECTOR, ".messages .md-message-links"))
 
     # Nova moves it; the destination's Instances tab then lists it.
     def arrived():

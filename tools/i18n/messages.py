@@ -4,8 +4,8 @@ migration_dashboard/locale/), with core/'s own markers (core/i18n.py: N_
 and NP_) as xgettext keywords, then a compile of every catalogue to check
 it (Django's compilemessages, as a deployment does).
 
-The plugin has no translatable JavaScript (static/ holds refresh.js, which
-shows no words), so there is no djangojs catalogue.
+The plugin has no translatable JavaScript (static/ holds refresh.js and
+messages.js, which show no words), so there is no djangojs catalogue.
 """
 
 import os

@@ -4,5 +4,7 @@ PANEL_GROUP = 'maintenance'
 ADD_PANEL = 'migration_dashboard.content.hosts.panel.Hosts'
 ADD_INSTALLED_APPS = ['migration_dashboard']
 # Row menus that stay open across a row refresh, and page parts (a summary,
-# a migration's steps) that refresh themselves: every page of the plugin.
-ADD_JS_FILES = ['migration_dashboard/js/refresh.js']
+# a migration's steps) that refresh themselves: every page of the plugin;
+# messages with links kept until closed.
+ADD_JS_FILES = ['migration_dashboard/js/refresh.js',
+                'migration_dashboard/js/messages.js']

@@ -305,12 +305,9 @@ class LiveMigrateForm(_MoveForm):
                      "migration, not here.")
         else:
             text = _("Live migration of {name} to {where} started.")
-        if url:
-            return format_html(
-                "{} <a href=\"{}\">{}</a>",
-                format_html(str(text), name=inst.label, where=where),
-                url, _("Follow its status."))
-        return format_html(str(text), name=inst.label, where=where)
+        return presentation.with_links(
+            format_html(str(text), name=inst.label, where=where),
+            [(url, _("Follow its status"))])
 
 
 class ColdMigrateForm(_MoveForm):
@@ -339,15 +336,12 @@ class ColdMigrateForm(_MoveForm):
             "VERIFY_RESIZE, check it on its new host, then Confirm (or "
             "Revert) it on that host's Instances tab.")),
             name=inst.label, where=where)
+        instances = None
         if destination:
             try:
-                text = format_html(
-                    "{} <a href=\"{}\">{}</a>", text,
-                    links.host_detail(destination, "instances"),
-                    _("Instances of %s") % destination)
+                instances = links.host_detail(destination, "instances")
             except NoReverseMatch:
                 pass
-        if url:
-            return format_html("{} <a href=\"{}\">{}</a>", text, url,
-                               _("Follow its status."))
-        return text
+        return presentation.with_links(text, [
+            (instances, _("Instances of %s") % destination),
+            (url, _("Follow its status"))])
