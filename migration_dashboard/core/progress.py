@@ -389,6 +389,23 @@ class Progress:
         return N_("transferring")
 
 
+def _same_reading(a, b):
+    return a.to_list()[1:] == b.to_list()[1:]
+
+
+def _last_other_reading(samples):
+    """The newest sample before the last one that reads other bytes than
+    it, or None.  Nova updates the bytes every few seconds; two looks in
+    between read the same numbers, which say nothing about the speed
+    ("0 B/s" at 30 %), so the rate and the ETA wait for a reading that
+    moved."""
+    current = samples[-1]
+    for sample in reversed(samples[:-1]):
+        if not _same_reading(sample, current):
+            return sample
+    return None
+
+
 def progress(samples, window=120.0, budget=None, elapsed=None,
              shown=None):
     """A :class:`Progress` from samples of one migration (oldest first).
@@ -401,7 +418,7 @@ def progress(samples, window=120.0, budget=None, elapsed=None,
         is_stuck, reason = stuck((), window, budget, elapsed)
         return Progress(stuck=is_stuck, stuck_reason=reason)
     current = samples[-1]
-    previous = samples[-2] if len(samples) > 1 else None
+    previous = _last_other_reading(samples)
     now = raw_percent(current)
     best = shown
     for s in samples[:-1]:

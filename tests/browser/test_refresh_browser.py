@@ -254,6 +254,16 @@ def test_a_row_menu_stays_open_across_a_refresh(admin_browser, horizon_url,
                              "force_complete" % migration.id)
     assert force.is_displayed()
     _shot(driver, "migration-row-menu-open")
+    # One progress bar: the migration's own (bytes, rate, ETA), Horizon's
+    # striped "updating" bar it puts into each refreshed row hidden.
+    _wait(driver, REFRESH).until(lambda d: d.find_element(
+        By.ID, row_id).find_elements(By.CSS_SELECTOR, ".migration-progress"))
+    row = driver.find_element(By.ID, row_id)
+    assert row.find_elements(By.CSS_SELECTOR, ".horizon-loading-bar")
+    bars = [b for b in row.find_elements(By.CSS_SELECTOR, ".progress")
+            if b.is_displayed()]
+    assert len(bars) == 1, [b.get_attribute("outerHTML") for b in bars]
+    assert " 0 B/s" not in row.text, row.text
     # Closed again: once Nova has finished the migration, the row shows
     # it within one refresh interval, without a reload.
     _click(driver, row.find_element(By.CSS_SELECTOR, ".dropdown-toggle"))

@@ -244,3 +244,22 @@ def test_human_formatting_and_duration():
     start = datetime.datetime(2026, 1, 1, 10, 0, 0)
     assert p.duration(start, start + datetime.timedelta(seconds=90)) == 90
     assert p.duration(None, start) is None
+
+
+def test_a_repeated_reading_gives_no_rate_until_the_bytes_move():
+    # Two looks between two of Nova's updates read the same bytes: no
+    # "0 B/s" at 30 %, no rate at all until a reading differs; then the
+    # rate is from the last reading that differed.
+    first = s(0, processed=int(1.2 * GiB), remaining=int(2.8 * GiB))
+    again = s(0.4, processed=int(1.2 * GiB), remaining=int(2.8 * GiB))
+    result = p.progress([first, again])
+    assert result.percent == 30
+    assert result.rate is None and result.eta is None
+    later = s(10, processed=int(2.2 * GiB), remaining=int(1.8 * GiB))
+    once_more = s(10.5, processed=int(2.2 * GiB), remaining=int(1.8 * GiB))
+    result = p.progress([first, again, later, once_more])
+    # From `again` (0.4 s) to `once_more` (10.5 s): `later` repeats it.
+    sent = int(2.2 * GiB) - int(1.2 * GiB)
+    assert result.rate == pytest.approx(sent / 10.1)
+    fell = int(2.8 * GiB) - int(1.8 * GiB)
+    assert result.eta == pytest.approx(int(1.8 * GiB) / (fell / 10.1))

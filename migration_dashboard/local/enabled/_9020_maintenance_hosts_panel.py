@@ -8,3 +8,6 @@ ADD_INSTALLED_APPS = ['migration_dashboard']
 # messages with links kept until closed.
 ADD_JS_FILES = ['migration_dashboard/js/refresh.js',
                 'migration_dashboard/js/messages.js']
+# Its styles (one progress bar per migration row, disclosures that look
+# like ones): every page of Horizon.
+ADD_SCSS_FILES = ['migration_dashboard/scss/migration_dashboard.scss']
