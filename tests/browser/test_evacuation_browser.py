@@ -11,6 +11,7 @@ from selenium.webdriver.support import expected_conditions as ec_
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests import evacuation_cloud as ec
+from tests.browser.test_drain_queue_browser import _shot
 
 pytestmark = pytest.mark.browser
 
@@ -63,8 +64,12 @@ def test_evacuate_whole_host_from_the_browser(admin_browser, horizon_url,
         fenced = _wait(driver).until(ec_.presence_of_element_located(
             (By.ID, "id_fenced")))
         _click(driver, fenced)
-        _click(driver, driver.find_element(
-            By.CSS_SELECTOR, "#force_down_form .btn-primary"))
+        # Fencing cannot be taken back from here: a red button.
+        submit = driver.find_element(
+            By.CSS_SELECTOR, "#force_down_form .migration-action-submit")
+        assert "btn-danger" in submit.get_attribute("class")
+        _shot(driver, "force-down-red")
+        _click(driver, submit)
         _wait(driver).until(lambda d: "forced down" in
                             d.page_source.lower() or
                             "hosts__row__" in d.page_source)
@@ -78,6 +83,18 @@ def test_evacuate_whole_host_from_the_browser(admin_browser, horizon_url,
     page = driver.find_element(By.ID, "evacuate_host_form").text
     assert "What will happen" in page
     assert "lands SHUTOFF" in page
+    # The commands are folded under a disclosure that shows it opens (the
+    # browser's marker, which Bootstrap's block summary would drop).
+    commands = driver.find_element(By.CSS_SELECTOR, "details.evacuation-cli")
+    summary = commands.find_element(By.TAG_NAME, "summary")
+    assert driver.execute_script(
+        "return getComputedStyle(arguments[0]).display;", summary) \
+        == "list-item"
+    assert not commands.find_element(By.TAG_NAME, "pre").is_displayed()
+    _click(driver, summary)
+    assert commands.find_element(By.TAG_NAME, "pre").is_displayed()
+    assert "server evacuate" in commands.text
+    _shot(driver, "evacuation-commands-open")
     for server_id in everyone:
         assert driver.find_elements(By.ID,
                                     "evacuation-findings-%s" % server_id)

@@ -75,6 +75,13 @@ def test_live_migrate_to_a_chosen_host(admin_browser, horizon_url,
     _wait(driver, 60).until(
         lambda d: ("--host %s" % dest) in form.find_element(
             By.CSS_SELECTOR, ".migrate-cli").text)
+    # The command shown open, under the same disclosure as elsewhere.
+    commands = form.find_element(By.CSS_SELECTOR, "details.migrate-cli")
+    assert commands.get_attribute("open") is not None
+    assert driver.execute_script(
+        "return getComputedStyle(arguments[0]).display;",
+        commands.find_element(By.TAG_NAME, "summary")) == "list-item"
+    _shot(driver, "live-migrate-form")
     content = form.find_element(By.CSS_SELECTOR,
                                 ".migrate-findings-content")
     assert content.get_attribute("data-blockers") == "0"

@@ -1,7 +1,8 @@
 """Rough edges of issue 17 a person sees: disabled hosts stand out on the
 hosts table; an evacuation destination that cannot be used says why;
 the warnings acknowledgement only when there is a warning; Abort / Force
-Complete dialogs; the Force Down page's title once."""
+Complete dialogs; the Force Down page's title once and its red button;
+"Equivalent commands" a disclosure that shows it opens."""
 import re
 from html import unescape
 
@@ -14,6 +15,7 @@ from migration_dashboard import api
 from tests.unit import fixtures as f
 from tests.unit.test_evacuation_views import GATHER
 from tests.unit.test_evacuation_views import _Cloud
+from tests.unit.test_evacuation_views import host_url
 from tests.unit.test_evacuation_views import instance_url
 from tests.unit.test_instance_actions_views import MOCKS as MOVE_MOCKS
 from tests.unit.test_instance_actions_views import _Base as _MoveBase
@@ -156,6 +158,21 @@ class DialogTests(test.BaseAdminViewTests):
         self.assertEqual(["Force Down Compute Host"],
                          _headings(modal.content.decode()))
 
+    @test.create_mocks({api.nova: ["service_list", "hypervisor_list"]})
+    def test_force_down_is_red_as_every_action_that_cannot_be_undone(self):
+        self.mock_service_list.return_value = [f.service("cmp1")]
+        self.mock_hypervisor_list.return_value = [f.hypervisor("cmp1")]
+        for name, red in (("force_down", True), ("disable", False)):
+            url = reverse("horizon:admin:hosts:" + name, args=["cmp1"])
+            for ajax in ({}, {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}):
+                content = self.client.get(url, **ajax).content.decode()
+                submit = re.findall(r'<input class="([^"]*)" type="submit"',
+                                    content)
+                self.assertEqual(1, len(submit), (name, submit))
+                self.assertEqual(red, "btn-danger" in submit[0], name)
+                self.assertEqual(not red, "btn-primary" in submit[0], name)
+                self.assertIn("cancel", content, name)
+
 
 def _headings(content):
     return [_text(h) for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>",
@@ -182,3 +199,49 @@ class MigrationActionDialogTests(_MigrationViews):
             # No empty column for fields the form does not have.
             self.assertNotIn('class="col-sm-6"', content, name)
             self.assertIn("migration-consequence", content, name)
+
+
+# "Equivalent command(s)" as a disclosure's summary, with what it opens.
+COMMANDS = re.compile(r'<details class="md-disclosure ([\w-]+)"( open)?>'
+                      r'<summary>(Equivalent commands?)</summary>'
+                      r'<pre class="md-commands">([^<]+)</pre></details>')
+
+
+def _assert_one_disclosure(case, content, expected, command):
+    """The page's one "Equivalent command(s)": (class, " open" or "",
+    label) as expected, opening on a text that holds ``command``."""
+    found = COMMANDS.findall(content)
+    case.assertEqual(content.count("Equivalent command"), len(found),
+                     "a command outside the disclosure")
+    [(kind, is_open, label, cli)] = found
+    case.assertEqual(expected, (kind, is_open, label))
+    case.assertIn(command, cli)
+
+
+class CommandsDisclosureTests(_Cloud, test.BaseAdminViewTests):
+    """Wherever the page shows the equivalent commands, they are under
+    the same disclosure (details.md-disclosure, whose marker the plugin's
+    stylesheet gives back): closed under an evacuation's findings, open
+    on a migration form, where the command is what the form sends."""
+
+    @test.create_mocks(GATHER)
+    def test_evacuation_commands_closed(self):
+        self.setup_cloud()
+        content = self.client.get(host_url("cmp3")).content.decode()
+        # Under the findings, which are what the page is for.
+        self.assertLess(content.index("evacuation-findings"),
+                        content.index("Equivalent commands"))
+        _assert_one_disclosure(self, content, ("evacuation-cli", "",
+                                               "Equivalent commands"),
+                               " server evacuate inst-web")
+
+
+class MigrateCommandDisclosureTests(_MoveBase):
+
+    @test.create_mocks(MOVE_MOCKS)
+    def test_migration_command_open(self):
+        self._setup_mocks()
+        _assert_one_disclosure(
+            self, self.client.get(live_url("inst-web-1")).content.decode(),
+            ("migrate-cli", " open", "Equivalent command"),
+            " server migrate --live-migration inst-web-1")

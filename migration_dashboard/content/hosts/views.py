@@ -169,11 +169,14 @@ class _HostsFormView(formbase.ModalFormView):
     template_name = "admin/hosts/host_form.html"
     #: extra text rendered above the form (escaped)
     description = ""
+    #: an action that cannot be taken back: a red main button
+    destructive = False
     policy_rules = policy.SERVICE_UPDATE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["description"] = self.description
+        context["destructive"] = self.destructive
         return context
 
 
@@ -235,6 +238,7 @@ class ForceDownView(_HostFormView):
     name = "force_down"
     modal_header = _("Force Down Compute Host")
     submit_label = _("Force Down")
+    destructive = True
     description = _("Forcing a host down tells Nova the host is dead "
                     "without waiting for its service to miss its reports, "
                     "so its instances can be evacuated at once. Do this "
