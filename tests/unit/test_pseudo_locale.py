@@ -416,6 +416,23 @@ class PseudoLocaleTests(test.BaseAdminViewTests):
             "%s: %r -> %s" % p for p in problems))
 
 
+    def test_nova_values_are_said_through_display_words(self):
+        # Data from Nova, but words a person reads: the plugin's own
+        # columns say them through the catalogue, as Horizon's
+        # display_choices do (a service's status and state, a
+        # migration's status).
+        html = self._get(reverse("horizon:admin:hosts:index"))[0] \
+            .content.decode()
+        row = re.search(r'<tr[^>]*id="hosts__row__cmp1".*?</tr>', html,
+                        re.S).group(0)
+        cell = r">\s*%s\s*<"
+        self.assertRegex(row, cell % mark("enabled"))
+        self.assertRegex(row, cell % mark("up"))
+        html = self._get(reverse("horizon:admin:migrations:index"))[0] \
+            .content.decode()
+        self.assertRegex(html, cell % mark("running"))
+
+
 class DetectorTests(test.TestCase):
     """The test above would see an unwrapped word."""
 

@@ -15,6 +15,7 @@ from migration_dashboard import api
 from migration_dashboard.content import actions
 from migration_dashboard.content import common
 from migration_dashboard.content import links
+from migration_dashboard.content import nova_words
 from migration_dashboard.content import policy
 from migration_dashboard.services import evacuation
 
@@ -153,10 +154,11 @@ class HostFilterAction(tables.FilterAction):
 def _status(host):
     # A label, which table striping does not wash out (row colours alone
     # did not make a disabled host stand out).
+    status = nova_words.said(nova_words.SERVICE_STATUS, host.status)
     if host.in_maintenance:
         return format_html('<span class="label label-warning host-disabled-'
-                           'label">{}</span>', host.status)
-    return host.status
+                           'label">{}</span>', status)
+    return status
 
 
 def _capacity(used_attr, total_attr, text="%(used)s / %(total)s"):
@@ -234,7 +236,8 @@ class HostsTable(tables.DataTable):
     disabled_reason = tables.WrappingColumn(
         _reason, verbose_name=_("Disabled Reason"))
     state = tables.Column("state", verbose_name=_("State"), status=True,
-                          status_choices=STATUS_CHOICES)
+                          status_choices=STATUS_CHOICES,
+                          display_choices=nova_words.SERVICE_STATE)
     forced_down = tables.Column(
         "forced_down", verbose_name=_("Forced Down"),
         filters=(filters.yesno, filters.capfirst))
@@ -293,7 +296,8 @@ class MigrationsTable(tables.DataTable):
     migration_type = tables.Column("migration_type", verbose_name=_("Type"))
     source = tables.Column("source_compute", verbose_name=_("Source"))
     dest = tables.Column("dest_compute", verbose_name=_("Destination"))
-    status = tables.Column("status", verbose_name=_("Status"))
+    status = tables.Column("status", verbose_name=_("Status"),
+                           display_choices=nova_words.MIGRATION_STATUS)
     created = tables.Column("created_at", verbose_name=_("Started"),
                             filters=(utils_filters.parse_isotime,))
     updated = tables.Column("updated_at", verbose_name=_("Updated"),

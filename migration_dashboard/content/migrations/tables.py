@@ -9,6 +9,7 @@ from horizon.utils import filters as utils_filters
 
 from migration_dashboard.content import actions
 from migration_dashboard.content import links
+from migration_dashboard.content import nova_words
 from migration_dashboard.content import policy
 from migration_dashboard.content import widgets
 from migration_dashboard.core import ids
@@ -156,7 +157,7 @@ STATUS_CHOICES = (
 )
 STATUS_DISPLAY = (
     (migrations.AWAITING_CONFIRMATION, _("Waiting for confirmation")),
-)
+) + nova_words.MIGRATION_STATUS
 
 
 class MigrationsTable(tables.DataTable):

@@ -10,11 +10,13 @@ from horizon import tables
 from migration_dashboard import api
 from migration_dashboard.content import actions
 from migration_dashboard.content import links
+from migration_dashboard.content import nova_words
 from migration_dashboard.content import policy
 from migration_dashboard.content import widgets
 from migration_dashboard.content.hosts.instances import reset
 from migration_dashboard.services import drain
 from migration_dashboard.services import drain_tracking as tracking
+from migration_dashboard.services import migrations as migrations_svc
 from migration_dashboard.services import submit
 
 
@@ -114,8 +116,12 @@ def _progress(row):
 def _migration(row):
     if row.migration_id is None:
         return "-"
-    text = "%s %s (%s)" % (row.migration_type or "", row.migration_status,
-                           row.migration_id)
+    text = _("%(type)s: %(status)s (%(id)s)") % {
+        "type": migrations_svc.TYPE_NAMES.get(row.migration_type,
+                                              row.migration_type or "?"),
+        "status": nova_words.said(nova_words.MIGRATION_STATUS,
+                                  row.migration_status),
+        "id": row.migration_id}
     url = links.migration_url(row.id, row.migration_id)
     if url:
         return format_html('<a href="{}">{}</a>', url, text)

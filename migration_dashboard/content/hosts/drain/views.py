@@ -15,6 +15,7 @@ from horizon.utils import memoized
 from migration_dashboard import api
 from migration_dashboard.api import base
 from migration_dashboard.content import links
+from migration_dashboard.content import nova_words
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.content import refresh
@@ -540,6 +541,11 @@ class StatusView(policy.PolicyRequiredMixin, tables.DataTableView):
             "drain_url": status_url(host),
             "signature": _signature(tracking),
         })
+        if service is not None:
+            context["service_status"] = nova_words.said(
+                nova_words.SERVICE_STATUS, service.status)
+            context["service_state"] = nova_words.said(
+                nova_words.SERVICE_STATE, service.state)
         return context
 
 
