@@ -16,10 +16,26 @@ from django.utils import timezone
 from keystoneauth1 import session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base as horizon_base
+from openstack_dashboard.contrib.developer.profiler import api as profiler
 
 # Seconds before a call to a service is abandoned: a slow or hung service
 # becomes a message on the page instead of a hung request.
 DEFAULT_TIMEOUT = 30
+
+
+def trace_calls(namespace, *names):
+    """Wrap the functions ``names`` of an api module (``namespace``: its
+    globals()) in Horizon's profiler trace, in place.
+
+    The same as ``@profiler.trace`` on each: the trace is named
+    ``<module>.<function>`` from the function itself, and calls between
+    functions of the module go through the traced name.  Applied after the
+    definitions rather than as a decorator because mutmut 3 never mutates
+    a decorated function (docs/mutation.md): the api layer's requests would
+    escape mutation testing.
+    """
+    for name in names:
+        namespace[name] = profiler.trace(namespace[name])
 
 
 def endpoint(request, service_type):

@@ -8,7 +8,6 @@ two fields only.
 from urllib import parse
 
 from keystoneauth1 import adapter
-from openstack_dashboard.contrib.developer.profiler import api as profiler
 
 from migration_dashboard.api import base
 
@@ -27,7 +26,6 @@ def _adapter(request):
                            endpoint_override=endpoint, raise_exc=True)
 
 
-@profiler.trace
 def port_vnic_types(request, instance_ids):
     """{instance id: [binding:vnic_type of each port]} for ``instance_ids``
     ([] for an instance without ports).  Raises when Neutron is absent from
@@ -50,3 +48,8 @@ def port_vnic_types(request, instance_ids):
                 result[device].append(
                     port.get("binding:vnic_type") or "normal")
     return result
+
+
+# Horizon's profiler trace of each call (base.trace_calls says why not as
+# decorators).
+base.trace_calls(globals(), "port_vnic_types")

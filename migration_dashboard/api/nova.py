@@ -13,7 +13,6 @@ from horizon.utils import memoized
 from keystoneauth1 import adapter
 from novaclient import client as nova_client
 from novaclient import exceptions as nova_exceptions
-from openstack_dashboard.contrib.developer.profiler import api as profiler
 
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
@@ -99,7 +98,6 @@ def _get_all(client, path, key, params=None):
 
 # ---------------------------------------------------------------- services
 
-@profiler.trace
 def service_list(request, host=None):
     """Every nova-compute service (one call)."""
     client = novaclient(request, mv.SERVICES)
@@ -136,7 +134,6 @@ def _service_put(client, service, body):
     return records.Service(data)
 
 
-@profiler.trace
 def compute_service(request, host):
     """The nova-compute service of ``host`` (one call; None when there is
     none)."""
@@ -152,18 +149,15 @@ def _update_service(request, host, body):
     return _service_put(novaclient(request, mv.SERVICES), service, body)
 
 
-@profiler.trace
 def service_disable(request, host, reason):
     return _update_service(request, host, {"status": "disabled",
                                            "disabled_reason": reason})
 
 
-@profiler.trace
 def service_enable(request, host):
     return _update_service(request, host, {"status": "enabled"})
 
 
-@profiler.trace
 def service_force_down(request, host, forced_down):
     return _update_service(request, host,
                            {"forced_down": bool(forced_down)})
@@ -171,7 +165,6 @@ def service_force_down(request, host, forced_down):
 
 # ------------------------------------------------------------- hypervisors
 
-@profiler.trace
 def hypervisor_list(request, with_servers=False):
     """Every compute node with its capacity and cpu_info (2.87, one call
     per page of nodes).
@@ -191,7 +184,6 @@ def hypervisor_list(request, with_servers=False):
 
 # ----------------------------------------------------------------- servers
 
-@profiler.trace
 def instance_list(request, host=None, changes_since=None, name=None,
                   image_properties=False):
     """Every instance in every project, optionally only those on one host,
@@ -217,7 +209,6 @@ def instance_list(request, host=None, changes_since=None, name=None,
 
 # -------------------------------------------------------------- migrations
 
-@profiler.trace
 def migration_list(request, host=None, status=None, instance_id=None,
                    migration_type=None, limit=None, marker=None,
                    changes_since=None, created_since=None):
@@ -300,14 +291,12 @@ def _require(client, minimum, what):
                                client.api_version.get_string()))
 
 
-@profiler.trace
 def compute_microversion(request):
     """The newest microversion both the cloud and the client speak ("2.NN"):
     what decides whether abort of queued migrations (2.65) is offered."""
     return novaclient(request, mv.CLIENT_MAX).api_version.get_string()
 
 
-@profiler.trace
 def server_migration_get(request, instance_id, migration_id):
     """One in-progress live migration (404 once it is no longer one)."""
     client = novaclient(request, mv.SERVER_MIGRATIONS)
@@ -317,7 +306,6 @@ def server_migration_get(request, instance_id, migration_id):
     return records.ServerMigration(body.get("migration", {}))
 
 
-@profiler.trace
 def migration_abort(request, instance_id, migration_id):
     """Abort a live migration: running (2.24), queued/preparing (2.65)."""
     client = novaclient(request, mv.MIGRATION_ABORT)
@@ -326,7 +314,6 @@ def migration_abort(request, instance_id, migration_id):
         _quote(instance_id), _quote(migration_id)))
 
 
-@profiler.trace
 def migration_force_complete(request, instance_id, migration_id):
     """Force a running live migration to complete (2.22): Nova pauses the
     instance so that the last memory pages can be copied."""
@@ -338,7 +325,6 @@ def migration_force_complete(request, instance_id, migration_id):
         body={"force_complete": None})
 
 
-@profiler.trace
 def instance_action_list(request, instance_id):
     """The instance's actions, newest first (one call)."""
     client = novaclient(request, mv.INSTANCE_ACTIONS)
@@ -348,7 +334,6 @@ def instance_action_list(request, instance_id):
             for a in body.get("instanceActions", [])]
 
 
-@profiler.trace
 def instance_action_get(request, instance_id, request_id):
     """One action with its events (and their details at 2.84)."""
     client = novaclient(request, mv.INSTANCE_ACTIONS)
@@ -357,7 +342,6 @@ def instance_action_get(request, instance_id, request_id):
     return records.InstanceAction(body.get("instanceAction", {}))
 
 
-@profiler.trace
 def instance_get(request, instance_id):
     """One instance (any project), e.g. for its name and fault."""
     client = novaclient(request, mv.SERVERS)
@@ -372,7 +356,6 @@ def instance_get(request, instance_id):
 SERVER_GROUP_PAGE = 1000
 
 
-@profiler.trace
 def server_group_list(request):
     """Every server group of every project: one call, one more per further
     full page of SERVER_GROUP_PAGE groups."""
@@ -393,7 +376,6 @@ def _server_action(client, instance_id, body):
     client.client.post("/servers/%s/action" % _quote(instance_id), body=body)
 
 
-@profiler.trace
 def server_live_migrate(request, instance_id, host=None,
                         block_migration="auto"):
     """os-migrateLive without ``force``: the scheduler checks a chosen host
@@ -413,7 +395,6 @@ def server_live_migrate(request, instance_id, host=None,
     _server_action(client, instance_id, {"os-migrateLive": body})
 
 
-@profiler.trace
 def server_migrate(request, instance_id, host=None):
     """Cold migration; a chosen ``host`` needs 2.56 (scheduler-checked)."""
     client = novaclient(request, mv.COLD_MIGRATE)
@@ -426,14 +407,12 @@ def server_migrate(request, instance_id, host=None):
     _server_action(client, instance_id, body)
 
 
-@profiler.trace
 def server_confirm_resize(request, instance_id):
     """Confirm a cold migration (or resize) waiting in VERIFY_RESIZE."""
     client = novaclient(request, mv.SERVERS)
     _server_action(client, instance_id, {"confirmResize": None})
 
 
-@profiler.trace
 def instance_reset_state(request, instance_id, state):
     """os-resetState (admin): vm_state ``state`` ('error' or 'active'),
     task_state cleared.  Nova changes its database only."""
@@ -441,14 +420,12 @@ def instance_reset_state(request, instance_id, state):
     _server_action(client, instance_id, {"os-resetState": {"state": state}})
 
 
-@profiler.trace
 def server_revert_resize(request, instance_id):
     """Revert a cold migration (or resize): back to the source host."""
     client = novaclient(request, mv.SERVERS)
     _server_action(client, instance_id, {"revertResize": None})
 
 
-@profiler.trace
 def server_start(request, instance_id):
     client = novaclient(request, mv.SERVERS)
     _server_action(client, instance_id, {"os-start": None})
@@ -463,7 +440,6 @@ def evacuate_microversion(request, keep_state=False):
     return novaclient(request, wanted).api_version.get_string()
 
 
-@profiler.trace
 def instance_evacuate(request, instance_id, host=None, password=None,
                       keep_state=False):
     """Rebuild ``instance_id`` of a failed host on ``host`` (None: the
@@ -497,7 +473,6 @@ def instance_evacuate(request, instance_id, host=None, password=None,
 
 # ------------------------------------------------------ pre-flight reads
 
-@profiler.trace
 def server_shares(request, instance_id):
     """The Manila shares attached to an instance (2.97; one call).  Raises
     NotSupported when the cloud serves less: it cannot have any then."""
@@ -508,9 +483,22 @@ def server_shares(request, instance_id):
     return list(body.get("shares") or [])
 
 
-@profiler.trace
 def aggregate_list(request):
     """Every host aggregate with its hosts and metadata (one call)."""
     client = novaclient(request, mv.BASE)
     _resp, body = client.client.get("/os-aggregates")
     return [records.Aggregate(a) for a in body.get("aggregates", [])]
+
+
+# Horizon's profiler trace of each call (base.trace_calls says why not as
+# decorators).
+base.trace_calls(globals(), "service_list", "compute_service",
+                 "service_disable", "service_enable", "service_force_down",
+                 "hypervisor_list", "instance_list", "migration_list",
+                 "compute_microversion", "server_migration_get",
+                 "migration_abort", "migration_force_complete",
+                 "instance_action_list", "instance_action_get", "instance_get",
+                 "server_group_list", "server_live_migrate", "server_migrate",
+                 "server_confirm_resize", "instance_reset_state",
+                 "server_revert_resize", "server_start", "instance_evacuate",
+                 "server_shares", "aggregate_list")

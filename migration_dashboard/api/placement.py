@@ -5,7 +5,6 @@ one /os-hypervisors/detail call.  The detail page reads the provider's
 inventories (with allocation ratios and reserved amounts) and usages.
 """
 from keystoneauth1 import adapter
-from openstack_dashboard.contrib.developer.profiler import api as profiler
 
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions as mv
@@ -23,7 +22,6 @@ def _get(api, path, version=mv.PLACEMENT_PROVIDER):
                                   "placement %s" % version}).json()
 
 
-@profiler.trace
 def provider_capacity(request, provider_uuid):
     """{resource class: {total, reserved, allocation_ratio, used,
     capacity, free}} for one resource provider (two calls)."""
@@ -52,7 +50,6 @@ def provider_capacity(request, provider_uuid):
 
 # ------------------------------------------ capacity of every host at once
 
-@profiler.trace
 def allocation_candidates(request, resources):
     """What Placement says about every provider that can take ``resources``
     ({resource class: amount}), in ONE call whatever the number of hosts.
@@ -82,3 +79,8 @@ def allocation_candidates(request, resources):
             "traits": frozenset(traits) if traits is not None else None,
         }
     return result
+
+
+# Horizon's profiler trace of each call (base.trace_calls says why not as
+# decorators).
+base.trace_calls(globals(), "provider_capacity", "allocation_candidates")
