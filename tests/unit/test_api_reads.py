@@ -1,0 +1,292 @@
+"""The api layer's other calls at the HTTP layer: the reads behind the
+migration status, instance and pre-flight pages, the instance actions the
+pages offer, Keystone's names, and the message an older Nova gets instead
+of a request it would refuse.
+
+As in test_api_http.py (whose helpers these tests share), the real wrappers
+run against the fake cloud and each test reads the request as it left;
+expected values are written out from Nova's API reference by hand.
+"""
+import re
+from urllib import parse
+
+from novaclient import exceptions as nova_exceptions
+
+from migration_dashboard.api import keystone
+from migration_dashboard.api import nova
+from migration_dashboard.api import nova_records
+from migration_dashboard.api import placement
+from tests.unit import test_api_http
+
+INSTANCE = test_api_http.INSTANCE
+GIB = 1024 ** 3
+
+
+class _ApiTest(test_api_http._ApiTest):
+
+    def _answer(self, method, path_regex, body, status=200):
+        """Answer ``method`` on paths matching ``path_regex`` with
+        ``body`` (registered last, so it wins over the fake's route)."""
+        def reply(request, context):
+            context.status_code = status
+            context.headers["OpenStack-API-Version"] = request.headers.get(
+                "OpenStack-API-Version", "")
+            return body
+        self.cloud._mock.register_uri(method, re.compile(path_regex),
+                                      json=reply)
+
+
+class MigrationStatusReadTests(_ApiTest):
+
+    def test_one_server_migration_with_its_bytes(self):
+        self._answer("GET", r"/servers/%s/migrations/17$" % INSTANCE, {
+            "migration": {"id": 17, "server_uuid": INSTANCE,
+                          "status": "running",
+                          "memory_total_bytes": 4 * GIB,
+                          "memory_processed_bytes": GIB,
+                          "memory_remaining_bytes": 3 * GIB,
+                          "disk_total_bytes": None}})
+        migration = nova.server_migration_get(self.request, INSTANCE, 17)
+        method, path, header, _body = self._one("GET", "/migrations/17")
+        self.assertEqual("/v2/servers/%s/migrations/17" % INSTANCE, path)
+        self.assertEqual("compute 2.80", header)
+        self.assertEqual((4 * GIB, GIB, 3 * GIB),
+                         (migration.memory_total, migration.memory_processed,
+                          migration.memory_remaining))
+        # null and absent: not known, never 0.
+        self.assertIsNone(migration.disk_total)
+        self.assertIsNone(migration.disk_processed)
+
+    def test_the_short_field_names_are_read_too(self):
+        migration = nova_records.ServerMigration(
+            {"memory_total": "2048", "disk_remaining": 5})
+        self.assertEqual(2048, migration.memory_total)
+        self.assertEqual(5, migration.disk_remaining)
+        both = nova_records.ServerMigration(
+            {"memory_total_bytes": 10, "memory_total": 99})
+        self.assertEqual(10, both.memory_total)
+
+    def test_instance_actions_with_their_events(self):
+        nova.instance_action_list(self.request, INSTANCE)
+        action = nova.instance_action_get(self.request, INSTANCE, "req-1")
+        self.assertEqual(
+            ("GET", "/v2/servers/%s/os-instance-actions" % INSTANCE,
+             "compute 2.84", None),
+            self._one("GET", "/os-instance-actions"))
+        self.assertEqual(
+            ("GET", "/v2/servers/%s/os-instance-actions/req-1" % INSTANCE,
+             "compute 2.84", None),
+            self._one("GET", "/os-instance-actions/req-1"))
+        self.assertEqual("req-1", action.request_id)
+
+    def test_ids_are_quoted_into_the_paths(self):
+        for call in (
+                lambda: nova.instance_action_list(self.request, "a/b"),
+                lambda: nova.instance_action_get(self.request, "a/b", "r/1"),
+                lambda: nova.instance_get(self.request, "a/b"),
+                lambda: nova.server_migration_get(self.request, "a/b", "m/2")):
+            with self.assertRaises(nova_exceptions.NotFound):
+                call()
+        paths = [parse.urlsplit(r.url).path
+                 for r in self.cloud._mock.request_history
+                 if "a%2Fb" in r.url]
+        self.assertEqual([
+            "/v2/servers/a%2Fb/os-instance-actions",
+            "/v2/servers/a%2Fb/os-instance-actions/r%2F1",
+            "/v2/servers/a%2Fb",
+            "/v2/servers/a%2Fb/migrations/m%2F2"], paths)
+
+    def test_one_instance(self):
+        instance = nova.instance_get(self.request, INSTANCE)
+        self.assertEqual("vm-cmp1-0", instance.name)
+        self.assertEqual(("GET", "/v2/servers/%s" % INSTANCE, "compute 2.96",
+                          None), self._one("GET", "/servers/%s" % INSTANCE))
+
+    def test_the_microversions_the_pages_offer_by(self):
+        self.assertEqual("2.96", nova.compute_microversion(self.request))
+        self.assertEqual("2.95", nova.evacuate_microversion(self.request))
+        self.assertEqual("2.94", nova.evacuate_microversion(
+            self.request, keep_state=True))
+
+
+class OldNovaMessageTests(_ApiTest):
+    """What an operator reads when the cloud is too old for the action."""
+
+    max_version = "2.21"
+
+    def test_each_refusal_names_the_action_and_both_versions(self):
+        cases = (
+            (lambda: nova.migration_force_complete(self.request, INSTANCE,
+                                                   1),
+             "Forcing a live migration to complete needs Nova microversion "
+             "2.22 or later (the cloud serves 2.21)."),
+            (lambda: nova.migration_abort(self.request, INSTANCE, 1),
+             "Aborting a live migration needs Nova microversion 2.24 or "
+             "later (the cloud serves 2.21)."),
+            (lambda: nova.server_migrate(self.request, INSTANCE, host="cmp2"),
+             "Cold migration to a chosen host needs Nova microversion 2.56 "
+             "or later (the cloud serves 2.21)."),
+            (lambda: nova.server_migration_get(self.request, INSTANCE, 1),
+             "Showing a server migration needs Nova microversion 2.23 or "
+             "later (the cloud serves 2.21)."),
+            (lambda: nova.server_live_migrate(self.request, INSTANCE),
+             "Block migration 'auto' needs Nova microversion 2.25 or later "
+             "(the cloud serves 2.21)."),
+        )
+        for call, message in cases:
+            with self.assertRaises(nova.NotSupported) as caught:
+                call()
+            self.assertEqual(message, str(caught.exception))
+        self.assertEqual([], self._writes())
+        self.assertEqual([], self._sent("GET", "/migrations/1"))
+
+    def test_the_older_microversions_the_pages_offer_by(self):
+        self.assertEqual("2.21", nova.compute_microversion(self.request))
+        self.assertEqual("2.21", nova.evacuate_microversion(self.request))
+
+
+class InstanceActionRequestTests(_ApiTest):
+
+    def test_reset_state_and_start(self):
+        # The fake's Nova knows no os-resetState: accepted here (202).
+        self._answer("POST", r"/action$", None, status=202)
+        nova.instance_reset_state(self.request, INSTANCE, "error")
+        nova.server_start(self.request, INSTANCE)
+        sent = self._sent("POST", "/action")
+        self.assertEqual(
+            [("POST", "/v2/servers/%s/action" % INSTANCE, "compute 2.96",
+              {"os-resetState": {"state": "error"}}),
+             ("POST", "/v2/servers/%s/action" % INSTANCE, "compute 2.96",
+              {"os-start": None})], sent)
+
+
+class InstanceListTests(_ApiTest):
+
+    def _query(self):
+        (request,) = [r for r in self.cloud._mock.request_history
+                      if "/servers/detail" in r.url]
+        return (parse.parse_qs(parse.urlsplit(request.url).query),
+                request.headers.get("OpenStack-API-Version"))
+
+    def test_every_filter_is_sent(self):
+        instances = nova.instance_list(
+            self.request, host="cmp2", changes_since="2026-03-01T10:00:00Z",
+            name="web.1 (a+b)")
+        query, header = self._query()
+        # The name as a regular expression matching it and only it.
+        self.assertEqual({"all_tenants": ["True"], "host": ["cmp2"],
+                          "changes-since": ["2026-03-01T10:00:00Z"],
+                          "name": [r"^web\.1\ \(a\+b\)$"]}, query)
+        self.assertEqual("compute 2.96", header)
+        self.assertEqual({"cmp2"}, {i.host for i in instances})
+
+    def test_image_properties_ask_2_98_past_novaclient(self):
+        self.cloud.max_version = "2.98"
+        nova.instance_list(self.request, image_properties=True)
+        query, header = self._query()
+        self.assertEqual("compute 2.98", header)
+        self.assertEqual({"all_tenants": ["True"]}, query)
+
+    def test_without_image_properties_novaclients_ceiling(self):
+        self.cloud.max_version = "2.98"
+        nova.instance_list(self.request)
+        self.assertEqual("compute 2.96", self._query()[1])
+
+
+class ImagePropertiesOnOlderNovaTests(_ApiTest):
+
+    max_version = "2.90"
+
+    def test_asked_at_what_the_cloud_serves(self):
+        nova.instance_list(self.request, image_properties=True)
+        (request,) = [r for r in self.cloud._mock.request_history
+                      if "/servers/detail" in r.url]
+        self.assertEqual("compute 2.90",
+                         request.headers.get("OpenStack-API-Version"))
+
+
+class ServerSharesTests(_ApiTest):
+
+    max_version = "2.97"
+
+    def test_one_call_at_2_97(self):
+        self._answer("GET", r"/servers/%s/shares$" % INSTANCE, {
+            "shares": [{"share_id": "s-1", "status": "active"}]})
+        shares = nova.server_shares(self.request, INSTANCE)
+        self.assertEqual([{"share_id": "s-1", "status": "active"}], shares)
+        self.assertEqual(("GET", "/v2/servers/%s/shares" % INSTANCE,
+                          "compute 2.97", None),
+                         self._one("GET", "/shares"))
+
+    def test_none_attached(self):
+        self._answer("GET", r"/shares$", {"shares": None})
+        self.assertEqual([], nova.server_shares(self.request, INSTANCE))
+
+    def test_novas_refusal_is_raised_as_novaclients(self):
+        self._answer("GET", r"/shares$", {"itemNotFound": {
+            "code": 404, "message": "Instance a/b could not be found."}},
+            status=404)
+        with self.assertRaises(nova_exceptions.NotFound) as caught:
+            nova.server_shares(self.request, "a/b")
+        self.assertIn("could not be found", str(caught.exception))
+        self.assertEqual(["/v2/servers/a%2Fb/shares"],
+                         [parse.urlsplit(r.url).path
+                          for r in self.cloud._mock.request_history
+                          if r.url.endswith("/shares")])
+
+    def test_an_empty_answer_is_no_shares(self):
+        self.cloud._mock.register_uri("GET", re.compile(r"/shares$"),
+                                      status_code=200, content=b"")
+        self.assertEqual([], nova.server_shares(self.request, INSTANCE))
+
+    def test_an_answer_that_is_not_json_is_no_shares(self):
+        self.cloud._mock.register_uri("GET", re.compile(r"/shares$"),
+                                      status_code=200, content=b"<html>")
+        self.assertEqual([], nova.server_shares(self.request, INSTANCE))
+
+
+class ServerSharesOnOlderNovaTests(_ApiTest):
+
+    def test_not_asked_below_2_97(self):
+        with self.assertRaises(nova.NotSupported) as caught:
+            nova.server_shares(self.request, INSTANCE)
+        self.assertEqual("Listing the shares of a server needs Nova "
+                         "microversion 2.97 or later (the cloud serves "
+                         "2.96).", str(caught.exception))
+        self.assertEqual([], self._sent("GET", "/shares"))
+
+
+class KeystoneNameTests(_ApiTest):
+
+    def test_projects_and_users_by_id(self):
+        self.assertEqual(["p0", "p1"],
+                         [p.name for p in keystone.project_list(
+                             self.request)])
+        self.assertEqual("p1", keystone.project_get(self.request,
+                                                    "proj-1").name)
+        self.assertEqual("u7", keystone.user_get(self.request,
+                                                 "user-7").name)
+
+
+class AllocationCandidateEdgeTests(_ApiTest):
+
+    def test_only_positive_amounts_are_asked(self):
+        placement.allocation_candidates(
+            self.request, {"VCPU": 1, "MEMORY_MB": 0, "DISK_GB": -5,
+                           "PCPU": None})
+        (request,) = [r for r in self.cloud._mock.request_history
+                      if "allocation_candidates" in r.url]
+        self.assertEqual({"resources": ["VCPU:1"]},
+                         parse.parse_qs(parse.urlsplit(request.url).query))
+
+    def test_a_class_without_numbers_is_empty_not_full(self):
+        self._answer("GET", r"/allocation_candidates", {
+            "provider_summaries": {"p-1": {"resources": {
+                "VCPU": {"capacity": 8}, "DISK_GB": {"used": 3}}}}})
+        result = placement.allocation_candidates(self.request, {"VCPU": 1})
+        self.assertEqual({"VCPU": {"capacity": 8, "used": 0, "free": 8},
+                          "DISK_GB": {"capacity": 0, "used": 3,
+                                      "free": -3}},
+                         result["p-1"]["resources"])
+        # No traits in the answer: not known (None), unlike none at all.
+        self.assertIsNone(result["p-1"]["traits"])
