@@ -80,13 +80,24 @@ test-unit: dash-venv
 # Mutation testing of core/ and api/ (mutmut, configured in pyproject.toml):
 # too slow for CI or make test; run by hand, record the score in
 # docs/mutation.md.  MUTANTS narrows the run, e.g.
-# MUTANTS='migration_dashboard.api*'.
+# MUTANTS='migration_dashboard.api*'.  mutmut goes into its own directory,
+# not the dashboard venv: installed beside it with the venv's own versions
+# of what both need (pytest...), so neither shadows the other.  nice 19:
+# it takes only idle CPU.
 MUTMUT_VERSION ?= 3.8.1
+MUTMUT_DIR := .venvs/mutmut-$(MUTMUT_VERSION)
+MUTMUT := PYTHONPATH=$(MUTMUT_DIR) $(DASH_PY) -m mutmut
 MUTANTS ?=
-mutation: dash-venv
-	$(DASH_PY) -m pip install -q mutmut==$(MUTMUT_VERSION)
-	$(DASH_PY) -m mutmut run $(if $(MUTANTS),"$(MUTANTS)")
-	$(DASH_PY) -m mutmut results
+$(MUTMUT_DIR)/.stamp: $(DASH_VENV)/.stamp
+	$(DASH_PY) -m pip freeze --exclude-editable > $(MUTMUT_DIR).constraints
+	$(DASH_PY) -m pip install -q --target $(MUTMUT_DIR) \
+	  -c $(MUTMUT_DIR).constraints mutmut==$(MUTMUT_VERSION)
+	touch $@
+
+mutation: dash-venv $(MUTMUT_DIR)/.stamp
+	nice -n 19 $(MUTMUT) run $(if $(MUTANTS),"$(MUTANTS)")
+	$(MUTMUT) results --all true | $(DASH_PY) tools/mutation_score.py \
+	  $(subst *,,$(MUTANTS))
 
 # The unit and view suite on the oldest supported Horizon and Django.
 test-oldest-horizon: oldest-horizon-venv

@@ -1,13 +1,16 @@
 """The api layer's other calls at the HTTP layer: the reads behind the
 migration status, instance and pre-flight pages, the instance actions the
-pages offer, Keystone's names, and the message an older Nova gets instead
-of a request it would refuse.
+pages offer, Keystone's names, the message an older Nova gets instead of a
+request it would refuse, and the service updates' legacy shapes before
+2.53 (``PUT /os-services/disable`` without a reason, ``force-down``
+2.11-2.52; test_api_http.py has the others).
 
 As in test_api_http.py (whose helpers these tests share), the real wrappers
 run against the fake cloud and each test reads the request as it left;
 expected values are written out from Nova's API reference by hand.
 """
 import re
+from unittest import mock
 from urllib import parse
 
 from novaclient import exceptions as nova_exceptions
@@ -78,6 +81,26 @@ class MigrationStatusReadTests(_ApiTest):
              "compute 2.84", None),
             self._one("GET", "/os-instance-actions/req-1"))
         self.assertEqual("req-1", action.request_id)
+
+    def test_the_actions_nova_lists(self):
+        self._answer("GET", r"/os-instance-actions$", {"instanceActions": [
+            {"action": "live-migration", "request_id": "req-2"},
+            {"action": "create", "request_id": "req-1"}]})
+        actions = nova.instance_action_list(self.request, INSTANCE)
+        self.assertEqual([("req-2", "live-migration"), ("req-1", "create")],
+                         [(a.request_id, a.action) for a in actions])
+
+    def test_an_answer_without_the_record_reads_as_unknown(self):
+        # A page then shows "unknown", not an error.
+        self._answer("GET", r"/os-instance-actions/req-9$", {})
+        self._answer("GET", r"/servers/%s$" % INSTANCE, {})
+        self.assertIsNone(nova.instance_action_get(
+            self.request, INSTANCE, "req-9").request_id)
+        self.assertIsNone(nova.instance_get(self.request, INSTANCE).name)
+
+    def test_a_record_names_itself_in_logs(self):
+        self.assertEqual("<Service svc-1>",
+                         repr(nova_records.Service({"id": "svc-1"})))
 
     def test_ids_are_quoted_into_the_paths(self):
         for call in (
@@ -268,6 +291,23 @@ class KeystoneNameTests(_ApiTest):
                                                  "user-7").name)
 
 
+class KeystoneAdminOnlyTests(_ApiTest):
+
+    def test_names_need_keystones_admin_rule(self):
+        # Horizon's keystoneclient(admin=True) checks identity:
+        # admin_required first: a user without it gets no names.
+        from horizon import exceptions as horizon_exceptions
+        from openstack_dashboard.api import keystone as horizon_keystone
+        with mock.patch.object(horizon_keystone.policy, "check",
+                               return_value=False):
+            for call in (lambda: keystone.project_list(self.request),
+                         lambda: keystone.project_get(self.request, "proj-1"),
+                         lambda: keystone.user_get(self.request, "user-7")):
+                with self.assertRaises(horizon_exceptions.NotAuthorized):
+                    call()
+        self.assertEqual(0, self.cloud.count("keystone"))
+
+
 class AllocationCandidateEdgeTests(_ApiTest):
 
     def test_only_positive_amounts_are_asked(self):
@@ -290,3 +330,79 @@ class AllocationCandidateEdgeTests(_ApiTest):
                          result["p-1"]["resources"])
         # No traits in the answer: not known (None), unlike none at all.
         self.assertIsNone(result["p-1"]["traits"])
+
+
+class LegacyServiceUpdateTests(_ApiTest):
+    max_version = "2.52"
+
+    def test_force_down_by_host_and_binary(self):
+        service = nova.service_force_down(self.request, "cmp2", True)
+        method, path, header, body = self._one("PUT",
+                                               "/os-services/force-down")
+        self.assertEqual("compute 2.52", header)
+        self.assertEqual({"host": "cmp2", "binary": "nova-compute",
+                          "forced_down": True}, body)
+        self.assertTrue(service.forced_down)
+        # What Nova's answer leaves out is kept from the service listed.
+        self.assertEqual(("cmp2", "nova", "enabled", "up"),
+                         (service.host, service.zone, service.status,
+                          service.state))
+
+    def test_force_up(self):
+        service = nova.service_force_down(self.request, "cmp2", False)
+        _m, _p, _h, body = self._one("PUT", "/os-services/force-down")
+        self.assertEqual({"host": "cmp2", "binary": "nova-compute",
+                          "forced_down": False}, body)
+        self.assertFalse(service.forced_down)
+
+    def test_disable_without_a_reason(self):
+        service = nova.service_disable(self.request, "cmp3", "")
+        _m, path, _h, body = self._one("PUT", "/os-services/disable")
+        self.assertEqual({"host": "cmp3", "binary": "nova-compute"}, body)
+        self.assertEqual("disabled", service.status)
+        self.assertEqual("nova", service.zone)
+
+    def test_disable_with_a_reason_shows_it(self):
+        service = nova.service_disable(self.request, "cmp3", "fan noise")
+        self.assertEqual(("disabled", "fan noise"),
+                         (service.status, service.disabled_reason))
+
+
+class ForceDownBefore211Tests(_ApiTest):
+    max_version = "2.10"
+
+    def test_refused_with_the_versions_and_nothing_sent(self):
+        with self.assertRaises(nova.NotSupported) as caught:
+            nova.service_force_down(self.request, "cmp2", True)
+        self.assertEqual("Forcing a service down needs Nova microversion "
+                         "2.11 or later (the cloud serves 2.10).",
+                         str(caught.exception))
+        self.assertEqual([], self._writes())
+
+
+class ServiceLookupTests(_ApiTest):
+
+    def test_a_host_without_a_compute_service_is_not_found(self):
+        with self.assertRaises(nova_exceptions.NotFound) as caught:
+            nova.service_disable(self.request, "cmp9", "gone")
+        self.assertIn("No nova-compute service on host cmp9",
+                      str(caught.exception))
+        self.assertEqual([], self._writes())
+
+    def test_only_the_hosts_own_service_is_taken(self):
+        # Nova's host filter is a pattern: cmp1 also finds cmp10.
+        self._answer("GET", r"/os-services\?", {"services": [
+            {"id": "svc-cmp10", "host": "cmp10", "binary": "nova-compute"},
+            {"id": "svc-cmp1", "host": "cmp1", "binary": "nova-compute"}]})
+        self.assertEqual("svc-cmp1",
+                         nova.compute_service(self.request, "cmp1").id)
+        self.assertIsNone(nova.compute_service(self.request, "cmp2"))
+
+    def test_every_compute_service_without_a_host(self):
+        services = nova.service_list(self.request)
+        self.assertEqual(["cmp1", "cmp2", "cmp3"],
+                         [s.host for s in services])
+        (request,) = [r for r in self.cloud._mock.request_history
+                      if "/os-services" in r.url]
+        self.assertTrue(request.url.endswith("/os-services?"
+                                             "binary=nova-compute"))
