@@ -406,3 +406,78 @@ class ServiceLookupTests(_ApiTest):
                       if "/os-services" in r.url]
         self.assertTrue(request.url.endswith("/os-services?"
                                              "binary=nova-compute"))
+
+
+class MigrationListTests(_ApiTest):
+    """GET /os-migrations at 2.80 with the page's filters, newest first."""
+
+    def _queries(self):
+        return [parse.parse_qs(parse.urlsplit(r.url).query)
+                for r in self.cloud._mock.request_history
+                if "/os-migrations" in r.url]
+
+    def test_every_filter_is_sent_and_none_unasked(self):
+        self._answer("GET", r"/os-migrations", {"migrations": []})
+        nova.migration_list(
+            self.request, host="cmp2", status="running",
+            instance_id=INSTANCE, migration_type="live-migration",
+            marker="mig-3", changes_since="2026-03-01T10:00:00Z")
+        self.assertEqual([{
+            "host": ["cmp2"], "status": ["running"],
+            "instance_uuid": [INSTANCE],
+            "migration_type": ["live-migration"], "marker": ["mig-3"],
+            "changes-since": ["2026-03-01T10:00:00Z"]}], self._queries())
+        self.assertEqual("compute 2.80",
+                         self._one("GET", "/os-migrations")[2])
+        nova.migration_list(self.request)
+        self.assertEqual({}, self._queries()[-1])
+
+    def test_a_limit_is_one_page_whatever_follows(self):
+        self._answer("GET", r"/os-migrations", {
+            "migrations": [{"id": 4, "uuid": "mig-4",
+                            "created_at": "2026-03-01T10:00:00"}],
+            "migrations_links": [{"rel": "next",
+                                  "href": "http://nova/v2/x?marker=mig-4"}]})
+        migrations = nova.migration_list(self.request, limit="1",
+                                         host="cmp1")
+        self.assertEqual(["mig-4"], [m.uuid for m in migrations])
+        self.assertEqual([{"limit": ["1"], "host": ["cmp1"]}],
+                         self._queries())
+
+    def test_without_a_limit_every_page_is_read(self):
+        self.cloud.page_limit = 4
+        migrations = nova.migration_list(self.request, host="cmp1")
+        expected = {m["uuid"] for m in self.cloud.migrations
+                    if "cmp1" in (m["source_compute"], m["dest_compute"])}
+        self.assertGreater(len(expected), 4)
+        self.assertEqual(expected, {m.uuid for m in migrations})
+        self.assertTrue(all(q["host"] == ["cmp1"] for q in self._queries()))
+
+    def test_newest_first_then_the_highest_id(self):
+        self._answer("GET", r"/os-migrations", {"migrations": [
+            {"id": 1, "created_at": "2026-03-01T10:00:00"},
+            {"id": 3, "created_at": None},
+            {"id": 2, "created_at": "2026-03-02T09:00:00"},
+            {"id": 5, "created_at": "2026-03-01T10:00:00"},
+            {"id": None, "created_at": None}]})
+        self.assertEqual([2, 5, 1, 3, None],
+                         [m.id for m in nova.migration_list(self.request)])
+
+
+class UnknownRecordTests(_ApiTest):
+
+    def test_a_migration_answer_without_its_record(self):
+        self._answer("GET", r"/migrations/17$", {})
+        self.assertIsNone(nova.server_migration_get(
+            self.request, INSTANCE, 17).memory_total)
+
+    def test_a_server_group_answer_without_its_list(self):
+        self._answer("GET", r"/os-server-groups", {})
+        self.assertEqual([], nova.server_group_list(self.request))
+
+    def test_a_hypervisor_not_asked_for_its_servers(self):
+        # Not asked: not known (None); asked, a node without the key has
+        # none (Nova before 2.75 leaves it out).
+        self.assertIsNone(nova_records.Hypervisor({}).servers)
+        self.assertEqual([], nova_records.Hypervisor(
+            {}, servers_asked=True).servers)
