@@ -313,7 +313,7 @@ class AllocationCandidateEdgeTests(_ApiTest):
     def test_only_positive_amounts_are_asked(self):
         placement.allocation_candidates(
             self.request, {"VCPU": 1, "MEMORY_MB": 0, "DISK_GB": -5,
-                           "PCPU": None})
+                           "PCPU": None, "VGPU": "0"})
         (request,) = [r for r in self.cloud._mock.request_history
                       if "allocation_candidates" in r.url]
         self.assertEqual({"resources": ["VCPU:1"]},
@@ -481,3 +481,45 @@ class UnknownRecordTests(_ApiTest):
         self.assertIsNone(nova_records.Hypervisor({}).servers)
         self.assertEqual([], nova_records.Hypervisor(
             {}, servers_asked=True).servers)
+
+
+class HypervisorServersTests(_ApiTest):
+    """Which instances run on each node: asked only when the page needs
+    them and Nova can say (2.53+); not asked, not known (None)."""
+
+    max_version = "2.74"
+
+    def _with_servers(self):
+        return [parse.parse_qs(parse.urlsplit(r.url).query).get(
+            "with_servers") for r in self.cloud._mock.request_history
+            if "/os-hypervisors/detail" in r.url]
+
+    def test_not_asked_not_known(self):
+        hypervisors = nova.hypervisor_list(self.request)
+        self.assertEqual([None], self._with_servers())
+        self.assertEqual([None, None, None],
+                         [h.servers for h in hypervisors])
+
+    def test_asked_a_node_without_servers_has_none(self):
+        # FakeCloud(instances_per_host=0): before 2.75 Nova leaves the key
+        # out for a node without servers.
+        self.cloud.__exit__(None, None, None)
+        self.cloud = test_api_http.FakeCloud(instances_per_host=0,
+                                             max_version="2.74")
+        self.cloud.catalog = self.service_catalog
+        self.cloud.__enter__()
+        self.addCleanup(self.cloud.__exit__, None, None, None)
+        hypervisors = nova.hypervisor_list(self.request, with_servers=True)
+        self.assertEqual([["true"]], self._with_servers())
+        self.assertEqual([[], [], []], [h.servers for h in hypervisors])
+
+
+class HypervisorServersBefore253Tests(HypervisorServersTests):
+    max_version = "2.52"
+
+    def test_asked_a_node_without_servers_has_none(self):
+        # Nova cannot say before 2.53: not asked, not known.
+        hypervisors = nova.hypervisor_list(self.request, with_servers=True)
+        self.assertEqual([None], self._with_servers())
+        self.assertEqual([None, None, None],
+                         [h.servers for h in hypervisors])
