@@ -4,41 +4,49 @@
 
 Counts each module's mutants by outcome and prints the score
 killed / (killed + survived), timeouts counted with the killed (a mutant
-that never ends is caught) and shown apart.  Mutants listed in
-tools/mutation-equivalent.txt (one name a line, "# why" after it) are left
-out of the score and counted as "equivalent".  Mutants not run ("not
-checked") and those no selected test reaches ("no tests") are shown, not
-scored: the second is a gap in the test selection, not a score.  PREFIX
-keeps only the modules whose dotted name starts with it.
+that never ends is caught) and shown apart.  Survivors listed in
+tools/mutation-excluded.txt are left out of the score, each line
+"<mutant name> <equivalent|import-time>  # why": equivalent (no caller
+can tell), or import-time (the code runs when the module is imported,
+before mutmut switches the mutant on: no test can kill it; the tests that
+pin it are named in the why, each checked by planting the bug by hand).
+Mutants not run ("not checked") and those no selected test reaches ("no
+tests") are shown, not scored: the second is a gap in the test selection.
+PREFIX keeps only the modules whose dotted name starts with it.
 """
 import collections
 import pathlib
 import re
 import sys
 
-EQUIVALENT = pathlib.Path(__file__).with_name("mutation-equivalent.txt")
-COLUMNS = ("killed", "timeout", "survived", "equivalent", "no tests",
-           "not checked", "other")
+EXCLUDED = pathlib.Path(__file__).with_name("mutation-excluded.txt")
+COLUMNS = ("killed", "timeout", "survived", "equivalent", "import-time",
+           "no tests", "not checked", "other")
 
 
-def equivalent_names(path=EQUIVALENT):
-    if not path.exists():
-        return set()
-    return {line.split("#")[0].strip()
-            for line in path.read_text().splitlines()
-            if line.split("#")[0].strip()}
+def excluded_names(path=EXCLUDED):
+    """{mutant name: "equivalent" or "import-time"}."""
+    excluded = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            fields = line.split("#")[0].split()
+            if fields:
+                name, kind = fields
+                assert kind in ("equivalent", "import-time"), line
+                excluded[name] = kind
+    return excluded
 
 
-def outcome(status, name, equivalent):
-    if name in equivalent:
-        return "equivalent"
+def outcome(status, name, excluded):
+    if status == "survived" and name in excluded:
+        return excluded[name]
     if status in ("killed", "timeout", "survived", "no tests",
                   "not checked"):
         return status
     return "other"
 
 
-def tally(lines, equivalent, prefixes=()):
+def tally(lines, excluded, prefixes=()):
     table = collections.defaultdict(collections.Counter)
     for line in lines:
         match = re.match(r"\s*(\S+): (.+?)\s*$", line)
@@ -49,7 +57,7 @@ def tally(lines, equivalent, prefixes=()):
         module = re.sub(r"\.x[_ǁ].*$", "", name)
         if prefixes and not module.startswith(tuple(prefixes)):
             continue
-        table[module][outcome(status, name, equivalent)] += 1
+        table[module][outcome(status, name, excluded)] += 1
     return table
 
 
@@ -78,7 +86,7 @@ def _row(label, counts):
 
 
 def main(argv):
-    print(render(tally(sys.stdin, equivalent_names(), argv[1:])))
+    print(render(tally(sys.stdin, excluded_names(), argv[1:])))
 
 
 if __name__ == "__main__":

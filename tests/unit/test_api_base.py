@@ -260,6 +260,22 @@ class PortVnicTypeTests(_ApiTest):
                  if k == "device_id"]
         self.assertEqual(ids, asked)
 
+    def test_a_neutron_failure_is_raised_not_read_as_no_ports(self):
+        # The caller then says the ports are unknown; read as "no ports",
+        # an SR-IOV instance would pass the pre-flight.
+        from keystoneauth1 import exceptions as ks_exceptions
+        self.cloud._mock.register_uri(
+            "GET", re.compile(r"neutron\.example\.com.*/ports"),
+            status_code=500, json={"NeutronError": {"message": "boom"}})
+        with self.assertRaises(ks_exceptions.HttpError):
+            neutron.port_vnic_types(self.request, ["i-1"])
+
+    def test_an_answer_without_ports_is_none_for_each(self):
+        self.cloud._mock.register_uri(
+            "GET", re.compile(r"neutron\.example\.com.*/ports"), json={})
+        self.assertEqual({"i-1": []},
+                         neutron.port_vnic_types(self.request, ["i-1"]))
+
     def test_a_catalog_url_with_the_version_is_not_doubled(self):
         for entry in self.request.user.service_catalog:
             if entry["type"] == "network":
@@ -280,6 +296,14 @@ class ErrorReasonTests(_ApiTest):
             nova.aggregate_list(self.request)
         self.assertEqual("Cannot do this while the host is fenced",
                          base.error_reason(caught.exception))
+
+    def test_the_message_not_the_details(self):
+        # A fault's details are Nova's traceback: the page shows the
+        # message.
+        exc = Exception("ignored")
+        exc.message = "No valid host was found."
+        exc.details = 'Traceback (most recent call last):\n  File "..."'
+        self.assertEqual("No valid host was found.", base.error_reason(exc))
 
     def test_details_when_there_is_no_message(self):
         exc = Exception("ignored")

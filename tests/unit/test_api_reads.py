@@ -308,6 +308,23 @@ class KeystoneAdminOnlyTests(_ApiTest):
         self.assertEqual(0, self.cloud.count("keystone"))
 
 
+class ProviderCapacityEdgeTests(_ApiTest):
+
+    def test_an_answer_without_inventories_or_usages(self):
+        self._answer("GET", r"/inventories$", {})
+        self._answer("GET", r"/usages$", {})
+        self.assertEqual({}, placement.provider_capacity(self.request, "p-1"))
+
+    def test_an_inventory_without_a_total_has_no_room(self):
+        self._answer("GET", r"/inventories$",
+                     {"inventories": {"VCPU": {"reserved": 0}}})
+        self._answer("GET", r"/usages$", {})
+        self.assertEqual({"total": 0, "reserved": 0, "allocation_ratio": 1.0,
+                          "capacity": 0, "used": 0, "free": 0},
+                         placement.provider_capacity(self.request,
+                                                     "p-1")["VCPU"])
+
+
 class AllocationCandidateEdgeTests(_ApiTest):
 
     def test_only_positive_amounts_are_asked(self):
