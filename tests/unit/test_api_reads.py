@@ -476,8 +476,9 @@ class MigrationListTests(_ApiTest):
             {"id": 3, "created_at": None},
             {"id": 2, "created_at": "2026-03-02T09:00:00"},
             {"id": 5, "created_at": "2026-03-01T10:00:00"},
-            {"id": None, "created_at": None}]})
-        self.assertEqual([2, 5, 1, 3, None],
+            {"id": None, "created_at": None},
+            {"id": 6, "created_at": None}]})
+        self.assertEqual([2, 5, 1, 6, 3, None],
                          [m.id for m in nova.migration_list(self.request)])
 
 
@@ -540,3 +541,37 @@ class HypervisorServersBefore253Tests(HypervisorServersTests):
         self.assertEqual([None], self._with_servers())
         self.assertEqual([None, None, None],
                          [h.servers for h in hypervisors])
+
+
+class MoreAnswerShapeTests(_ApiTest):
+
+    def test_aggregates_with_their_hosts(self):
+        self._answer("GET", r"/os-aggregates$", {"aggregates": [
+            {"id": 1, "name": "ssd", "hosts": ["cmp1", "cmp2"],
+             "metadata": {"disk": "ssd"}}]})
+        (aggregate,) = nova.aggregate_list(self.request)
+        self.assertEqual(("ssd", ["cmp1", "cmp2"]),
+                         (aggregate.name, aggregate.hosts))
+        self._answer("GET", r"/os-aggregates$", {})
+        self.assertEqual([], nova.aggregate_list(self.request))
+
+    def test_a_service_update_answered_without_the_service(self):
+        self._answer("PUT", r"/os-services/svc-cmp2$", {})
+        self.assertIsNone(nova.service_enable(self.request, "cmp2").host)
+
+    def test_placements_refusal_is_raised(self):
+        from keystoneauth1 import exceptions as ks_exceptions
+        self._answer("GET", r"/inventories$", {"errors": [
+            {"status": 503, "title": "Service Unavailable"}]}, status=503)
+        with self.assertRaises(ks_exceptions.HttpError):
+            placement.provider_capacity(self.request, "p-1")
+
+
+class ServedRefusalTests(_ApiTest):
+    max_version = "2.97"
+
+    def test_a_400_on_a_read_past_novaclient_is_raised(self):
+        self._answer("GET", r"/shares$", {"badRequest": {
+            "code": 400, "message": "Invalid server id"}}, status=400)
+        with self.assertRaises(nova_exceptions.BadRequest):
+            nova.server_shares(self.request, INSTANCE)
