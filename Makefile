@@ -86,7 +86,7 @@ test-unit: dash-venv
 # it takes only idle CPU.
 MUTMUT_VERSION ?= 3.8.1
 MUTMUT_DIR := .venvs/mutmut-$(MUTMUT_VERSION)
-MUTMUT := PYTHONPATH=$(MUTMUT_DIR) $(DASH_PY) -m mutmut
+MUTMUT_PY := PYTHONPATH=$(MUTMUT_DIR)
 MUTANTS ?=
 $(MUTMUT_DIR)/.stamp: $(DASH_VENV)/.stamp
 	$(DASH_PY) -m pip freeze --exclude-editable > $(MUTMUT_DIR).constraints
@@ -95,8 +95,8 @@ $(MUTMUT_DIR)/.stamp: $(DASH_VENV)/.stamp
 	touch $@
 
 mutation: dash-venv $(MUTMUT_DIR)/.stamp
-	nice -n 19 $(MUTMUT) run $(if $(MUTANTS),"$(MUTANTS)")
-	$(MUTMUT) results --all true | $(DASH_PY) tools/mutation_score.py \
+	$(MUTMUT_PY) nice -n 19 $(DASH_PY) -m mutmut run $(if $(MUTANTS),"$(MUTANTS)")
+	$(MUTMUT_PY) $(DASH_PY) -m mutmut results --all true | $(DASH_PY) tools/mutation_score.py \
 	  $(subst *,,$(MUTANTS))
 
 # The unit and view suite on the oldest supported Horizon and Django.
