@@ -98,3 +98,16 @@ class LimitTests(unittest.TestCase):
             value, error = dq.parse_limit(raw)
             self.assertIsNone(value, raw)
             self.assertTrue(error, raw)
+
+
+class ConfiguredInFlightTests(unittest.TestCase):
+    """MIGRATION_DASHBOARD_DRAIN_IN_FLIGHT as the README states it: the
+    default N, 2 when unset or not a number, kept within 1..50."""
+
+    def test_not_a_number_is_the_default_two(self):
+        for value in (None, "two", ""):
+            self.assertEqual(2, dq.clamp(value), value)
+
+    def test_kept_within_one_and_fifty(self):
+        self.assertEqual([1, 1, 7, 50, 50],
+                         [dq.clamp(v) for v in (-3, 0, "7", 50, 51)])
