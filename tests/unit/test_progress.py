@@ -263,3 +263,12 @@ def test_a_repeated_reading_gives_no_rate_until_the_bytes_move():
     assert result.rate == pytest.approx(sent / 10.1)
     fell = int(2.8 * GiB) - int(1.8 * GiB)
     assert result.eta == pytest.approx(int(1.8 * GiB) / (fell / 10.1))
+
+
+def test_bytes_in_each_binary_unit():
+    # The migration page's memory/disk figures (docstring: binary units).
+    KiB, MiB, TiB = 1024, 1024 ** 2, 1024 ** 4
+    assert [p.human_bytes(v) for v in (
+        None, 1023, KiB, MiB, 1.5 * MiB, 3 * GiB, 3 * TiB, 2048 * TiB)] == [
+        "-", "1023 B", "1.0 KiB", "1.0 MiB", "1.5 MiB", "3.0 GiB",
+        "3.0 TiB", "2048.0 TiB"]
