@@ -272,3 +272,23 @@ def test_bytes_in_each_binary_unit():
         None, 1023, KiB, MiB, 1.5 * MiB, 3 * GiB, 3 * TiB, 2048 * TiB)] == [
         "-", "1023 B", "1.0 KiB", "1.0 MiB", "1.5 MiB", "3.0 GiB",
         "3.0 TiB", "2048.0 TiB"]
+
+
+def test_a_sample_reads_each_byte_count_of_the_record():
+    # Six different numbers: a field read under another's name shows.
+    fields = {"memory_total": 600, "memory_processed": 500,
+              "memory_remaining": "400", "disk_total": 300,
+              "disk_processed": 200, "disk_remaining": 100}
+
+    class Record:
+        pass
+
+    record = Record()
+    record.__dict__.update(fields)
+    expected = [7.0, 600, 500, 400, 300, 200, 100]
+    assert p.sample_of(fields, 7.0).to_list() == expected
+    assert p.sample_of(record, 7.0).to_list() == expected
+    # Missing or not a number: unknown.
+    assert p.sample_of({"memory_total": "n/a"}, 1.0).to_list() == [
+        1.0, None, None, None, None, None, None]
+    assert p.sample_of(Record(), 1.0).memory_total is None
