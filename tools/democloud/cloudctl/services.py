@@ -113,14 +113,25 @@ def wait_for(name, check, timeout, what='come up'):
     deadline = time.time() + timeout
     while True:
         if read_pid(name) is None:
-            raise Fail('%s died while starting (log: %s)'
-                       % (name, log_path(name)))
+            # The log's end goes into the message: on CI the state folder
+            # is gone with the machine, and the cause is all that helps.
+            raise Fail('%s died while starting (log: %s)\n%s'
+                       % (name, log_path(name), _log_tail(name)))
         if check():
             return
         if time.time() > deadline:
             raise Fail('%s did not %s within %d s (log: %s)'
                        % (name, what, timeout, log_path(name)))
         time.sleep(0.3)
+
+
+def _log_tail(name, lines=25):
+    try:
+        with open(log_path(name), errors='replace') as f:
+            tail = f.read()[-20000:].splitlines()[-lines:]
+    except OSError as e:
+        return '  (no log: %s)' % e
+    return '\n'.join('  | ' + line for line in tail)
 
 
 def wait_compute(host, timeout, since=None):
