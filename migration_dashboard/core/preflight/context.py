@@ -126,15 +126,12 @@ class Rule:
 _ALL = frozenset(Kind)
 
 
-def rule(kinds=_ALL, needs_destination=False, on_source=False):
-    """Declare a rule: it runs for ``kinds`` and, when
+def rule(fn, kinds=_ALL, needs_destination=False, on_source=False):
+    """The :class:`Rule` of ``fn``: it runs for ``kinds`` and, when
     ``needs_destination``, only when a destination other than the source
-    was chosen (``on_source``: also when it is the source).  The function
-    gets its :class:`Rule` as ``fn.rule``; ``rules.RULES`` fixes the order
-    in which the rules run."""
-
-    def declare(fn):
-        fn.rule = Rule(fn, frozenset(kinds), needs_destination, on_source)
-        return fn
-
-    return declare
+    was chosen (``on_source``: also when it is the source).  Each rules
+    module lists its rules in its ``RULES`` tuple after their definitions,
+    not with a decorator, because mutmut 3.8.1 does not mutate decorated
+    functions (docs/mutation.md); ``rules.RULES`` fixes the order in which
+    the rules run."""
+    return Rule(fn, frozenset(kinds), needs_destination, on_source)

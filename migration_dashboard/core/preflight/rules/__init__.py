@@ -3,7 +3,8 @@
 :data:`RULES` lists them in the order they run.  The engine sorts findings
 by severity only (a stable sort), so this order is the order of findings
 within a severity, which the pages show: it is fixed here, module by
-module, and within each module by its own ``RULES`` tuple.
+module, and within each module by its own ``RULES`` tuple (declared after
+the functions, see ``context.rule``).
 """
 
 from migration_dashboard.core.preflight.rules import (
@@ -32,7 +33,7 @@ _IN_ORDER = (
     traits,
 )
 
-RULES = tuple(fn.rule for module in _IN_ORDER for fn in module.RULES)
+RULES = tuple(r for module in _IN_ORDER for r in module.RULES)
 
 # Every code a rule can emit, for UIs that map codes to icons or help text.
 FINDING_CODES = frozenset("""

@@ -81,13 +81,11 @@ def _disk(n):
               n=n)
 
 
-@rule(needs_destination=True)
 def rule_ram(c):
     _capacity(c, c.p.ram, c.dst.free_ram_mb, c.used.ram, _ram, mib,
               _SHORT["ram"], "ram")
 
 
-@rule(needs_destination=True)
 def rule_vcpus(c):
     _capacity(
         c,
@@ -101,7 +99,6 @@ def rule_vcpus(c):
     )
 
 
-@rule(needs_destination=True)
 def rule_pcpus(c):
     """Pinned vCPUs consume PCPU in Placement since Train."""
     _capacity(
@@ -116,7 +113,6 @@ def rule_pcpus(c):
     )
 
 
-@rule(needs_destination=True)
 def rule_disk(c):
     """Placement claims DISK_GB on the destination for every move (root
     disk unless volume-backed, plus ephemeral and swap), whatever the
@@ -157,7 +153,6 @@ def _gib(n):
               n=n)
 
 
-@rule(needs_destination=True)
 def rule_placement_room(c):
     """Placement offered no allocation candidate on the destination for the
     least any of the instances asks: the scheduler never picks it."""
@@ -178,7 +173,6 @@ def rule_placement_room(c):
         )
 
 
-@rule(needs_destination=True)
 def rule_ram_oversubscribed(c):
     """Placement's free RAM is (total - reserved) * ram_allocation_ratio -
     used: with a ratio above 1 it can fit while the host's physical free
@@ -212,10 +206,10 @@ def rule_ram_oversubscribed(c):
 
 
 RULES = (
-    rule_placement_room,
-    rule_ram,
-    rule_ram_oversubscribed,
-    rule_vcpus,
-    rule_pcpus,
-    rule_disk,
+    rule(rule_placement_room, needs_destination=True),
+    rule(rule_ram, needs_destination=True),
+    rule(rule_ram_oversubscribed, needs_destination=True),
+    rule(rule_vcpus, needs_destination=True),
+    rule(rule_pcpus, needs_destination=True),
+    rule(rule_disk, needs_destination=True),
 )

@@ -11,7 +11,6 @@ from migration_dashboard.core.preflight.wording import both, short_list
 from migration_dashboard.core.i18n import N_, NP_
 
 
-@rule(needs_destination=True)
 def rule_cpu_compatibility(c):
     """Same architecture always; for live migration libvirt on the
     destination compares the guest CPU with its own."""
@@ -123,7 +122,6 @@ def _differs_said(c, what, message, remedy, reason):
     )
 
 
-@rule(kinds=(Kind.LIVE,), needs_destination=True)
 def rule_cpu_passthrough(c):
     """host-passthrough hands the exact host CPU to the guest."""
     src, dst = c.src, c.dst
@@ -154,6 +152,6 @@ def rule_cpu_passthrough(c):
 
 
 RULES = (
-    rule_cpu_compatibility,
-    rule_cpu_passthrough,
+    rule(rule_cpu_compatibility, needs_destination=True),
+    rule(rule_cpu_passthrough, kinds=(Kind.LIVE,), needs_destination=True),
 )

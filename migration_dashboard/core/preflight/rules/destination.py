@@ -12,7 +12,6 @@ from migration_dashboard.core.preflight.wording import hv_version
 from migration_dashboard.core.i18n import N_
 
 
-@rule(needs_destination=True, on_source=True)
 def rule_destination_service(c):
     dst = c.dst
     if dst.name == c.src.name:
@@ -82,7 +81,6 @@ def rule_destination_service(c):
             )
 
 
-@rule(needs_destination=True)
 def rule_availability_zone(c):
     """An instance booted into a zone stays in it: the scheduler restricts
     every move to the request spec's availability zone (shown as
@@ -117,7 +115,6 @@ def rule_availability_zone(c):
         )
 
 
-@rule(needs_destination=True)
 def rule_hypervisor(c):
     """Live migration: same hypervisor type, destination not older
     (conductor _check_compatible_with_source_hypervisor)."""
@@ -191,7 +188,7 @@ def rule_hypervisor(c):
 
 
 RULES = (
-    rule_destination_service,
-    rule_availability_zone,
-    rule_hypervisor,
+    rule(rule_destination_service, needs_destination=True, on_source=True),
+    rule(rule_availability_zone, needs_destination=True),
+    rule(rule_hypervisor, needs_destination=True),
 )

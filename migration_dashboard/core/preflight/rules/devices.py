@@ -31,7 +31,6 @@ _SRIOV_LIVE = ("direct", "direct-physical", "remote-managed", "vdpa")
 _ACCEL_PORTS = ("accelerator-direct", "accelerator-direct-physical")
 
 
-@rule()
 def rule_ports(c):
     """SR-IOV live migration: Train added unplug/replug of direct and
     direct-physical VFs (and macvtap transparently); remote-managed
@@ -116,7 +115,6 @@ def rule_ports(c):
         )
 
 
-@rule(kinds=(Kind.LIVE,))
 def rule_pci_passthrough(c):
     """Flavor PCI aliases: the conductor refuses live migration unless every
     request is live_migratable, which an alias can say from 2025.1 Epoxy
@@ -153,7 +151,6 @@ def rule_pci_passthrough(c):
     )
 
 
-@rule(kinds=(Kind.LIVE,))
 def rule_vgpu(c):
     """vGPU (mdev) live migration since 2024.1 Caracal, with QEMU >= 8.1
     and libvirt >= 8.6 on both hosts and the same mdev type free."""
@@ -224,7 +221,6 @@ def rule_vgpu(c):
         )
 
 
-@rule(kinds=(Kind.LIVE, Kind.EVACUATE))
 def rule_vtpm(c):
     """vTPM: live migration only with hw:tpm_secret_security=host and all
     computes at 2026.1 (service version 72); evacuation is always refused
@@ -281,7 +277,6 @@ def rule_vtpm(c):
         )
 
 
-@rule(kinds=(Kind.LIVE,))
 def rule_sev(c):
     if c.p.sev:
         c.add(
@@ -294,7 +289,6 @@ def rule_sev(c):
         )
 
 
-@rule()
 def rule_accelerator_profile(c):
     """Cyborg device profiles: live and cold migration refused
     (block_accelerators on live_migrate and resize); evacuation allowed
@@ -325,7 +319,6 @@ def rule_accelerator_profile(c):
     )
 
 
-@rule(kinds=(Kind.LIVE,))
 def rule_vpmem(c):
     """vPMEM live migration since Victoria (service version 51)."""
     p = c.p
@@ -354,7 +347,6 @@ def rule_vpmem(c):
         )
 
 
-@rule()
 def rule_shares(c):
     """Manila shares (2.97, Dalmatian): resize/cold migrate, live migrate
     and evacuate are all refused (block_shares_not_supported)."""
@@ -384,7 +376,6 @@ def rule_shares(c):
 _VERSIONED_MACHINE_TYPE = re.compile(r"\d+\.\d+")
 
 
-@rule()
 def rule_machine_type(c):
     """Since Wallaby Nova records the machine type in the instance's image
     metadata at boot and keeps it on every move (the old guide's 'cold
@@ -423,13 +414,13 @@ def rule_machine_type(c):
 
 
 RULES = (
-    rule_ports,
-    rule_pci_passthrough,
-    rule_vgpu,
-    rule_vtpm,
-    rule_sev,
-    rule_accelerator_profile,
-    rule_vpmem,
-    rule_shares,
-    rule_machine_type,
+    rule(rule_ports),
+    rule(rule_pci_passthrough, kinds=(Kind.LIVE,)),
+    rule(rule_vgpu, kinds=(Kind.LIVE,)),
+    rule(rule_vtpm, kinds=(Kind.LIVE, Kind.EVACUATE)),
+    rule(rule_sev, kinds=(Kind.LIVE,)),
+    rule(rule_accelerator_profile),
+    rule(rule_vpmem, kinds=(Kind.LIVE,)),
+    rule(rule_shares),
+    rule(rule_machine_type),
 )

@@ -12,7 +12,6 @@ from migration_dashboard.core.versions import EVACUATE_STOPPED
 from migration_dashboard.core.i18n import N_
 
 
-@rule(kinds=(Kind.EVACUATE,))
 def rule_evacuation_outcome(c):
     """Evacuation rebuilds the instance: an image-backed root disk on local
     storage is recreated from the image; 2.95+ leaves it SHUTOFF."""
@@ -93,5 +92,5 @@ def rule_evacuation_outcome(c):
 
 
 RULES = (
-    rule_evacuation_outcome,
+    rule(rule_evacuation_outcome, kinds=(Kind.EVACUATE,)),
 )

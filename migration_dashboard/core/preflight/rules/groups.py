@@ -6,7 +6,6 @@ from migration_dashboard.core.preflight.wording import short_list
 from migration_dashboard.core.i18n import N_, NP_
 
 
-@rule()
 def rule_server_groups(c):
     """ServerGroup(Anti)AffinityFilter: anti-affinity counts members on the
     destination (max_server_per_host, default 1); affinity accepts only a
@@ -124,5 +123,5 @@ def _group_on_destination(c, g, others):
 
 
 RULES = (
-    rule_server_groups,
+    rule(rule_server_groups),
 )

@@ -13,7 +13,6 @@ from migration_dashboard.core.preflight.wording import mib, numa_what
 from migration_dashboard.core.i18n import N_, NP_
 
 
-@rule()
 def rule_numa_live_support(c):
     """NUMA-aware live migration arrived in Train (service version 40);
     before that Nova refused it (or migrated blindly with a workaround)."""
@@ -32,7 +31,6 @@ def rule_numa_live_support(c):
     )
 
 
-@rule(needs_destination=True)
 def rule_numa_room(c):
     """The destination needs free room on enough NUMA nodes (scheduler
     NUMATopologyFilter; the compute claim for forced moves)."""
@@ -122,7 +120,6 @@ def rule_numa_room(c):
         )
 
 
-@rule(kinds=(Kind.LIVE, Kind.COLD), needs_destination=True)
 def rule_pinned_empty_destination(c):
     """Pinned, huge-page and DPDK instances want an empty
     destination with identical hardware, so the source NUMA placement is
@@ -175,7 +172,11 @@ def rule_pinned_empty_destination(c):
 
 
 RULES = (
-    rule_numa_live_support,
-    rule_numa_room,
-    rule_pinned_empty_destination,
+    rule(rule_numa_live_support),
+    rule(rule_numa_room, needs_destination=True),
+    rule(
+        rule_pinned_empty_destination,
+        kinds=(Kind.LIVE, Kind.COLD),
+        needs_destination=True,
+    ),
 )

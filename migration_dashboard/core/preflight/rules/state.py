@@ -46,7 +46,6 @@ _STATE_REMEDY = {
 }
 
 
-@rule()
 def rule_instance_state(c):
     """The instance's state must allow the move, with no task running."""
     status = (c.inst.status or "").upper()
@@ -103,7 +102,6 @@ def rule_instance_state(c):
     )
 
 
-@rule()
 def rule_source_service(c):
     """Live and cold migration need a running source compute; evacuation
     needs a dead one (nova/compute/api.py evacuate: ComputeServiceInUse)."""
@@ -159,7 +157,6 @@ def rule_source_service(c):
         )
 
 
-@rule()
 def rule_request_microversion(c):
     """Parameters that only some microversions accept."""
     mv, req = c.mv, c.req
@@ -230,7 +227,6 @@ def rule_request_microversion(c):
         )
 
 
-@rule(kinds=(Kind.COLD,))
 def rule_cold_confirm(c):
     c.add(
         NOTE,
@@ -243,7 +239,6 @@ def rule_cold_confirm(c):
     )
 
 
-@rule()
 def rule_specs_known(c):
     """Flavor extra specs and image properties drive half of the rules."""
     if not c.p.es_known:
@@ -269,7 +264,6 @@ def rule_specs_known(c):
         )
 
 
-@rule()
 def rule_scheduler_chooses(c):
     if c.dst is not None:
         return
@@ -285,10 +279,10 @@ def rule_scheduler_chooses(c):
 
 
 RULES = (
-    rule_instance_state,
-    rule_source_service,
-    rule_request_microversion,
-    rule_cold_confirm,
-    rule_specs_known,
-    rule_scheduler_chooses,
+    rule(rule_instance_state),
+    rule(rule_source_service),
+    rule(rule_request_microversion),
+    rule(rule_cold_confirm, kinds=(Kind.COLD,)),
+    rule(rule_specs_known),
+    rule(rule_scheduler_chooses),
 )

@@ -13,7 +13,6 @@ from migration_dashboard.core.versions import BLOCK_MIGRATION_AUTO
 from migration_dashboard.core.i18n import N_
 
 
-@rule(kinds=(Kind.LIVE,))
 def rule_block_migration(c):
     """libvirt check_can_live_migrate_source: without shared storage an
     instance with local disks needs block migration, and block migration
@@ -146,7 +145,6 @@ def _block_copy_note(c):
     )
 
 
-@rule(kinds=(Kind.LIVE,))
 def rule_config_drive(c):
     if not c.inst.config_drive:
         return
@@ -162,6 +160,6 @@ def rule_config_drive(c):
 
 
 RULES = (
-    rule_block_migration,
-    rule_config_drive,
+    rule(rule_block_migration, kinds=(Kind.LIVE,)),
+    rule(rule_config_drive, kinds=(Kind.LIVE,)),
 )

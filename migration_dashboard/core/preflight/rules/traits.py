@@ -6,7 +6,6 @@ from migration_dashboard.core.preflight.wording import short_list
 from migration_dashboard.core.i18n import N_
 
 
-@rule(needs_destination=True)
 def rule_traits(c):
     """Required/forbidden traits from the flavor, the image, vTPM and
     accelerators are Placement pre-filters on any scheduled move."""
@@ -61,5 +60,5 @@ def _traits_said(c, name, traits, message, remedy, reason):
 
 
 RULES = (
-    rule_traits,
+    rule(rule_traits, needs_destination=True),
 )
