@@ -1,5 +1,8 @@
 import pytest
 
+# Used by the pre-flight tests (pytestmark).
+from tests.unit.finding_checks import findings_are_well_said  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fresh_drain_queues():
@@ -8,3 +11,4 @@ def _fresh_drain_queues():
     from django.core.cache import cache
     cache.clear()
     yield
+

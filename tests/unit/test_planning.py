@@ -36,6 +36,10 @@ from migration_dashboard.core.preflight import (
 )
 from tools.bench import planning_case
 
+# Every finding a test makes is also checked for its words (severity,
+# code, catalogue): see finding_checks.
+pytestmark = pytest.mark.usefixtures("findings_are_well_said")
+
 CPU = CpuInfo("x86_64", "Intel", "Icelake-Server", frozenset({"avx2"}))
 GIB = 1024
 

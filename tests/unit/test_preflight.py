@@ -25,6 +25,10 @@ from migration_dashboard.core.preflight import (
     ServerGroup,
 )
 
+# Every finding a test makes is also checked for its words (severity,
+# code, catalogue): see finding_checks.
+pytestmark = pytest.mark.usefixtures("findings_are_well_said")
+
 ICELAKE = CpuInfo(
     "x86_64",
     "Intel",

@@ -5,8 +5,14 @@ must predict Nova's scheduler, naming each host's reason.
 """
 import unittest
 
+import pytest
+
 from migration_dashboard.core import preflight as pf
 from migration_dashboard.core.preflight import summary
+
+# Every finding a test makes is also checked for its words (severity,
+# code, catalogue): see finding_checks.
+pytestmark = pytest.mark.usefixtures("findings_are_well_said")
 
 LIVE = pf.Request(kind="live", microversion="2.96")
 EVACUATE = pf.Request(kind="evacuate", microversion="2.95")
