@@ -3,14 +3,15 @@ the three severities, a code from the published list, and words a reader
 can be shown in their language -- each message, remedy and reason (and
 each message inside them) is in the plugin's committed catalogue
 (migration_dashboard/locale/en/LC_MESSAGES/django.po, what translators
-translate), and no parameter of one is missing (a reader would see
-"None").
+translate), and none has a parameter missing or None (a reader would see
+"%(host)s" or "None").
 
 The fixture ``findings_are_well_said`` checks every finding the engine
 returns during a test, so each scenario test of the rules also checks the
 words of what it produces.
 """
 import os
+import re
 
 import babel.messages.pofile
 import pytest
@@ -47,6 +48,11 @@ def problems_of_words(value, where):
         return ["%s is not a translatable message: %r" % (where, value)]
     msgid, params, plural, _count, items, sep = value._said
     found = []
+    # Said in English: a placeholder left unfilled, or a value that was
+    # None, shows as such to the reader.
+    english = value.english
+    if "%(" in english or re.search(r"\bNone\b", english):
+        found.append("%s says %r" % (where, english))
     if items is not None:
         for i, item in enumerate(items):
             if isinstance(item, Message):
