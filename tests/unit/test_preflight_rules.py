@@ -4,7 +4,10 @@ scenario tests of test_preflight.py leave open.
 """
 
 from migration_dashboard.core import preflight as pf
-from migration_dashboard.core.preflight import Kind
+from migration_dashboard.core.preflight import Kind, NumaCell
+from migration_dashboard.core.preflight.context import Usage
+from migration_dashboard.core.preflight.profile import Profile
+from migration_dashboard.core.preflight.rules.capacity import room_left
 
 ALL = {"LIVE", "COLD", "EVACUATE"}
 
@@ -67,3 +70,86 @@ def test_each_rule_keeps_its_kinds_and_destination_flags():
     ]
     assert declared == EXPECTED
     assert all(isinstance(k, Kind) for r in pf.RULES for k in r.kinds)
+
+
+# ---------------------------------------------------------------------------
+# room_left: whether what a plan already put on a host still leaves the
+# room an instance needs.  Answering True wrongly would let a plan put an
+# instance on a host the scheduler cannot place it on; the rules then run
+# with the plan's usage (Candidates.verdicts).
+# ---------------------------------------------------------------------------
+
+
+def _profile(vcpus=2, ram_mb=2048, extra_specs=None):
+    return Profile(pf.Instance(
+        id="i-1", name="one", status="ACTIVE", task_state=None, host="cmp1",
+        flavor=pf.Flavor(vcpus=vcpus, ram_mb=ram_mb, disk_gb=20,
+                         extra_specs=dict(extra_specs or {})),
+        image_properties={}, volume_backed=True, config_drive=False,
+        server_groups=[], vnic_types=["normal"], shares=False))
+
+
+def _usage(ram=0, vcpus=0, pcpus=0, disk=0, numa=None):
+    u = Usage()
+    u.ram, u.vcpus, u.pcpus, u.disk = ram, vcpus, pcpus, disk
+    u.numa = dict(numa or {})
+    return u
+
+
+def _room_host(**kw):
+    values = dict(free_vcpus=8, free_pcpus=0, free_ram_mb=8192,
+                  free_disk_gb=100)
+    values.update(kw)
+    return pf.Host("cmp2", **values)
+
+
+def test_room_left_when_the_instance_fits_exactly_what_is_left():
+    # 8192 MiB free, the plan took 6144: 2048 left, the instance needs 2048.
+    assert room_left(_profile(), _room_host(), _usage(ram=6144)) is True
+    assert room_left(_profile(), _room_host(), _usage(ram=6145)) is False
+    # 8 VCPUs free, 6 taken: 2 left for 2 vCPUs; 7 taken: 1 left.
+    assert room_left(_profile(), _room_host(), _usage(vcpus=6)) is True
+    assert room_left(_profile(), _room_host(), _usage(vcpus=7)) is False
+
+
+def test_room_left_ignores_unknown_and_unneeded_resources():
+    # Free RAM not known: the capacity rules say so, not room_left.
+    host = _room_host(free_ram_mb=None)
+    assert room_left(_profile(), host, _usage(ram=10 ** 6)) is True
+    # No dedicated CPU needed: a plan that took more PCPUs than are free
+    # (pinned instances counted against an old inventory) does not matter.
+    assert room_left(_profile(), _room_host(free_pcpus=2),
+                     _usage(pcpus=4)) is True
+
+
+def test_room_left_counts_physical_ram_behind_the_allocation_ratio():
+    # Placement has 8192 MiB, the host only 3072 physically: after a plan
+    # took 2048 there is 1024 physical left for 2048.
+    host = _room_host(physical_free_ram_mb=3072)
+    assert room_left(_profile(), host, _usage(ram=1024)) is True
+    assert room_left(_profile(), host, _usage(ram=2048)) is False
+
+
+PINNED_ONE_NODE = {"hw:cpu_policy": "dedicated", "hw:numa_nodes": "1"}
+
+
+def test_room_left_on_numa_nodes_the_plan_filled():
+    # Two nodes of 4 dedicated CPUs and 4096 MiB; the instance wants 4
+    # pinned CPUs and 2048 MiB on one node.
+    p = _profile(vcpus=4, extra_specs=PINNED_ONE_NODE)
+    cells = [NumaCell(0, 4, 4096, 0), NumaCell(1, 4, 4096, 0)]
+    host = _room_host(free_pcpus=8, numa_cells=cells)
+    # The plan pinned 4 CPUs on node 0: node 1 still takes it.
+    assert room_left(p, host, _usage(pcpus=4, numa={0: [4, 2048]})) is True
+    # ... and 1 more on node 1: no node has 4 free CPUs left.
+    assert room_left(
+        p, host, _usage(pcpus=4, numa={0: [3, 2048], 1: [1, 0]})) is False
+    # A node's free CPUs unknown: the NUMA rule says so, room is assumed.
+    unknown = _room_host(free_pcpus=8, numa_cells=[NumaCell(0, None, 4096)])
+    assert room_left(p, unknown, _usage(pcpus=4, numa={0: [1, 0]})) is True
+
+
+def test_room_left_without_numa_needs_ignores_the_hosts_nodes():
+    cells = [NumaCell(0, 0, 0, 0)]
+    host = _room_host(numa_cells=cells)
+    assert room_left(_profile(), host, _usage(ram=1024, numa={0: [0, 0]}))
