@@ -3,11 +3,19 @@ sees in a finding (severity, code, parameters, a blocked host) that the
 scenario tests of test_preflight.py leave open.
 """
 
+import pytest
+
 from migration_dashboard.core import preflight as pf
+from migration_dashboard.core.preflight import NOTE, WARNING, Flavor
 from migration_dashboard.core.preflight import Kind, NumaCell
 from migration_dashboard.core.preflight.context import Usage
 from migration_dashboard.core.preflight.profile import Profile
 from migration_dashboard.core.preflight.rules.capacity import room_left
+from tests.unit.test_preflight import find, make_host, make_instance
+
+# Every finding a test makes is also checked for its words (severity,
+# code, catalogue): see finding_checks.
+pytestmark = pytest.mark.usefixtures("findings_are_well_said")
 
 ALL = {"LIVE", "COLD", "EVACUATE"}
 
@@ -153,3 +161,78 @@ def test_room_left_without_numa_needs_ignores_the_hosts_nodes():
     cells = [NumaCell(0, 0, 0, 0)]
     host = _room_host(numa_cells=cells)
     assert room_left(_profile(), host, _usage(ram=1024, numa={0: [0, 0]}))
+
+
+# ---------------------------------------------------------------------------
+# Evacuation: what happens to the disks and the instance's power state.
+# ---------------------------------------------------------------------------
+
+
+def _evacuate(inst, src_shared=False, dst_shared=False, mv="2.96"):
+    src = make_host("cmp1", state="down", shared_storage=src_shared,
+                    instance_ids=frozenset({inst.id}))
+    dst = make_host("cmp2", shared_storage=dst_shared)
+    return pf.check(inst, src, dst, pf.Request(Kind.EVACUATE, microversion=mv))
+
+
+def _codes(findings):
+    return [f.code for f in findings]
+
+
+def test_evacuation_says_when_shared_storage_is_only_unconfirmed():
+    image_backed = make_instance(volume_backed=False)
+    # Known not shared: the loss is certain.
+    f = find(_evacuate(image_backed), "evacuate-local-data-lost")
+    assert f.message == (
+        "web-1 is image-backed: evacuation rebuilds its 20 GiB root disk"
+        " from the image, so data written to the local disk is lost.")
+    # Not known either way: the same warning says why it is only a risk.
+    f = find(_evacuate(image_backed, src_shared=None, dst_shared=None),
+             "evacuate-local-data-lost")
+    assert f.severity is WARNING
+    assert f.message.startswith(
+        "web-1 is image-backed and shared storage is not confirmed:")
+
+
+def test_evacuation_of_a_flavor_without_root_disk_says_0_gib():
+    inst = make_instance(volume_backed=False,
+                         flavor=Flavor(2, 2048, 0, extra_specs={}))
+    f = find(_evacuate(inst), "evacuate-local-data-lost")
+    assert "its 0 GiB root disk" in f.message
+
+
+def test_evacuation_says_why_the_root_disk_is_kept():
+    f = find(_evacuate(make_instance()), "evacuate-disk-kept")
+    assert f.severity is NOTE
+    assert f.message == "web-1 keeps its root disk (volume-backed)."
+    f = find(_evacuate(make_instance(volume_backed=False), True, True),
+             "evacuate-disk-kept")
+    assert f.message == "web-1 keeps its root disk (shared storage)."
+
+
+@pytest.mark.parametrize("volume_backed, ephemeral_gb, shared, lost", [
+    (True, 10, False, True),   # local ephemeral disk, recreated empty
+    (True, 10, True, False),   # ephemeral disk on shared storage: kept
+    (True, 0, False, False),   # no ephemeral disk
+    (True, None, False, False),
+    (False, 0, True, False),   # image-backed on shared storage, no eph
+    (False, 10, True, False),
+])
+def test_evacuation_warns_of_a_lost_ephemeral_disk(
+        volume_backed, ephemeral_gb, shared, lost):
+    inst = make_instance(volume_backed=volume_backed, flavor=Flavor(
+        2, 2048, 20, ephemeral_gb=ephemeral_gb, extra_specs={}))
+    findings = _evacuate(inst, shared, shared)
+    assert ("evacuate-ephemeral-lost" in _codes(findings)) is lost
+
+
+def test_evacuation_says_the_microversion_decides_the_power_state():
+    inst = make_instance()
+    f = find(_evacuate(inst, mv="2.94"), "evacuate-starts")
+    assert f.message == (
+        "With microversion 2.94 an evacuated instance is started on the new"
+        " host (2.95 and later leave it SHUTOFF).")
+    f = find(_evacuate(inst, mv="2.95"), "evacuate-lands-shutoff")
+    assert f.message == ("With microversion 2.95 an evacuated instance"
+                         " stays SHUTOFF on the new host.")
+    assert "evacuate-starts" not in _codes(_evacuate(inst, mv="2.95"))
