@@ -6,7 +6,7 @@ scenario tests of test_preflight.py leave open.
 import pytest
 
 from migration_dashboard.core import preflight as pf
-from migration_dashboard.core.preflight import NOTE, WARNING, Flavor
+from migration_dashboard.core.preflight import BLOCKER, NOTE, WARNING, Flavor
 from migration_dashboard.core.preflight import Kind, NumaCell
 from migration_dashboard.core.preflight.context import Usage
 from migration_dashboard.core.preflight.profile import Profile
@@ -236,3 +236,76 @@ def test_evacuation_says_the_microversion_decides_the_power_state():
     assert f.message == ("With microversion 2.95 an evacuated instance"
                          " stays SHUTOFF on the new host.")
     assert "evacuate-starts" not in _codes(_evacuate(inst, mv="2.95"))
+
+
+# ---------------------------------------------------------------------------
+# Block migration: the remedy follows the microversion (block migration
+# 'auto' exists from 2.25 on), the message names the destination.
+# ---------------------------------------------------------------------------
+
+AUTO_OR_FALSE = {"2.24": "Set block migration to false.",
+                 "2.25": "Use block migration 'auto'."}
+
+
+def _live(inst, mv, block, src_shared=False, dst_shared=False, dst=True):
+    src = make_host("cmp1", shared_storage=src_shared,
+                    instance_ids=frozenset({inst.id}))
+    dst = make_host("cmp2", shared_storage=dst_shared) if dst else None
+    return pf.check(inst, src, dst, pf.Request(
+        Kind.LIVE, block_migration=block, microversion=mv))
+
+
+@pytest.mark.parametrize("mv", ["2.24", "2.25"])
+def test_block_migration_on_shared_storage_remedy_from_2_25(mv):
+    inst = make_instance(volume_backed=False)
+    f = find(_live(inst, mv, True, True, True),
+             "block-migration-shared-storage")
+    assert f.severity is BLOCKER
+    assert f.remedy == AUTO_OR_FALSE[mv]
+    assert f.message.startswith(
+        "Block migration was requested for web-1 but its storage is shared"
+        " with cmp2; Nova refuses")
+    # Volume-backed with no local disk: the other reason.
+    f = find(_live(make_instance(), mv, True),
+             "block-migration-shared-storage")
+    assert f.message.startswith(
+        "Block migration was requested for web-1 but it is volume-backed"
+        " with no local disk; Nova refuses")
+
+
+@pytest.mark.parametrize("mv, remedy", [
+    ("2.24", "Set block migration to true unless the storage is shared."),
+    ("2.25", "Use block migration 'auto' so Nova decides."),
+])
+def test_storage_not_known_shared_remedy_from_2_25(mv, remedy):
+    inst = make_instance(volume_backed=False)
+    f = find(_live(inst, mv, False, None, None), "needs-block-migration")
+    assert f.severity is WARNING and f.remedy == remedy
+    f = find(_live(inst, mv, True, None, None),
+             "block-migration-storage-unknown")
+    assert f.severity is WARNING
+    assert f.remedy == (remedy if mv == "2.25"
+                        else "Confirm the storage is not shared.")
+
+
+@pytest.mark.parametrize("mv, remedy", [
+    ("2.24", "Check the server's boot source and config drive."),
+    ("2.25", "Use block migration 'auto' (microversion 2.25+) and let Nova"
+             " decide."),
+])
+def test_unknown_local_disks_remedy_from_2_25(mv, remedy):
+    f = find(_live(make_instance(volume_backed=None), mv, False),
+             "storage-unknown")
+    assert f.severity is NOTE and f.remedy == remedy
+
+
+def test_block_migration_names_the_destination_or_says_the_destination():
+    inst = make_instance(volume_backed=False)
+    f = find(_live(inst, "2.24", False), "needs-block-migration")
+    assert f.severity is BLOCKER
+    assert "cmp1 does not share storage with cmp2;" in f.message
+    assert f.remedy == ("Set block migration to true (or 'auto' from"
+                        " microversion 2.25).")
+    # No destination chosen: the scheduler's, whichever it is.
+    f = find(_live(inst, "2.24", False, dst=False), "needs-block-migration")
+    assert "cmp1 does not share storage with the destination;" in f.message
