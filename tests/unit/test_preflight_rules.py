@@ -309,3 +309,59 @@ def test_block_migration_names_the_destination_or_says_the_destination():
     # No destination chosen: the scheduler's, whichever it is.
     f = find(_live(inst, "2.24", False, dst=False), "needs-block-migration")
     assert "cmp1 does not share storage with the destination;" in f.message
+
+
+# ---------------------------------------------------------------------------
+# The destination's compute service.
+# ---------------------------------------------------------------------------
+
+
+def _to(dst, mv="2.96", inst=None):
+    inst = inst or make_instance()
+    src = make_host("cmp1", instance_ids=frozenset({inst.id}))
+    return pf.check(inst, src, dst, pf.Request(Kind.LIVE, microversion=mv))
+
+
+def test_a_destination_that_is_the_source_is_refused():
+    f = find(_to(make_host("cmp1")), "dest-is-source")
+    assert f.severity is BLOCKER
+    assert f.message == ("web-1 is already on cmp1; the destination must be"
+                         " another host.")
+    assert f.remedy == "Choose a different destination."
+
+
+@pytest.mark.parametrize("change, said", [
+    (dict(state="down"), "down"),
+    (dict(forced_down=True), "forced down"),
+])
+def test_a_down_destination_says_how_it_is_down(change, said):
+    f = find(_to(make_host("cmp2", **change)), "dest-down")
+    assert f.severity is BLOCKER
+    assert f.message == ("The compute service of cmp2 (the destination) is"
+                         " %s." % said)
+    assert f.remedy == "Choose a destination whose compute service is up."
+
+
+def test_a_disabled_destination_says_the_reason_when_there_is_one():
+    f = find(_to(make_host("cmp2", status="disabled",
+                           disabled_reason="kernel update")),
+             "dest-disabled")
+    assert f.severity is BLOCKER
+    assert f.message.startswith(
+        "cmp2 is disabled (reason: 'kernel update'); the scheduler never"
+        " picks a disabled compute")
+    assert f.remedy == ("Enable cmp2 for the move, or choose an enabled"
+                        " host.")
+    f = find(_to(make_host("cmp2", status="disabled")), "dest-disabled")
+    assert f.message.startswith("cmp2 is disabled; the scheduler never")
+
+
+def test_a_forced_move_to_a_disabled_destination_is_only_a_note():
+    # Before 2.30 a live migration to a named host skips the scheduler.
+    f = find(_to(make_host("cmp2", status="disabled",
+                           disabled_reason="kernel update"), mv="2.29"),
+             "dest-disabled-forced")
+    assert f.severity is NOTE
+    assert f.message == (
+        "cmp2 is disabled (reason: 'kernel update'); the forced move"
+        " bypasses the scheduler, so Nova accepts it.")
