@@ -365,3 +365,140 @@ def test_a_forced_move_to_a_disabled_destination_is_only_a_note():
     assert f.message == (
         "cmp2 is disabled (reason: 'kernel update'); the forced move"
         " bypasses the scheduler, so Nova accepts it.")
+
+
+# ---------------------------------------------------------------------------
+# The request's microversion: what each one accepts (Nova's API reference:
+# block_migration 'auto' from 2.25, force on live migration 2.30-2.67 and
+# on evacuation 2.29-2.67, a host for cold migration from 2.56).
+# ---------------------------------------------------------------------------
+
+
+def _request(kind, mv, dst=True, **kw):
+    inst = make_instance()
+    src = make_host("cmp1", instance_ids=frozenset({inst.id}))
+    if kind == "evacuate":
+        src.state = "down"
+    dst = make_host("cmp2") if dst else None
+    return pf.check(inst, src, dst,
+                    pf.Request(kind, microversion=mv, **kw))
+
+
+@pytest.mark.parametrize("mv, refused", [("2.24", True), ("2.25", False)])
+def test_block_migration_auto_is_refused_before_2_25(mv, refused):
+    findings = _request("live", mv, block_migration="auto")
+    assert ("block-auto-unsupported" in _codes(findings)) is refused
+    if refused:
+        f = find(findings, "block-auto-unsupported")
+        assert f.severity is BLOCKER
+        assert f.message == ("block_migration 'auto' needs microversion 2.25;"
+                             " this request uses 2.24.")
+
+
+def test_force_on_a_cold_migration_or_without_destination_is_refused():
+    f = find(_request("cold", "2.96", force=True), "force-unsupported")
+    assert f.severity is BLOCKER and f.remedy == "Drop force."
+    f = find(_request("live", "2.40", dst=False, force=True),
+             "force-needs-destination")
+    assert f.severity is BLOCKER
+    assert f.remedy == "Choose a destination or drop force."
+
+
+@pytest.mark.parametrize("kind, mv, code", [
+    ("live", "2.68", "force-removed"),
+    ("evacuate", "2.68", "force-removed"),
+    ("live", "2.67", "forced-move"),
+    ("live", "2.30", "forced-move"),
+    ("live", "2.29", "force-implicit"),
+    ("evacuate", "2.29", "forced-move"),
+    ("evacuate", "2.28", "force-implicit"),
+])
+def test_what_force_does_at_each_microversion(kind, mv, code):
+    findings = _request(kind, mv, force=True)
+    codes = _codes(findings)
+    assert code in codes
+    force_codes = {"force-removed", "force-implicit"} & set(codes)
+    assert force_codes <= {code}
+    if code == "force-removed":
+        assert find(findings, code).severity is BLOCKER
+        assert "forced-move" not in codes
+    else:
+        # Forced either way: the scheduler is bypassed.
+        f = find(findings, "forced-move")
+        assert f.severity is NOTE
+        assert f.message.startswith("Forced move to cmp2: the scheduler is"
+                                    " bypassed")
+    if code == "force-implicit":
+        assert find(findings, code).message == (
+            "At microversion %s a chosen destination is always forced; the"
+            " force flag is not sent." % mv)
+
+
+@pytest.mark.parametrize("kind, mv, forced", [
+    ("live", "2.29", True), ("live", "2.30", False),
+    ("evacuate", "2.28", True), ("evacuate", "2.29", False),
+    ("cold", "2.56", False),
+])
+def test_a_chosen_destination_is_forced_before_the_force_flag(kind, mv,
+                                                              forced):
+    codes = _codes(_request(kind, mv))
+    assert ("forced-move" in codes) is forced
+    assert "force-implicit" not in codes
+
+
+@pytest.mark.parametrize("mv, dst, refused", [
+    ("2.55", True, True), ("2.56", True, False), ("2.55", False, False),
+])
+def test_cold_migration_to_a_chosen_host_needs_2_56(mv, dst, refused):
+    findings = _request("cold", mv, dst=dst)
+    assert ("cold-host-needs-2.56" in _codes(findings)) is refused
+    if refused:
+        f = find(findings, "cold-host-needs-2.56")
+        assert f.severity is BLOCKER
+        assert f.message == ("Cold migration to a chosen host needs"
+                             " microversion 2.56; this request uses 2.55.")
+
+
+# ---------------------------------------------------------------------------
+# The instance and its source compute.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("change, said", [
+    (dict(state="down"), "down"), (dict(forced_down=True), "forced down"),
+])
+def test_a_down_source_blocks_live_and_cold_and_says_how(change, said):
+    inst = make_instance()
+    src = make_host("cmp1", instance_ids=frozenset({inst.id}), **change)
+    for kind, text in (("live", "live migration"),
+                       ("cold", "cold migration")):
+        f = find(pf.check(inst, src, make_host("cmp2"), pf.Request(kind)),
+                 "source-down")
+        assert f.severity is BLOCKER
+        assert f.message == (
+            "The compute service of cmp1 (the source) is %s; %s needs a"
+            " running source compute." % (said, text))
+        assert f.remedy.startswith("If cmp1 has failed, evacuate")
+    findings = pf.check(inst, src, make_host("cmp2"), pf.Request("evacuate"))
+    assert "source-down" not in _codes(findings)
+    assert "source-still-up" not in _codes(findings)
+
+
+def test_an_instance_read_on_another_host_is_a_warning():
+    inst = make_instance(host="cmp9")
+    f = find(_to(make_host("cmp2"), inst=inst), "host-mismatch")
+    assert f.severity is WARNING
+    assert f.message == "web-1 is on cmp9 according to Nova, not on cmp1."
+
+
+def test_a_source_of_unknown_state_is_a_note_and_nothing_more():
+    inst = make_instance()
+    src = make_host("cmp1", state=None, forced_down=None,
+                    instance_ids=frozenset({inst.id}))
+    for kind in ("live", "evacuate"):
+        findings = pf.check(inst, src, make_host("cmp2"), pf.Request(kind))
+        f = find(findings, "source-state-unknown")
+        assert f.severity is NOTE
+        assert f.remedy == ("Check `openstack compute service list --host"
+                            " cmp1`.")
+        assert not {"source-down", "source-still-up"} & set(_codes(findings))
