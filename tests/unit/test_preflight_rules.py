@@ -502,3 +502,134 @@ def test_a_source_of_unknown_state_is_a_note_and_nothing_more():
         assert f.remedy == ("Check `openstack compute service list --host"
                             " cmp1`.")
         assert not {"source-down", "source-still-up"} & set(_codes(findings))
+
+
+# ---------------------------------------------------------------------------
+# Server groups (Nova's ServerGroup(Anti)AffinityFilter and weighers).
+# ---------------------------------------------------------------------------
+
+
+def _grouped(policy, on_dst=(), name="web", max_per_host=1, dst=True,
+             dst_ids=True):
+    group = pf.ServerGroup(
+        "g-1", policy, members=["i-web1", "i-web2", "i-web3"], name=name,
+        max_server_per_host=max_per_host,
+        names={"i-web2": "web-2", "i-web3": "web-3"})
+    inst = make_instance(server_groups=[group])
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}))
+    if dst:
+        dst = make_host("cmp2", instance_ids=(
+            frozenset(on_dst) if dst_ids else None))
+    else:
+        dst = None
+        src.instance_ids = frozenset({"i-web1", "i-web2", "i-web3"})
+    return pf.check(inst, src, dst, pf.Request(Kind.LIVE))
+
+
+def test_hard_anti_affinity_counts_up_to_max_server_per_host():
+    assert "anti-affinity-conflict" not in _codes(
+        _grouped("anti-affinity", ["i-web2"], max_per_host=2))
+    f = find(_grouped("anti-affinity", ["i-web2", "i-web3"], max_per_host=2),
+             "anti-affinity-conflict")
+    assert f.severity is BLOCKER
+    assert f.message == (
+        "web-1 is in anti-affinity group web; cmp2 already holds 2 members"
+        " of it (web-2, web-3), so the scheduler refuses.")
+    assert f.remedy == "Choose a host without members of web."
+    assert f.reason == "anti-affinity peers web-2, web-3 there"
+
+
+def test_soft_anti_affinity_warns_from_the_first_member():
+    # max_server_per_host is the hard policy's rule only.
+    f = find(_grouped("soft-anti-affinity", ["i-web2"], max_per_host=2),
+             "anti-affinity-conflict")
+    assert f.severity is WARNING
+    assert f.message == (
+        "web-1 is in soft-anti-affinity group web; cmp2 already holds 1"
+        " member of it (web-2).")
+    assert f.reason == "soft-anti-affinity peer web-2 there"
+
+
+@pytest.mark.parametrize("policy, severity, refusal", [
+    ("affinity", BLOCKER, "; the scheduler refuses"),
+    ("soft-affinity", WARNING, ""),
+])
+def test_affinity_needs_a_member_on_the_destination(policy, severity,
+                                                    refusal):
+    f = find(_grouped(policy), "affinity-conflict")
+    assert f.severity is severity
+    assert f.message == (
+        "web-1 is in %s group web, but cmp2 holds none of its other 2"
+        " members%s." % (policy, refusal))
+    assert f.remedy == "Choose a host that already holds a member of web."
+    assert f.reason == "holds no member of %s group web" % policy
+    assert "affinity-conflict" not in _codes(_grouped(policy, ["i-web3"]))
+
+
+def test_a_group_without_name_is_named_by_its_id():
+    f = find(_grouped("affinity", name=""), "affinity-conflict")
+    assert f.message.startswith("web-1 is in affinity group g-1, but")
+
+
+def test_unknown_instances_on_the_destination_are_a_note():
+    f = find(_grouped("anti-affinity", dst_ids=False), "group-dest-unknown")
+    assert f.severity is NOTE
+    assert f.message == ("Could not check anti-affinity group web on cmp2:"
+                         " its instances are unknown.")
+    assert f.remedy == "List the instances on cmp2."
+
+
+def test_hard_affinity_with_every_member_on_the_source_cannot_move():
+    f = find(_grouped("affinity", dst=False), "affinity-conflict")
+    assert f.severity is BLOCKER
+    assert f.remedy == (
+        "A hard-affinity group cannot be moved one member at a time;"
+        " choose a host that already holds a member.")
+    f = find(_grouped("soft-affinity", dst=False), "group-scheduler")
+    assert f.severity is NOTE
+    assert f.message == ("web-1 is in soft-affinity group web; the scheduler"
+                         " will honour the policy.")
+
+
+# ---------------------------------------------------------------------------
+# What the reader is told to do.
+# ---------------------------------------------------------------------------
+
+
+def test_evacuation_findings_say_what_to_do():
+    f = find(_evacuate(make_instance(volume_backed=None)),
+             "evacuate-disk-unknown")
+    assert f.severity is NOTE
+    assert f.remedy == "Check the boot source before evacuating."
+    f = find(_evacuate(make_instance(volume_backed=False)),
+             "evacuate-local-data-lost")
+    assert f.remedy == ("Accept the loss, or recover the host instead of"
+                        " evacuating.")
+    inst = make_instance(flavor=Flavor(2, 2048, 20, ephemeral_gb=10,
+                                       extra_specs={}))
+    f = find(_evacuate(inst), "evacuate-ephemeral-lost")
+    assert f.severity is WARNING
+    assert f.message == ("web-1 has a 10 GiB local ephemeral disk;"
+                         " evacuation recreates it empty.")
+    assert f.remedy == "Accept the loss of the ephemeral data."
+    f = find(_evacuate(make_instance(), mv="2.95"), "evacuate-lands-shutoff")
+    assert f.remedy == "Start it after checking it."
+
+
+def test_cold_migration_and_scheduler_notes_say_what_to_do():
+    f = find(_request("cold", "2.96"), "cold-needs-confirm")
+    assert f.severity is NOTE
+    assert f.remedy == "Confirm it once it works (section 5.5)."
+    f = find(_request("live", "2.96", dst=False), "scheduler-chooses")
+    assert f.severity is NOTE
+    assert f.remedy == "Choose a destination to check it in advance."
+
+
+def test_storage_counts_as_shared_only_when_both_hosts_say_so():
+    # The source says shared, the destination says not: block migration
+    # is needed, as without shared storage.
+    inst = make_instance(volume_backed=False)
+    f = find(_live(inst, "2.24", False, True, False), "needs-block-migration")
+    assert f.severity is BLOCKER
+    f = find(_live(inst, "2.24", True, True, False), "block-migration-copy")
+    assert f.remedy == "Migrate a few instances at a time."
