@@ -633,3 +633,84 @@ def test_storage_counts_as_shared_only_when_both_hosts_say_so():
     assert f.severity is BLOCKER
     f = find(_live(inst, "2.24", True, True, False), "block-migration-copy")
     assert f.remedy == "Migrate a few instances at a time."
+
+
+# ---------------------------------------------------------------------------
+# Capacity on the destination (Placement's free amounts, physical RAM).
+# ---------------------------------------------------------------------------
+
+
+def test_placement_without_room_blocks_and_says_for_what():
+    dst = make_host("cmp2", placement_no_room="2 VCPU, 2048 MiB RAM",
+                    free_ram_mb=None)
+    findings = _to(dst)
+    f = find(findings, "placement-no-room")
+    assert f.severity is BLOCKER
+    assert f.message.startswith(
+        "Placement has no room on cmp2 for 2 VCPU, 2048 MiB RAM (allocation"
+        " candidates")
+    assert f.remedy == ("Choose another host, or free capacity on cmp2"
+                        " first.")
+    assert f.reason == "Placement: no room for 2 VCPU, 2048 MiB RAM"
+    # Placement has said it: no note that the free RAM is unknown.
+    assert "ram-unknown" not in _codes(findings)
+
+
+def test_unknown_free_capacity_is_a_note_saying_where_to_read_it():
+    f = find(_to(make_host("cmp2", free_ram_mb=None)), "ram-unknown")
+    assert f.severity is NOTE
+    assert f.message == "Could not check free RAM on cmp2."
+    assert f.remedy == ("Read Placement inventories and usages of cmp2 (or"
+                        " the hypervisor with microversion 2.87).")
+
+
+def test_an_overcommitted_resource_shows_zero_free_not_a_negative():
+    f = find(_to(make_host("cmp2", free_vcpus=-2)), "vcpu-insufficient")
+    assert f.severity is BLOCKER
+    assert f.message == ("web-1 needs 2 shared vCPUs (VCPU); cmp2 has 0"
+                         " shared vCPUs (VCPU) free.")
+    assert f.remedy == ("Choose a host with at least 2 shared vCPUs (VCPU)"
+                        " free.")
+    assert f.reason == "shared vCPUs: 0 free, needs 2"
+
+
+@pytest.mark.parametrize("room, physical, warned", [
+    (8192, 2047, True),    # physical short by 1 MiB
+    (8192, 2048, False),   # physical exactly enough
+    (2048, 1024, True),    # Placement exactly enough, physical short
+    (2047, 1024, False),   # Placement short: ram-insufficient instead
+])
+def test_physical_ram_behind_the_allocation_ratio(room, physical, warned):
+    findings = _to(make_host("cmp2", free_ram_mb=room,
+                             physical_free_ram_mb=physical))
+    assert ("ram-oversubscribed" in _codes(findings)) is warned
+
+
+def test_oversubscribed_ram_counts_what_the_plan_already_put_there():
+    # Two instances of 2048 MiB; Placement has 8192, the host 3072 of
+    # physical RAM.  The first fits physically, the second finds 1024.
+    first = make_instance(id="i-1", name="one")
+    second = make_instance(id="i-2", name="two")
+    src = make_host("cmp1", instance_ids=frozenset({"i-1", "i-2"}))
+    dst = make_host("cmp2", free_ram_mb=8192, physical_free_ram_mb=3072)
+    results = pf.check_many([first, second], src, dst, pf.Request("live"))
+    assert "ram-oversubscribed" not in _codes(results["i-1"])
+    f = find(results["i-2"], "ram-oversubscribed")
+    assert f.severity is WARNING
+    assert f.message == (
+        "two needs 2048 MiB (2 GiB); Placement counts 6144 MiB (6 GiB) free"
+        " on cmp2 (RAM allocation ratio applied) but only 1024 MiB (1 GiB)"
+        " of physical RAM is free there, so its memory would be"
+        " oversubscribed.")
+    assert f.remedy == ("Prefer a host with 2048 MiB (2 GiB) of physical RAM"
+                        " free, or accept the overcommit.")
+    assert f.reason == ("memory oversubscribed: 1024 MiB (1 GiB) physical"
+                        " free, needs 2048 MiB (2 GiB)")
+
+
+def test_physical_ram_already_overused_shows_zero_free():
+    f = find(_to(make_host("cmp2", physical_free_ram_mb=-512)),
+             "ram-oversubscribed")
+    assert "but only 0 MiB (0 GiB) of physical RAM is free" in f.message
+    assert f.reason == ("memory oversubscribed: 0 MiB (0 GiB) physical free,"
+                        " needs 2048 MiB (2 GiB)")
