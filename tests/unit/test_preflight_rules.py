@@ -714,3 +714,17 @@ def test_physical_ram_already_overused_shows_zero_free():
     assert "but only 0 MiB (0 GiB) of physical RAM is free" in f.message
     assert f.reason == ("memory oversubscribed: 0 MiB (0 GiB) physical free,"
                         " needs 2048 MiB (2 GiB)")
+
+
+def test_unknown_traits_name_every_required_and_forbidden_trait():
+    inst = make_instance(extra_specs={
+        "trait:HW_CPU_X86_AVX512F": "required",
+        "trait:COMPUTE_STATUS_DISABLED": "forbidden"})
+    f = find(_to(make_host("cmp2", traits=None), inst=inst), "traits-unknown")
+    assert f.severity is NOTE
+    assert f.message.startswith("Could not check the traits web-1 requires"
+                                " on cmp2: ")
+    assert "HW_CPU_X86_AVX512F" in f.message
+    assert "COMPUTE_STATUS_DISABLED" in f.message
+    assert f.remedy == ("Read the resource provider traits of cmp2 from"
+                        " Placement.")
