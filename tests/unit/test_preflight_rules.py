@@ -728,3 +728,74 @@ def test_unknown_traits_name_every_required_and_forbidden_trait():
     assert "COMPUTE_STATUS_DISABLED" in f.message
     assert f.remedy == ("Read the resource provider traits of cmp2 from"
                         " Placement.")
+
+
+# ---------------------------------------------------------------------------
+# The instance's state, and what could not be read.
+# ---------------------------------------------------------------------------
+
+
+def test_a_refused_state_names_the_allowed_ones_once_each():
+    # Nova's API states (STOPPED is another name of SHUTOFF, not listed).
+    inst = make_instance(status="SUSPENDED")
+    f = find(pf.check(inst, make_host("cmp1", state="down"),
+                      make_host("cmp2"), pf.Request("evacuate")),
+             "state-not-allowed")
+    assert f.severity is BLOCKER
+    assert f.message == ("web-1 is SUSPENDED; evacuation needs it to be"
+                         " ACTIVE or SHUTOFF or ERROR.")
+    assert f.remedy == "Resume the instance first."
+
+
+def test_state_findings_say_what_to_do():
+    f = find(_to(make_host("cmp2"), inst=make_instance(status=None)),
+             "state-unknown")
+    assert f.severity is NOTE
+    assert f.message == ("Could not check the state of web-1: its status is"
+                         " unknown.")
+    assert f.remedy == ("Reload the instance list; Nova refuses the move"
+                        " unless the state allows it.")
+    f = find(_to(make_host("cmp2"),
+                 inst=make_instance(task_state="rebooting")),
+             "task-in-progress")
+    assert f.remedy == ("Wait until the current task finishes and the task"
+                        " state is empty.")
+    f = find(_to(make_host("cmp2"), inst=make_instance(host="cmp9")),
+             "host-mismatch")
+    assert f.remedy == ("Reload the data: the instance has moved since it"
+                        " was read.")
+
+
+def test_request_findings_say_what_to_do():
+    f = find(_request("live", "2.24", block_migration="auto"),
+             "block-auto-unsupported")
+    assert f.remedy == ("Choose block migration true or false explicitly, or"
+                        " use microversion 2.25 or later.")
+    f = find(_request("live", "2.68", force=True), "force-removed")
+    assert f.message == ("force was removed in microversion 2.68; this"
+                         " request uses 2.68.")
+    assert f.remedy == ("Drop force: the scheduler then verifies the chosen"
+                        " destination.")
+    f = find(_request("cold", "2.55"), "cold-host-needs-2.56")
+    assert f.remedy == ("Let the scheduler choose, or use microversion 2.56"
+                        " or later.")
+    f = find(_request("live", "2.29"), "forced-move")
+    assert f.remedy == "The checks below matter all the more."
+
+
+def test_unread_extra_specs_and_image_properties_are_notes():
+    inst = make_instance(image_properties=None, flavor=Flavor(
+        vcpus=2, ram_mb=2048, disk_gb=20, extra_specs=None))
+    findings = _to(make_host("cmp2"), inst=inst)
+    f = find(findings, "extra-specs-unknown")
+    assert f.severity is NOTE
+    assert f.message.startswith("Could not read the flavor extra specs of"
+                                " web-1, so CPU pinning")
+    assert f.remedy == ("Read the servers with microversion 2.47 or later"
+                        " (embedded flavor).")
+    f = find(findings, "image-properties-unknown")
+    assert f.severity is NOTE
+    assert f.message.startswith("Could not read the image properties of"
+                                " web-1, so image-defined NUMA")
+    assert f.remedy == ("Read the server with microversion 2.98 or the image"
+                        " from Glance.")
