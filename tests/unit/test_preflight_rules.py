@@ -799,3 +799,58 @@ def test_unread_extra_specs_and_image_properties_are_notes():
                                 " web-1, so image-defined NUMA")
     assert f.remedy == ("Read the server with microversion 2.98 or the image"
                         " from Glance.")
+
+
+# ---------------------------------------------------------------------------
+# Devices and CPUs.
+# ---------------------------------------------------------------------------
+
+
+def test_evacuating_an_accelerator_instance_needs_wallaby_computes():
+    inst = make_instance(extra_specs={"accel:device_profile": "fpga-1"})
+    src = make_host("cmp1", state="down", instance_ids=frozenset({inst.id}))
+    for svc, blocked in ((52, True), (53, False), (None, False)):
+        findings = pf.check(inst, src, make_host("cmp2"), pf.Request(
+            "evacuate", compute_service_version=svc))
+        assert ("accel-device-profile" in _codes(findings)) is blocked
+    f = find(pf.check(inst, src, make_host("cmp2"), pf.Request(
+        "evacuate", compute_service_version=52)), "accel-device-profile")
+    assert f.severity is BLOCKER
+    assert f.message == (
+        "web-1 uses accelerator device profile 'fpga-1'; evacuating it needs"
+        " every nova-compute at Wallaby (service version 53), the oldest"
+        " here is 52.")
+    assert f.remedy == "Upgrade the computes first."
+
+
+@pytest.mark.parametrize("version, too_old", [
+    (8000999, True), (8001000, False)])
+def test_vgpu_live_migration_needs_qemu_8_1_0_on_both_hosts(version,
+                                                            too_old):
+    inst = make_instance(extra_specs={"resources:VGPU": "1"})
+    findings = _to(make_host("cmp2", hypervisor_version=version), inst=inst)
+    assert ("vgpu-live-qemu-too-old" in _codes(findings)) is too_old
+    assert ("vgpu-live" in _codes(findings)) is not too_old
+
+
+def test_unknown_cpu_info_names_the_host_it_is_unknown_on():
+    f = find(_to(make_host("cmp2", cpu_info=None)), "unknown-cpu-info")
+    assert f.severity is NOTE
+    assert f.message.startswith(
+        "Could not check CPU compatibility of cmp1 and cmp2: the CPU details"
+        " of cmp2 are unknown")
+
+
+def test_cpu_checks_skip_what_one_host_does_not_report():
+    # Traits or CPU features known on one host only: nothing to compare,
+    # no finding about them, no failure.
+    findings = _to(make_host("cmp2", traits=None))
+    assert "cpu-traits-missing" not in _codes(findings)
+    dst = make_host("cmp2", cpu_info=pf.CpuInfo(
+        "x86_64", "Intel", "Icelake-Server", None))
+    assert "cpu-features-missing" not in _codes(_to(dst))
+
+
+def test_host_passthrough_on_the_destination_is_read_in_any_case():
+    findings = _to(make_host("cmp2", cpu_mode="HOST-PASSTHROUGH"))
+    assert "cpu-passthrough" in _codes(findings)
