@@ -854,3 +854,67 @@ def test_cpu_checks_skip_what_one_host_does_not_report():
 def test_host_passthrough_on_the_destination_is_read_in_any_case():
     findings = _to(make_host("cmp2", cpu_mode="HOST-PASSTHROUGH"))
     assert "cpu-passthrough" in _codes(findings)
+
+
+# ---------------------------------------------------------------------------
+# Availability zone and hypervisor of the destination.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mv, severity, refusal", [
+    ("2.96", BLOCKER, "; the scheduler refuses"),
+    ("2.29", WARNING, ""),   # forced: the scheduler's zone is bypassed
+])
+def test_a_destination_in_another_zone(mv, severity, refusal):
+    inst = make_instance(pinned_availability_zone="az1")
+    f = find(_to(make_host("cmp2", zone="az2"), mv=mv, inst=inst),
+             "zone-mismatch")
+    assert f.severity is severity
+    assert f.message == ("web-1 is pinned to availability zone az1 but cmp2"
+                         " is in az2%s." % refusal)
+    assert f.remedy == "Choose a host in zone az1."
+    assert f.reason == "in zone az2, not az1"
+    f = find(_to(make_host("cmp2", zone=None), inst=inst), "zone-unknown")
+    assert f.severity is NOTE
+    assert f.message == ("Could not check the availability zone of cmp2;"
+                         " web-1 is pinned to zone az1.")
+    assert f.remedy == "Read the zone of the compute service."
+
+
+@pytest.mark.parametrize("kind, severity, consequence", [
+    ("live", BLOCKER,
+     "; Nova refuses live migration between hypervisor types"),
+    ("cold", WARNING, "; the instance may not start there"),
+])
+def test_a_destination_with_another_hypervisor(kind, severity, consequence):
+    inst = make_instance()
+    src = make_host("cmp1", instance_ids=frozenset({inst.id}))
+    dst = make_host("cmp2", hypervisor_type="VMware vCenter Server")
+    f = find(pf.check(inst, src, dst, pf.Request(kind)),
+             "hypervisor-type-mismatch")
+    assert f.severity is severity
+    assert f.message == ("cmp1 runs QEMU but cmp2 runs VMware vCenter"
+                         " Server%s." % consequence)
+    assert f.remedy == "Choose a QEMU host."
+    assert f.reason == "runs VMware vCenter Server, not QEMU"
+
+
+def test_a_hypervisor_type_unknown_on_one_host_only_is_a_note():
+    f = find(_to(make_host("cmp2", hypervisor_type=None)),
+             "hypervisor-unknown")
+    assert f.severity is NOTE
+    assert f.message == ("Could not compare the hypervisors of cmp1 and"
+                         " cmp2.")
+
+
+def test_an_older_hypervisor_names_both_versions():
+    f = find(_to(make_host("cmp2", hypervisor_version=7002001)),
+             "hypervisor-too-old")
+    assert f.severity is BLOCKER
+    assert f.message == (
+        "cmp2 runs QEMU 7.2.1, older than 8.2.0 on cmp1; Nova refuses to"
+        " live migrate to an older hypervisor.")
+    assert f.remedy == ("Choose a host with QEMU 8.2.0 or newer, or upgrade"
+                        " cmp2 first.")
+    assert f.reason == ("older hypervisor (QEMU 7.2.1, the source runs"
+                        " 8.2.0)")
