@@ -17,52 +17,56 @@ from tests.unit.test_preflight import find, make_host, make_instance
 # code, catalogue): see finding_checks.
 pytestmark = pytest.mark.usefixtures("findings_are_well_said")
 
-ALL = {"LIVE", "COLD", "EVACUATE"}
-
 # The rules as main declared them on 2026-12-03 (before they moved from
-# decorators to each module's RULES tuple): name, kinds, needs a
-# destination, also runs on the source.  The order is the order of the
-# findings within a severity on every page, so two rules swapping is a
-# visible change.
+# decorators to each module's RULES tuple), in their order: name, kinds,
+# needs a destination, also runs on the source.  The order is the order
+# of the findings within a severity on every page, so two rules swapping
+# is a visible change.
+RULES_ON_MAIN = """
+rule_instance_state            LIVE COLD EVACUATE  no  no
+rule_source_service            LIVE COLD EVACUATE  no  no
+rule_request_microversion      LIVE COLD EVACUATE  no  no
+rule_cold_confirm              COLD                no  no
+rule_specs_known               LIVE COLD EVACUATE  no  no
+rule_scheduler_chooses         LIVE COLD EVACUATE  no  no
+rule_destination_service       LIVE COLD EVACUATE  yes yes
+rule_availability_zone         LIVE COLD EVACUATE  yes no
+rule_hypervisor                LIVE COLD EVACUATE  yes no
+rule_cpu_compatibility         LIVE COLD EVACUATE  yes no
+rule_cpu_passthrough           LIVE                yes no
+rule_placement_room            LIVE COLD EVACUATE  yes no
+rule_ram                       LIVE COLD EVACUATE  yes no
+rule_ram_oversubscribed        LIVE COLD EVACUATE  yes no
+rule_vcpus                     LIVE COLD EVACUATE  yes no
+rule_pcpus                     LIVE COLD EVACUATE  yes no
+rule_disk                      LIVE COLD EVACUATE  yes no
+rule_block_migration           LIVE                no  no
+rule_config_drive              LIVE                no  no
+rule_numa_live_support         LIVE COLD EVACUATE  no  no
+rule_numa_room                 LIVE COLD EVACUATE  yes no
+rule_pinned_empty_destination  LIVE COLD           yes no
+rule_ports                     LIVE COLD EVACUATE  no  no
+rule_pci_passthrough           LIVE                no  no
+rule_vgpu                      LIVE                no  no
+rule_vtpm                      LIVE EVACUATE       no  no
+rule_sev                       LIVE                no  no
+rule_accelerator_profile       LIVE COLD EVACUATE  no  no
+rule_vpmem                     LIVE                no  no
+rule_shares                    LIVE COLD EVACUATE  no  no
+rule_machine_type              LIVE COLD EVACUATE  no  no
+rule_server_groups             LIVE COLD EVACUATE  no  no
+rule_evacuation_outcome        EVACUATE            no  no
+rule_traits                    LIVE COLD EVACUATE  yes no
+"""
 EXPECTED = [
-    ("rule_instance_state", ALL, False, False),
-    ("rule_source_service", ALL, False, False),
-    ("rule_request_microversion", ALL, False, False),
-    ("rule_cold_confirm", {"COLD"}, False, False),
-    ("rule_specs_known", ALL, False, False),
-    ("rule_scheduler_chooses", ALL, False, False),
-    ("rule_destination_service", ALL, True, True),
-    ("rule_availability_zone", ALL, True, False),
-    ("rule_hypervisor", ALL, True, False),
-    ("rule_cpu_compatibility", ALL, True, False),
-    ("rule_cpu_passthrough", {"LIVE"}, True, False),
-    ("rule_placement_room", ALL, True, False),
-    ("rule_ram", ALL, True, False),
-    ("rule_ram_oversubscribed", ALL, True, False),
-    ("rule_vcpus", ALL, True, False),
-    ("rule_pcpus", ALL, True, False),
-    ("rule_disk", ALL, True, False),
-    ("rule_block_migration", {"LIVE"}, False, False),
-    ("rule_config_drive", {"LIVE"}, False, False),
-    ("rule_numa_live_support", ALL, False, False),
-    ("rule_numa_room", ALL, True, False),
-    ("rule_pinned_empty_destination", {"LIVE", "COLD"}, True, False),
-    ("rule_ports", ALL, False, False),
-    ("rule_pci_passthrough", {"LIVE"}, False, False),
-    ("rule_vgpu", {"LIVE"}, False, False),
-    ("rule_vtpm", {"LIVE", "EVACUATE"}, False, False),
-    ("rule_sev", {"LIVE"}, False, False),
-    ("rule_accelerator_profile", ALL, False, False),
-    ("rule_vpmem", {"LIVE"}, False, False),
-    ("rule_shares", ALL, False, False),
-    ("rule_machine_type", ALL, False, False),
-    ("rule_server_groups", ALL, False, False),
-    ("rule_evacuation_outcome", {"EVACUATE"}, False, False),
-    ("rule_traits", ALL, True, False),
+    (name, set(rest[:-2]), rest[-2] == "yes", rest[-1] == "yes")
+    for name, *rest in (line.split() for line in RULES_ON_MAIN.split("\n")
+                        if line)
 ]
 
 
 def test_the_rules_run_in_their_fixed_order():
+    assert len(EXPECTED) == 34
     assert [r.fn.__name__ for r in pf.RULES] == [e[0] for e in EXPECTED]
 
 
@@ -177,6 +181,22 @@ def _evacuate(inst, src_shared=False, dst_shared=False, mv="2.96"):
 
 def _codes(findings):
     return [f.code for f in findings]
+
+
+def _is(finding, severity, message, remedy=None, reason=None):
+    """The finding has this severity and message (and remedy, reason)."""
+    assert (finding.severity, finding.message) == (severity, message)
+    if remedy is not None:
+        assert finding.remedy == remedy
+    if reason is not None:
+        assert finding.reason == reason
+
+
+def _starts_as(finding, severity, start, remedy):
+    """The finding has this severity and remedy, its message this start."""
+    assert finding.severity is severity
+    assert finding.message.startswith(start), finding.message
+    assert finding.remedy == remedy
 
 
 def test_evacuation_says_when_shared_storage_is_only_unconfirmed():
@@ -346,12 +366,10 @@ def test_a_disabled_destination_says_the_reason_when_there_is_one():
     f = find(_to(make_host("cmp2", status="disabled",
                            disabled_reason="kernel update")),
              "dest-disabled")
-    assert f.severity is BLOCKER
-    assert f.message.startswith(
-        "cmp2 is disabled (reason: 'kernel update'); the scheduler never"
-        " picks a disabled compute")
-    assert f.remedy == ("Enable cmp2 for the move, or choose an enabled"
-                        " host.")
+    _starts_as(f, BLOCKER,
+               "cmp2 is disabled (reason: 'kernel update'); the scheduler"
+               " never picks a disabled compute",
+               "Enable cmp2 for the move, or choose an enabled host.")
     f = find(_to(make_host("cmp2", status="disabled")), "dest-disabled")
     assert f.message.startswith("cmp2 is disabled; the scheduler never")
 
@@ -382,17 +400,6 @@ def _request(kind, mv, dst=True, **kw):
     dst = make_host("cmp2") if dst else None
     return pf.check(inst, src, dst,
                     pf.Request(kind, microversion=mv, **kw))
-
-
-@pytest.mark.parametrize("mv, refused", [("2.24", True), ("2.25", False)])
-def test_block_migration_auto_is_refused_before_2_25(mv, refused):
-    findings = _request("live", mv, block_migration="auto")
-    assert ("block-auto-unsupported" in _codes(findings)) is refused
-    if refused:
-        f = find(findings, "block-auto-unsupported")
-        assert f.severity is BLOCKER
-        assert f.message == ("block_migration 'auto' needs microversion 2.25;"
-                             " this request uses 2.24.")
 
 
 def test_force_on_a_cold_migration_or_without_destination_is_refused():
@@ -446,17 +453,29 @@ def test_a_chosen_destination_is_forced_before_the_force_flag(kind, mv,
     assert "force-implicit" not in codes
 
 
-@pytest.mark.parametrize("mv, dst, refused", [
-    ("2.55", True, True), ("2.56", True, False), ("2.55", False, False),
+AUTO_REFUSED = ("block_migration 'auto' needs microversion 2.25; this"
+                " request uses 2.24.")
+COLD_HOST_REFUSED = ("Cold migration to a chosen host needs microversion"
+                     " 2.56; this request uses 2.55.")
+
+
+@pytest.mark.parametrize("kind, mv, kw, code, refused", [
+    ("live", "2.24", dict(block_migration="auto"), "block-auto-unsupported",
+     AUTO_REFUSED),
+    ("live", "2.25", dict(block_migration="auto"), "block-auto-unsupported",
+     None),
+    ("cold", "2.55", {}, "cold-host-needs-2.56", COLD_HOST_REFUSED),
+    ("cold", "2.56", {}, "cold-host-needs-2.56", None),
+    # No host chosen: nothing to refuse.
+    ("cold", "2.55", dict(dst=False), "cold-host-needs-2.56", None),
 ])
-def test_cold_migration_to_a_chosen_host_needs_2_56(mv, dst, refused):
-    findings = _request("cold", mv, dst=dst)
-    assert ("cold-host-needs-2.56" in _codes(findings)) is refused
-    if refused:
-        f = find(findings, "cold-host-needs-2.56")
-        assert f.severity is BLOCKER
-        assert f.message == ("Cold migration to a chosen host needs"
-                             " microversion 2.56; this request uses 2.55.")
+def test_a_parameter_older_microversions_refuse(kind, mv, kw, code, refused):
+    findings = _request(kind, mv, **kw)
+    if refused is None:
+        assert code not in _codes(findings)
+    else:
+        f = find(findings, code)
+        assert f.severity is BLOCKER and f.message == refused
 
 
 # ---------------------------------------------------------------------------
@@ -529,25 +548,23 @@ def _grouped(policy, on_dst=(), name="web", max_per_host=1, dst=True,
 def test_hard_anti_affinity_counts_up_to_max_server_per_host():
     assert "anti-affinity-conflict" not in _codes(
         _grouped("anti-affinity", ["i-web2"], max_per_host=2))
-    f = find(_grouped("anti-affinity", ["i-web2", "i-web3"], max_per_host=2),
-             "anti-affinity-conflict")
-    assert f.severity is BLOCKER
-    assert f.message == (
+    _is(find(_grouped("anti-affinity", ["i-web2", "i-web3"],
+                      max_per_host=2), "anti-affinity-conflict"),
+        BLOCKER,
         "web-1 is in anti-affinity group web; cmp2 already holds 2 members"
-        " of it (web-2, web-3), so the scheduler refuses.")
-    assert f.remedy == "Choose a host without members of web."
-    assert f.reason == "anti-affinity peers web-2, web-3 there"
+        " of it (web-2, web-3), so the scheduler refuses.",
+        remedy="Choose a host without members of web.",
+        reason="anti-affinity peers web-2, web-3 there")
 
 
 def test_soft_anti_affinity_warns_from_the_first_member():
     # max_server_per_host is the hard policy's rule only.
-    f = find(_grouped("soft-anti-affinity", ["i-web2"], max_per_host=2),
-             "anti-affinity-conflict")
-    assert f.severity is WARNING
-    assert f.message == (
+    _is(find(_grouped("soft-anti-affinity", ["i-web2"], max_per_host=2),
+             "anti-affinity-conflict"),
+        WARNING,
         "web-1 is in soft-anti-affinity group web; cmp2 already holds 1"
-        " member of it (web-2).")
-    assert f.reason == "soft-anti-affinity peer web-2 there"
+        " member of it (web-2).",
+        reason="soft-anti-affinity peer web-2 there")
 
 
 @pytest.mark.parametrize("policy, severity, refusal", [
@@ -556,13 +573,11 @@ def test_soft_anti_affinity_warns_from_the_first_member():
 ])
 def test_affinity_needs_a_member_on_the_destination(policy, severity,
                                                     refusal):
-    f = find(_grouped(policy), "affinity-conflict")
-    assert f.severity is severity
-    assert f.message == (
+    _is(find(_grouped(policy), "affinity-conflict"), severity,
         "web-1 is in %s group web, but cmp2 holds none of its other 2"
-        " members%s." % (policy, refusal))
-    assert f.remedy == "Choose a host that already holds a member of web."
-    assert f.reason == "holds no member of %s group web" % policy
+        " members%s." % (policy, refusal),
+        remedy="Choose a host that already holds a member of web.",
+        reason="holds no member of %s group web" % policy)
     assert "affinity-conflict" not in _codes(_grouped(policy, ["i-web3"]))
 
 
@@ -644,13 +659,11 @@ def test_placement_without_room_blocks_and_says_for_what():
     dst = make_host("cmp2", placement_no_room="2 VCPU, 2048 MiB RAM",
                     free_ram_mb=None)
     findings = _to(dst)
+    _starts_as(find(findings, "placement-no-room"), BLOCKER,
+               "Placement has no room on cmp2 for 2 VCPU, 2048 MiB RAM"
+               " (allocation candidates",
+               "Choose another host, or free capacity on cmp2 first.")
     f = find(findings, "placement-no-room")
-    assert f.severity is BLOCKER
-    assert f.message.startswith(
-        "Placement has no room on cmp2 for 2 VCPU, 2048 MiB RAM (allocation"
-        " candidates")
-    assert f.remedy == ("Choose another host, or free capacity on cmp2"
-                        " first.")
     assert f.reason == "Placement: no room for 2 VCPU, 2048 MiB RAM"
     # Placement has said it: no note that the free RAM is unknown.
     assert "ram-unknown" not in _codes(findings)
@@ -787,18 +800,16 @@ def test_unread_extra_specs_and_image_properties_are_notes():
     inst = make_instance(image_properties=None, flavor=Flavor(
         vcpus=2, ram_mb=2048, disk_gb=20, extra_specs=None))
     findings = _to(make_host("cmp2"), inst=inst)
-    f = find(findings, "extra-specs-unknown")
-    assert f.severity is NOTE
-    assert f.message.startswith("Could not read the flavor extra specs of"
-                                " web-1, so CPU pinning")
-    assert f.remedy == ("Read the servers with microversion 2.47 or later"
-                        " (embedded flavor).")
-    f = find(findings, "image-properties-unknown")
-    assert f.severity is NOTE
-    assert f.message.startswith("Could not read the image properties of"
-                                " web-1, so image-defined NUMA")
-    assert f.remedy == ("Read the server with microversion 2.98 or the image"
-                        " from Glance.")
+    _starts_as(find(findings, "extra-specs-unknown"), NOTE,
+               "Could not read the flavor extra specs of web-1, so CPU"
+               " pinning",
+               "Read the servers with microversion 2.47 or later (embedded"
+               " flavor).")
+    _starts_as(find(findings, "image-properties-unknown"), NOTE,
+               "Could not read the image properties of web-1, so"
+               " image-defined NUMA",
+               "Read the server with microversion 2.98 or the image from"
+               " Glance.")
 
 
 # ---------------------------------------------------------------------------
@@ -867,18 +878,17 @@ def test_host_passthrough_on_the_destination_is_read_in_any_case():
 ])
 def test_a_destination_in_another_zone(mv, severity, refusal):
     inst = make_instance(pinned_availability_zone="az1")
-    f = find(_to(make_host("cmp2", zone="az2"), mv=mv, inst=inst),
-             "zone-mismatch")
-    assert f.severity is severity
-    assert f.message == ("web-1 is pinned to availability zone az1 but cmp2"
-                         " is in az2%s." % refusal)
-    assert f.remedy == "Choose a host in zone az1."
-    assert f.reason == "in zone az2, not az1"
-    f = find(_to(make_host("cmp2", zone=None), inst=inst), "zone-unknown")
-    assert f.severity is NOTE
-    assert f.message == ("Could not check the availability zone of cmp2;"
-                         " web-1 is pinned to zone az1.")
-    assert f.remedy == "Read the zone of the compute service."
+    _is(find(_to(make_host("cmp2", zone="az2"), mv=mv, inst=inst),
+             "zone-mismatch"),
+        severity,
+        "web-1 is pinned to availability zone az1 but cmp2 is in az2%s."
+        % refusal,
+        remedy="Choose a host in zone az1.", reason="in zone az2, not az1")
+    _is(find(_to(make_host("cmp2", zone=None), inst=inst), "zone-unknown"),
+        NOTE,
+        "Could not check the availability zone of cmp2; web-1 is pinned to"
+        " zone az1.",
+        remedy="Read the zone of the compute service.")
 
 
 @pytest.mark.parametrize("kind, severity, consequence", [
@@ -890,13 +900,12 @@ def test_a_destination_with_another_hypervisor(kind, severity, consequence):
     inst = make_instance()
     src = make_host("cmp1", instance_ids=frozenset({inst.id}))
     dst = make_host("cmp2", hypervisor_type="VMware vCenter Server")
-    f = find(pf.check(inst, src, dst, pf.Request(kind)),
-             "hypervisor-type-mismatch")
-    assert f.severity is severity
-    assert f.message == ("cmp1 runs QEMU but cmp2 runs VMware vCenter"
-                         " Server%s." % consequence)
-    assert f.remedy == "Choose a QEMU host."
-    assert f.reason == "runs VMware vCenter Server, not QEMU"
+    _is(find(pf.check(inst, src, dst, pf.Request(kind)),
+             "hypervisor-type-mismatch"),
+        severity,
+        "cmp1 runs QEMU but cmp2 runs VMware vCenter Server%s." % consequence,
+        remedy="Choose a QEMU host.",
+        reason="runs VMware vCenter Server, not QEMU")
 
 
 def test_a_hypervisor_type_unknown_on_one_host_only_is_a_note():
