@@ -3,14 +3,18 @@ sees in a finding (severity, code, parameters, a blocked host) that the
 scenario tests of test_preflight.py leave open.
 """
 
+import contextlib
+
 import pytest
 
+from migration_dashboard.core import i18n
 from migration_dashboard.core import preflight as pf
 from migration_dashboard.core.preflight import BLOCKER, NOTE, WARNING, Flavor
 from migration_dashboard.core.preflight import Kind, NumaCell
 from migration_dashboard.core.preflight.context import Usage
 from migration_dashboard.core.preflight.profile import Profile
 from migration_dashboard.core.preflight.rules.capacity import room_left
+from tests.unit.test_i18n import upper
 from tests.unit.test_preflight import find, make_host, make_instance
 
 # Every finding a test makes is also checked for its words (severity,
@@ -179,6 +183,18 @@ def _evacuate(inst, src_shared=False, dst_shared=False, mv="2.96"):
     return pf.check(inst, src, dst, pf.Request(Kind.EVACUATE, microversion=mv))
 
 
+@contextlib.contextmanager
+def translated_by(gettext):
+    """Messages said by ``gettext`` (one msgid in, its text out) meanwhile;
+    a parameter that is not a message stays as it is."""
+    saved = i18n._translator
+    i18n.use(gettext, lambda s, p, n: gettext(s if n == 1 else p))
+    try:
+        yield
+    finally:
+        i18n._translator = saved
+
+
 def _codes(findings):
     return [f.code for f in findings]
 
@@ -212,6 +228,10 @@ def test_evacuation_says_when_shared_storage_is_only_unconfirmed():
     assert f.severity is WARNING
     assert f.message.startswith(
         "web-1 is image-backed and shared storage is not confirmed:")
+    # Said in the reader's language, that part too.
+    with translated_by(upper):
+        assert str(f.message).startswith(
+            "web-1 IS IMAGE-BACKED AND SHARED STORAGE IS NOT CONFIRMED:")
 
 
 def test_evacuation_of_a_flavor_without_root_disk_says_0_gib():

@@ -37,7 +37,7 @@ def rule_evacuation_outcome(c):
                instance=p.label,
                unconfirmed=""
                     if shared is False
-                    else " and shared storage is not confirmed",
+                    else N_(" and shared storage is not confirmed"),
                disk_gb=int(inst.flavor.disk_gb or 0)),
             N_("Accept the loss, or recover the host instead of evacuating."),
         )
