@@ -11,6 +11,7 @@ from horizon import tables
 from horizon.utils import filters as utils_filters
 
 from migration_dashboard import api
+from migration_dashboard.content import nova_words
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.services import submit
@@ -82,7 +83,8 @@ def where_now_columns():
     return (
         tables.Column("host", verbose_name=_("Host now"), empty_value="-"),
         tables.Column("status", verbose_name=_("Instance status"),
-                      empty_value="-"))
+                      empty_value="-",
+                      display_choices=nova_words.INSTANCE_STATUS))
 
 
 def started_column():

@@ -26,6 +26,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.support.ui import WebDriverWait
 
 import pytest
+from novaclient import exceptions as nova_exceptions
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 
@@ -99,15 +100,46 @@ def booted(nova):
     ids = []
     yield ids
     for server_id in ids:
+        _delete(nova, server_id)
+
+
+def _delete(nova, server_id):
+    """Delete a test's instance whatever state a failed test left it in:
+    a move still under way is waited for, a confirm given, and an instance
+    Nova will not delete as it is (stuck in a task, ERROR after a lost
+    move) is reset first, so that no refresh-* instance is left behind for
+    the next test to meet on its host."""
+    def gone():
         try:
-            democloud.wait_for(
-                lambda: not _task(nova.servers.get(server_id)),
-                timeout=120, what="instance idle before delete")
-            if nova.servers.get(server_id).status == "VERIFY_RESIZE":
+            nova.servers.get(server_id)
+        except nova_exceptions.NotFound:
+            return True
+        return False
+    try:
+        democloud.wait_for(
+            lambda: gone() or not _task(nova.servers.get(server_id)),
+            timeout=120, what="instance idle before delete")
+    except AssertionError:
+        pass  # still busy: deleted anyway below
+    for attempt in ("as it is", "after a reset"):
+        try:
+            server = nova.servers.get(server_id)
+            if attempt != "as it is":
+                nova.servers.reset_state(server_id, "error")
+            elif server.status == "VERIFY_RESIZE":
                 nova.servers.confirm_resize(server_id)
+                democloud.wait_for(
+                    lambda: not _task(nova.servers.get(server_id)) and
+                    nova.servers.get(server_id).status != "VERIFY_RESIZE",
+                    timeout=120, what="confirmed before delete")
             nova.servers.delete(server_id)
-        except Exception:  # already gone
-            pass
+            democloud.wait_for(gone, timeout=120, interval=2,
+                               what="instance deleted")
+            return
+        except nova_exceptions.NotFound:
+            return
+        except Exception:  # noqa: BLE001 - try the reset, then give up
+            continue
 
 
 def _boot(nova, booted, host=SOURCE, stop=False):

@@ -230,11 +230,15 @@ def test_complete_maintenance_then_move_back_moves_exactly_the_drained(
     assert cold, "the seed keeps batch-1 SHUTOFF on cmp1"
 
     _start_drain(horizon)
+    # The host is already disabled: starting the drain changes nothing in
+    # Nova, the operator's reason stays as written.
+    assert _service(nova_admin, HOST).disabled_reason == reason
+    _submit_drain(horizon)
     service = _service(nova_admin, HOST)
-    # The operator's reason is kept whole in Nova, after the marker.
+    # Submitting the plan puts the marker in front of the operator's
+    # reason, kept whole.
     assert service.disabled_reason.startswith("Drain since ")
     assert service.disabled_reason.endswith(": " + reason)
-    _submit_drain(horizon)
 
     moved = _wait_moved_off(nova_admin, drained, horizon)
     waiting = {i for i, s in moved.items() if s.status == "VERIFY_RESIZE"}

@@ -25,6 +25,10 @@ pytestmark = pytest.mark.integration
 SOURCE, DEST = "cmp1", "cmp2"
 
 
+# A migration record's statuses once Nova is done with it.
+FINAL = ("completed", "error", "failed", "cancelled", "done")
+
+
 def _host(server):
     return getattr(server, "OS-EXT-SRV-ATTR:host", None)
 
@@ -220,6 +224,12 @@ def test_paging_and_filters_of_the_migration_list(admin_request, nova_admin,
             lambda: (lambda s: s if s and _host(s) == dest else None)(
                 _idle(nova_admin, quick_server.id)),
             timeout=120, what="the instance on %s" % dest)
+        # Nova moves the instance before the source compute writes its
+        # record's final status: the next hop waits for that too.
+        democloud.wait_for(
+            lambda: all(m.status in FINAL for m in nova_admin.migrations.list(
+                instance_uuid=quick_server.id)),
+            timeout=60, what="the migration records final")
     ours = sorted(nova_admin.migrations.list(instance_uuid=quick_server.id),
                   key=lambda m: m.id, reverse=True)
     assert [(m.dest_compute, m.status) for m in ours] == [

@@ -185,6 +185,9 @@ class StartTests(_Base):
     def test_start_needs_a_reason_for_an_enabled_host(self):
         self.services[0] = f.service("cmp1")
         self._setup_mocks()
+        res = self.client.get(start_url())
+        self.assertContains(res, "First the host is disabled")
+        self.assertNotContains(res, "The host is already disabled")
         res = self.client.post(start_url(), {"host": "cmp1", "reason": ""})
         self.assertFormErrors(res, 1)
         self.mock_service_disable.assert_not_called()
@@ -208,6 +211,9 @@ class StartTests(_Base):
         # operator's.
         self.assertContains(res, 'value="Plan"')
         self.assertNotContains(res, "Disable and Plan")
+        # The introduction does not announce a disable that will not happen.
+        self.assertContains(res, "The host is already disabled")
+        self.assertNotContains(res, "First the host is disabled")
         self.assertNotContains(res, 'name="reason"')
         res = self.client.post(start_url(), {"host": "cmp1",
                                              "reason": "overwrite"})

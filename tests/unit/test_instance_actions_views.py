@@ -115,6 +115,9 @@ class LiveMigrateFormTests(_Base):
                                  "of 2 hosts)")
         self.assertContains(res, "<li>cmp3: disabled (reason: &#x27;"
                                  "&lt;b&gt;repair&lt;/b&gt;&#x27;)</li>")
+        # The disclosure says what it holds, not a bare "1 host".
+        self.assertContains(res, "<summary>Reasons, host by host (1 host)"
+                                 "</summary>")
         self.assertContains(res, "openstack --os-compute-api-version 2.68 "
                                  "server migrate --live-migration "
                                  "inst-web-1")

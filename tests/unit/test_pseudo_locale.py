@@ -431,6 +431,18 @@ class PseudoLocaleTests(test.BaseAdminViewTests):
         html = self._get(reverse("horizon:admin:migrations:index"))[0] \
             .content.decode()
         self.assertRegex(html, cell % mark("running"))
+        # An instance's status on the host's Instances tab and on the
+        # drain status (Nova's upper-case word, said through the catalogue).
+        html = self._get(reverse("horizon:admin:hosts:detail", args=[_HOST])
+                         + "?tab=host_details__instances")[0] \
+            .content.decode()
+        row = re.search(r'<tr[^>]*id="instances__row__%s".*?</tr>'
+                        % MIGRATING, html, re.S).group(0)
+        self.assertRegex(row, cell % mark("ACTIVE"))
+        html = self._get(reverse("horizon:admin:hosts:drain_status",
+                                 args=[DRAINED]))[0].content.decode()
+        self.assertRegex(html, cell % mark("MIGRATING")
+                         + "|" + cell % mark("ACTIVE"))
 
 
 class DetectorTests(test.TestCase):

@@ -16,6 +16,7 @@ from migration_dashboard import api
 from migration_dashboard.content import actions
 from migration_dashboard.content import common
 from migration_dashboard.content import links
+from migration_dashboard.content import nova_words
 from migration_dashboard.content import policy
 from migration_dashboard.content import presentation
 from migration_dashboard.content.migrations import tables as mig_tables
@@ -221,12 +222,12 @@ def _migration_specs(instance):
 
 
 def _status(instance):
+    status = nova_words.said(nova_words.INSTANCE_STATUS, instance.status)
     if instance.status == "VERIFY_RESIZE":
         return format_html(
             '{} <span class="help-block verify-resize-hint">{}</span>',
-            instance.status,
-            _("Confirm or revert the cold migration."))
-    return instance.status
+            status, _("Confirm or revert the cold migration."))
+    return status
 
 
 def changing(instance):
