@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.utils import dateparse
 from django.utils import timezone
+from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base as horizon_base
@@ -65,8 +66,31 @@ def in_catalog(request, *service_types):
     return any(service.get("type") in service_types for service in catalog)
 
 
+def _api_sig_detail(exc):
+    """The ``detail`` of an error answered in the API working group's form
+    ({"errors": [{"title", "detail"}]}, as Placement does), or None:
+    keystoneauth keeps the title, the HTTP status's own words, as the
+    message, and the service's words as details."""
+    response = getattr(exc, "response", None)
+    if not isinstance(exc, ks_exceptions.HttpError) or response is None or \
+            not response.headers.get("Content-Type", "").startswith(
+                "application/json"):
+        return None
+    try:
+        errors = response.json().get("errors")
+    except (ValueError, AttributeError):
+        return None
+    if not errors or not isinstance(exc.details, str) or not exc.details:
+        return None
+    return exc.details
+
+
 def error_reason(exc):
-    """Nova's (or Keystone's) own words for a failure, for a message."""
+    """Nova's (or Keystone's, or Placement's) own words for a failure, for
+    a message."""
+    detail = _api_sig_detail(exc)
+    if detail is not None:
+        return "%s: %s" % (exc.message, detail) if exc.message else detail
     for attr in ("message", "details"):
         value = getattr(exc, attr, None)
         if value and isinstance(value, str):

@@ -142,6 +142,10 @@ PLACEMENT_PROVIDER = "1.14"
 # Placement GET /allocation_candidates: 1.12 provider_summaries with
 # capacity and used per resource class, 1.17 adds each provider's traits.
 PLACEMENT_ALLOCATION_CANDIDATES = "1.17"
+# The hosts list asks GET /allocation_candidates at 1.27, from which each
+# provider summary lists every resource class the provider holds, not only
+# those asked for: one unit of vCPU asked gives RAM and disk as well.
+PLACEMENT_EVERY_CLASS = "1.27"
 
 
 # ------------------------------------------------------------ evacuation

@@ -1,8 +1,12 @@
-"""Placement calls for one resource provider (host detail page only).
+"""Placement calls.
 
-The hosts overview never calls Placement: capacity for every host comes from
-one /os-hypervisors/detail call.  The detail page reads the provider's
-inventories (with allocation ratios and reserved amounts) and usages.
+The host detail page reads one provider's inventories (with allocation
+ratios and reserved amounts) and usages.  Pages about many hosts never read
+per provider: Placement has no read of every inventory, so they ask
+``GET /allocation_candidates`` (whose provider summaries carry capacity and
+usage of every provider that fits the request) and ``GET
+/resource_providers`` (every provider's uuid and name), a fixed number of
+calls whatever the number of hosts.
 """
 from keystoneauth1 import adapter
 
@@ -50,21 +54,23 @@ def provider_capacity(request, provider_uuid):
 
 # ------------------------------------------ capacity of every host at once
 
-def allocation_candidates(request, resources):
+def allocation_candidates(request, resources,
+                          version=mv.PLACEMENT_ALLOCATION_CANDIDATES):
     """What Placement says about every provider that can take ``resources``
     ({resource class: amount}), in ONE call whatever the number of hosts.
 
     Returns {provider uuid: {"resources": {rc: {"capacity", "used",
     "free"}}, "traits": frozenset or None}}.  Capacity honours allocation
     ratios and reserved amounts ((total - reserved) * ratio).  A provider
-    absent from the answer cannot take ``resources``.
+    absent from the answer cannot take ``resources``.  Below microversion
+    1.27 (``version``) a summary holds only the classes asked for; from
+    1.27 every class of the provider.
     """
     api = _adapter(request)
     query = ",".join("%s:%d" % (rc, int(amount))
                      for rc, amount in sorted(resources.items())
                      if amount and int(amount) > 0)
-    body = _get(api, "/allocation_candidates?resources=%s" % query,
-                mv.PLACEMENT_ALLOCATION_CANDIDATES)
+    body = _get(api, "/allocation_candidates?resources=%s" % query, version)
     result = {}
     for uuid, summary in (body.get("provider_summaries") or {}).items():
         resources_out = {}
@@ -81,6 +87,16 @@ def allocation_candidates(request, resources):
     return result
 
 
+def provider_names(request):
+    """{provider uuid: name} of every resource provider, in one call
+    (Placement does not page this list).  A compute node's provider is
+    named after the node (its hypervisor_hostname)."""
+    body = _get(_adapter(request), "/resource_providers")
+    return {p["uuid"]: p.get("name")
+            for p in body.get("resource_providers") or ()}
+
+
 # Horizon's profiler trace of each call (base.trace_calls says why not as
 # decorators).
-base.trace_calls(globals(), "provider_capacity", "allocation_candidates")
+base.trace_calls(globals(), "provider_capacity", "allocation_candidates",
+                 "provider_names")

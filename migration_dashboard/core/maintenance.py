@@ -79,6 +79,9 @@ class HostSummary:
     # When the drain began whose moved instances can come back (the
     # hosts overview sets it; None: nothing to move back).
     move_back_since: object = None
+    # What the scheduler counts (core.scheduler_counts.SchedulerCount),
+    # set by the hosts overview; None: Placement was not read.
+    scheduler: object = None
 
     @property
     def id(self):

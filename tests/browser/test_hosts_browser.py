@@ -5,6 +5,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests import democloud
+from tests.browser import test_migration_page_browser as migration_page_ui
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,12 @@ def test_admin_sees_panel_group_and_hosts(admin_browser, horizon_url):
     assert "Maintenance &amp; Migration" in driver.page_source
     for host in democloud.COMPUTES:
         assert _row(driver, host).is_displayed()
+    # The capacity columns are what the scheduler counts (Placement).
+    headers = [th.text for th in driver.find_elements(
+        By.CSS_SELECTOR, "table#hosts thead th")]
+    assert "vCPUs (used / capacity)" in headers, headers
+    assert "RAM (used / capacity)" in headers, headers
+    migration_page_ui._shot(driver, "hosts_list")
 
 
 def test_disable_with_reason_and_enable_from_the_table(admin_browser,

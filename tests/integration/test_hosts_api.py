@@ -89,3 +89,56 @@ def test_placement_capacity_of_a_host(admin_request):
         assert inv["capacity"] == int((inv["total"] - inv["reserved"])
                                       * inv["allocation_ratio"])
         assert inv["free"] == inv["capacity"] - inv["used"]
+
+
+def _placement(admin_session, path):
+    """A Placement read of the test's own, at the plain 1.14."""
+    return admin_session.get(
+        path, endpoint_filter={"service_type": "placement"},
+        headers={"OpenStack-API-Version": "placement 1.14"}).json()
+
+
+def test_hosts_list_shows_what_placement_holds_for_each_host(
+        admin_request, admin_session):
+    from migration_dashboard.content.hosts import tables as host_tables
+    from migration_dashboard.content.hosts import views as host_views
+    from migration_dashboard.core import scheduler_counts
+
+    rows = host_views.load_hosts(admin_request, with_migrations=False)
+    assert host_views.read_scheduler_counts(admin_request, rows)
+    table = host_tables.HostsTable(admin_request, data=rows)
+    for row in rows:
+        # Read here one host at a time, by node name: the inventories
+        # (total, reserved, ratio) and what is allocated.
+        (node,) = row.nodes
+        (provider,) = _placement(
+            admin_session,
+            "/resource_providers?name=%s" % node)["resource_providers"]
+        uuid = provider["uuid"]
+        inventories = _placement(
+            admin_session,
+            "/resource_providers/%s/inventories" % uuid)["inventories"]
+        usages = _placement(admin_session,
+                            "/resource_providers/%s/usages" % uuid)["usages"]
+        capacity = {rc: int((inv["total"] - inv["reserved"])
+                            * inv["allocation_ratio"])
+                    for rc, inv in inventories.items()}
+        used = {rc: usages.get(rc, 0) for rc in capacity}
+        free = [rc for rc in ("VCPU", "MEMORY_MB")
+                if rc in capacity and used[rc] < capacity[rc]]
+        if not free:
+            assert row.scheduler.state == scheduler_counts.NO_ROOM
+            continue
+        assert row.scheduler.state == scheduler_counts.COUNTED, row.host
+        for rc in ("VCPU", "MEMORY_MB", "DISK_GB"):
+            assert row.scheduler.figures(rc) == (used[rc], capacity[rc]), \
+                (row.host, rc)
+        # What the cells say.
+        cells = {name: str(table.columns[name].get_data(row))
+                 for name in ("vcpus", "memory", "disk")}
+        assert ">%d / %d<" % (used["VCPU"], capacity["VCPU"]) in \
+            cells["vcpus"], cells
+        assert ">%d / %d MiB<" % (used["MEMORY_MB"],
+                                  capacity["MEMORY_MB"]) in cells["memory"]
+        assert ">%d / %d GiB<" % (used["DISK_GB"],
+                                  capacity["DISK_GB"]) in cells["disk"]

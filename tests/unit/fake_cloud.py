@@ -135,6 +135,11 @@ class FakeCloud:
              "created_at": _stamp(n), "updated_at": _stamp(n + 60)}
             for n in range(migrations)]
         self._servers = {i["id"]: i for i in self.instances}
+        # Placement per host, over the class defaults _INVENTORIES and
+        # _USAGES: {host: inventories} and {host: usages}; hosts in
+        # ``not_providers`` have no resource provider.
+        self.inventories, self.usages = {}, {}
+        self.not_providers = set()
         self._by_host = {}
         for inst in self.instances:
             self._by_host.setdefault(inst["OS-EXT-SRV-ATTR:host"],
@@ -509,7 +514,53 @@ class FakeCloud:
                  "generation": 1, "parent_provider_uuid": None,
                  "root_provider_uuid": "00000000-0000-4000-8000-%012d" % i,
                  "links": []}
-                for i, h in enumerate(self.hosts)]
+                for i, h in enumerate(self.hosts)
+                if h not in self.not_providers]
+
+    def _inventory(self, host):
+        return self.inventories.get(host, self._INVENTORIES)
+
+    def _usage(self, host):
+        return self.usages.get(host, self._USAGES)
+
+    @staticmethod
+    def _placement_version(request):
+        header = request.headers.get("OpenStack-API-Version") or \
+            "placement 1.0"
+        return _parse(header.split()[-1])
+
+    def _candidates(self, request, query):
+        """GET /allocation_candidates as Placement answers it: the
+        providers with room for every class asked for; each summary holds
+        the classes asked for, every class of the provider from 1.27, and
+        the traits from 1.17."""
+        version = self._placement_version(request)
+        asked = {}
+        for part in query.get("resources", [""])[0].split(","):
+            if part:
+                rc, amount = part.split(":")
+                asked[rc] = int(amount)
+        summaries = {}
+        for p in self._providers():
+            inventory = self._inventory(p["name"])
+            usage = self._usage(p["name"])
+            resources = {
+                rc: {"capacity": int((inv["total"] - inv.get("reserved", 0))
+                                     * inv.get("allocation_ratio", 1.0)),
+                     "used": usage.get(rc, 0)}
+                for rc, inv in inventory.items()}
+            if any(rc not in resources or
+                   resources[rc]["used"] + amount >
+                   resources[rc]["capacity"]
+                   for rc, amount in asked.items()):
+                continue
+            if version < (1, 27):
+                resources = {rc: r for rc, r in resources.items()
+                             if rc in asked}
+            summaries[p["uuid"]] = {"resources": resources}
+            if version >= (1, 17):
+                summaries[p["uuid"]]["traits"] = ["COMPUTE_STATUS_ENABLED"]
+        return {"allocation_requests": [], "provider_summaries": summaries}
 
     _INVENTORIES = {
         "VCPU": {"total": 64, "reserved": 0, "min_unit": 1, "max_unit": 64,
@@ -522,7 +573,7 @@ class FakeCloud:
                     "allocation_ratio": 1.0}}
     _USAGES = {"VCPU": 8, "MEMORY_MB": 16384, "DISK_GB": 100}
 
-    def _placement(self, path, query):
+    def _placement(self, request, path, query):
         path = re.sub(r"^/placement", "", path).rstrip("/")
         if path == "":
             return {"versions": [{"id": "v1.0", "max_version": "1.39",
@@ -533,26 +584,18 @@ class FakeCloud:
         match = re.match(r"^/resource_providers/([^/]+)/(\w+)$", path)
         if match:
             what = match.group(2)
+            host = next((p["name"] for p in self._providers()
+                         if p["uuid"] == match.group(1)), None)
             if what == "inventories":
-                return {"inventories": self._INVENTORIES,
+                return {"inventories": self._inventory(host),
                         "resource_provider_generation": 1}
             if what == "usages":
-                return {"usages": self._USAGES,
+                return {"usages": self._usage(host),
                         "resource_provider_generation": 1}
             if what in ("traits", "aggregates"):
                 return {what: [], "resource_provider_generation": 1}
         if path == "/allocation_candidates":
-            summaries = {}
-            for p in self._providers():
-                summaries[p["uuid"]] = {
-                    "resources": {
-                        rc: {"capacity": int((inv["total"] - inv["reserved"])
-                                             * inv["allocation_ratio"]),
-                             "used": self._USAGES[rc]}
-                        for rc, inv in self._INVENTORIES.items()},
-                    "traits": ["COMPUTE_STATUS_ENABLED"]}
-            return {"allocation_requests": [],
-                    "provider_summaries": summaries}
+            return self._candidates(request, query)
         raise _NotFound()
 
     def _token(self):
@@ -669,6 +712,14 @@ class FakeCloud:
         for regex, (status, message) in self.failures.items():
             if regex.search(url.path):
                 context.status_code = status
+                if service == "placement":
+                    # Placement's errors: the API working group's form.
+                    context.headers["Content-Type"] = "application/json"
+                    return {"errors": [{
+                        "status": status, "title": "Service Unavailable"
+                        if status == 503 else "Error", "detail": message,
+                        "code": "placement.undefined_code",
+                        "request_id": "req-fake"}]}
                 return {"error": {"code": status, "message": message}}
         context.headers["Content-Type"] = "application/json"
         try:
@@ -678,7 +729,7 @@ class FakeCloud:
             if service == "keystone":
                 return self._keystone(request, context, url.path, query)
             if service == "placement":
-                return self._placement(url.path, query)
+                return self._placement(request, url.path, query)
             if service == "glance":
                 return self._glance(url.path, query)
             if service == "neutron":

@@ -14,12 +14,14 @@ from unittest import mock
 from urllib import parse
 
 from django.test import override_settings
+from keystoneauth1 import exceptions as ks_exceptions
 from novaclient import exceptions as nova_exceptions
 
 from migration_dashboard.api import base
 from migration_dashboard.api import microversions
 from migration_dashboard.api import neutron
 from migration_dashboard.api import nova
+from migration_dashboard.api import placement
 from tests.unit import test_api_http
 
 UTC = datetime.timezone.utc
@@ -296,6 +298,29 @@ class ErrorReasonTests(_ApiTest):
             nova.aggregate_list(self.request)
         self.assertEqual("Cannot do this while the host is fenced",
                          base.error_reason(caught.exception))
+
+    def test_placements_own_words_with_the_status(self):
+        # Placement answers {"errors": [{"title", "detail"}]}: keystoneauth
+        # keeps the title as message, Placement's words as details.
+        self.cloud.fail(r"/resource_providers$", 503,
+                        "No database connection")
+        try:
+            placement.provider_names(self.request)
+        except ks_exceptions.ServiceUnavailable as exc:
+            reason = base.error_reason(exc)
+        else:
+            self.fail("Placement's 503 was not raised")
+        self.assertEqual("Service Unavailable: No database connection",
+                         reason)
+
+    def test_an_html_error_page_is_not_a_reason(self):
+        # A proxy's page: its text is details, but not words to show.
+        response = mock.Mock(headers={"Content-Type": "text/html"},
+                             text="<html>Bad Gateway</html>")
+        exc = ks_exceptions.BadGateway(message="Bad Gateway",
+                                       details=response.text,
+                                       response=response)
+        self.assertEqual("Bad Gateway", base.error_reason(exc))
 
     def test_the_message_not_the_details(self):
         # A fault's details are Nova's traceback: the page shows the

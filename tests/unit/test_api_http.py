@@ -400,8 +400,10 @@ class AllocationCandidatesTests(_ApiTest):
 
     def test_free_is_capacity_minus_used_and_traits_are_kept(self):
         # The fake's inventory: VCPU 64 x 4.0, used 8; MEMORY_MB 262144
-        # minus 512 reserved, used 16384.
-        result = placement.allocation_candidates(self.request, {"VCPU": 1})
+        # minus 512 reserved, used 16384.  At 1.17 a summary holds the
+        # classes asked for only.
+        result = placement.allocation_candidates(
+            self.request, {"VCPU": 1, "MEMORY_MB": 1})
         self.assertEqual(3, len(result))
         summary = result[PROVIDER]
         self.assertEqual({"capacity": 256, "used": 8, "free": 248},
@@ -411,6 +413,63 @@ class AllocationCandidatesTests(_ApiTest):
                          summary["resources"]["MEMORY_MB"])
         self.assertEqual(frozenset({"COMPUTE_STATUS_ENABLED"}),
                          summary["traits"])
+
+
+class SchedulerCountReadTests(_ApiTest):
+    """The hosts list's reads: every provider's name, and allocation
+    candidates at 1.27, whose summaries hold every class of a provider."""
+
+    def setUp(self):
+        super().setUp()
+        # cmp2 (PROVIDER): numbers where forgetting "reserved", the ratio
+        # or the allocations each gives another answer.
+        self.cloud.inventories["cmp2"] = {
+            "VCPU": {"total": 8, "reserved": 0, "allocation_ratio": 4.0},
+            "MEMORY_MB": {"total": 16384, "reserved": 512,
+                          "allocation_ratio": 1.5},
+            "DISK_GB": {"total": 100, "reserved": 10,
+                        "allocation_ratio": 1.0}}
+        self.cloud.usages["cmp2"] = {"VCPU": 6, "MEMORY_MB": 2048}
+
+    def _placement_sent(self):
+        return [(r.method, parse.urlsplit(r.url).path,
+                 parse.parse_qs(parse.urlsplit(r.url).query),
+                 r.headers.get("OpenStack-API-Version"))
+                for r in self.cloud._mock.request_history
+                if "placement" in r.url]
+
+    def test_provider_names_in_one_call(self):
+        names = placement.provider_names(self.request)
+        self.assertEqual({"00000000-0000-4000-8000-000000000000": "cmp1",
+                          PROVIDER: "cmp2",
+                          "00000000-0000-4000-8000-000000000002": "cmp3"},
+                         names)
+        self.assertEqual(
+            [("GET", "/placement/resource_providers", {},
+              "placement 1.14")], self._placement_sent())
+
+    def test_every_class_of_a_provider_asked_one_vcpu_at_1_27(self):
+        result = placement.allocation_candidates(
+            self.request, {"VCPU": 1}, version="1.27")
+        self.assertEqual(
+            [("GET", "/placement/allocation_candidates",
+              {"resources": ["VCPU:1"]}, "placement 1.27")],
+            self._placement_sent())
+        self.assertEqual({
+            # (8 - 0) x 4.0 = 32, 6 allocated.
+            "VCPU": {"capacity": 32, "used": 6, "free": 26},
+            # (16384 - 512) x 1.5 = 23808, 2048 allocated.
+            "MEMORY_MB": {"capacity": 23808, "used": 2048, "free": 21760},
+            # (100 - 10) x 1.0 = 90, nothing allocated.
+            "DISK_GB": {"capacity": 90, "used": 0, "free": 90},
+        }, result[PROVIDER]["resources"])
+
+    def test_a_provider_without_room_is_not_in_the_answer(self):
+        self.cloud.usages["cmp2"] = {"VCPU": 32}
+        result = placement.allocation_candidates(
+            self.request, {"VCPU": 1}, version="1.27")
+        self.assertNotIn(PROVIDER, result)
+        self.assertEqual(2, len(result))
 
 
 class HypervisorRecordTests(_ApiTest):

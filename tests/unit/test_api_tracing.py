@@ -20,7 +20,8 @@ from migration_dashboard.api import base
 TRACED = {
     "keystone": {"project_list", "project_get", "user_get"},
     "neutron": {"port_vnic_types"},
-    "placement": {"provider_capacity", "allocation_candidates"},
+    "placement": {"provider_capacity", "allocation_candidates",
+                  "provider_names"},
     "nova": {
         "service_list", "compute_service", "service_disable",
         "service_enable", "service_force_down", "hypervisor_list",

@@ -23,11 +23,13 @@ REASON = "fault-7f3: compute API said no"
 # Nova collections a page reads, as the fake records their paths.
 READS = (r"/os-services$", r"/os-hypervisors/detail$", r"/servers/detail$",
          r"/os-migrations$", r"/servers/[^/]+$")
+# Placement reads: every provider's name, allocation candidates.
+PLACEMENT_READS = (r"/resource_providers$", r"/allocation_candidates$")
 
 
-def _category(path):
+def _category(path, reads=READS):
     path = re.sub(r"^/v2(\.1)?", "", path)
-    return next((r for r in READS if re.search(r, path)), None)
+    return next((r for r in reads if re.search(r, path)), None)
 
 
 class _FaultPage(PlacementCatalogMixin, test.BaseAdminViewTests):
@@ -63,6 +65,26 @@ class PageFaultMessageTests(_FaultPage):
                     self.assert_shown(res, (name, path))
                     checked.append((name, path))
         self.assertGreater(len(checked), 20)
+
+    def test_every_placement_read_of_every_page_is_explained(self):
+        checked = []
+        for name, url in test_faults.page_urls():
+            if name.endswith("instances_findings"):
+                continue
+            _res, cloud = self._request("get", url)
+            reads = sorted({_category(c[2], PLACEMENT_READS)
+                            for c in cloud.calls
+                            if c[0] == "placement" and c[1] == "GET"} -
+                           {None})
+            for path in reads:
+                with self.subTest(page=name, failing=path):
+                    res, _cloud = self._request("get", url, fail=path)
+                    self.assert_shown(res, (name, path))
+                    checked.append((name, path))
+        self.assertIn(("horizon:admin:hosts:index", r"/resource_providers$"),
+                      checked)
+        self.assertIn(("horizon:admin:hosts:index",
+                       r"/allocation_candidates$"), checked)
 
 
 class FragmentFaultTests(_FaultPage):

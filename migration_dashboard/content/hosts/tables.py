@@ -17,6 +17,7 @@ from migration_dashboard.content import common
 from migration_dashboard.content import links
 from migration_dashboard.content import nova_words
 from migration_dashboard.content import policy
+from migration_dashboard.core import scheduler_counts
 from migration_dashboard.services import evacuation
 
 
@@ -162,6 +163,7 @@ def _status(host):
 
 
 def _capacity(used_attr, total_attr, text="%(used)s / %(total)s"):
+    """Nova's hypervisor figures of a host, "used / total"."""
     def render(host):
         used = getattr(host, used_attr)
         total = getattr(host, total_attr)
@@ -171,10 +173,48 @@ def _capacity(used_attr, total_attr, text="%(used)s / %(total)s"):
     return render
 
 
-def _capacity_column(used_attr, total_attr, text, verbose_name, help_text):
-    """A "used / total" column whose header says which figures they are."""
-    return tables.Column(_capacity(used_attr, total_attr, text),
-                         verbose_name=verbose_name, help_text=help_text)
+def _scheduler(resource_class, hypervisor, text):
+    """What the scheduler counts of ``resource_class`` on a host, "used /
+    capacity" in ``text``, with Nova's figure (``hypervisor``, a render
+    function) in the tooltip; Nova's figure alone when Placement was not
+    read (the view then shows the hypervisor headers)."""
+    def render(host):
+        nova = hypervisor(host)
+        count = host.scheduler
+        if count is None:
+            return nova
+        if count.state == scheduler_counts.NOT_PROVIDER:
+            # The page says once what the dash means.
+            return "\u2014"
+        if count.state == scheduler_counts.NO_ROOM:
+            return format_html('<span title="{}">{}</span>', _(
+                "Placement offers no room for one vCPU nor for one MiB of "
+                "RAM on this host. Nova's hypervisor record (physical): "
+                "%(figures)s") % {"figures": nova}, _("no room"))
+        # A provider without the class (a host of dedicated CPUs only has
+        # no shared vCPUs) offers none of it.
+        used, capacity = count.figures(resource_class) or (0, 0)
+        return format_html(
+            '<span title="{}">{}</span>',
+            _("Nova's hypervisor record (physical): %(figures)s")
+            % {"figures": nova},
+            text % {"used": used, "total": capacity})
+    return render
+
+
+def _scheduler_column(resource_class, used_attr, total_attr, text,
+                      verbose_name, what):
+    """A "used / capacity" column of what the scheduler counts, whose
+    header says so."""
+    return tables.Column(
+        _scheduler(resource_class, _capacity(used_attr, total_attr, text),
+                   text),
+        verbose_name=verbose_name, help_text=format_lazy(_(
+            "What the scheduler counts (Placement): {what} allocated to "
+            "instances / the capacity, (total - reserved) × allocation "
+            "ratio. Hover a figure for Nova's hypervisor record "
+            "(physical). \"no room\": Placement offers neither a vCPU nor "
+            "a MiB of RAM on the host."), what=what))
 
 
 def _reserved_help(option):
@@ -184,6 +224,31 @@ def _reserved_help(option):
         "the host ({option}), so an empty host shows it; the total is "
         "physical, before the allocation ratio. The host's Overview shows "
         "what the scheduler counts."), option=option)
+
+
+# The headers of the capacity columns when Placement could not be read and
+# the cells show Nova's hypervisor records: physical totals, and used RAM
+# and disk that count what is reserved for the host.
+HYPERVISOR_HEADERS = {
+    "vcpus": (_("vCPUs (used / physical)"), _(
+        "From Nova's hypervisor record: the vCPUs of its instances out of "
+        "the host's physical CPUs, before the allocation ratio the "
+        "scheduler applies (Placement may allow several times as many). "
+        "The host's Overview shows what the scheduler counts.")),
+    "memory": (_("RAM (used + reserved / physical)"),
+               _reserved_help("reserved_host_memory_mb")),
+    "disk": (_("Disk (used + reserved / physical)"),
+             _reserved_help("reserved_host_disk_mb")),
+}
+
+
+def show_hypervisor_headers(table):
+    """Head the capacity columns of ``table`` as Nova's hypervisor
+    figures (the columns of this table instance only)."""
+    for name, (verbose_name, help_text) in HYPERVISOR_HEADERS.items():
+        column = table.columns[name]
+        column.verbose_name = verbose_name
+        column.help_text = help_text
 
 
 def _reason(host):
@@ -242,25 +307,19 @@ class HostsTable(tables.DataTable):
         "forced_down", verbose_name=_("Forced Down"),
         filters=(filters.yesno, filters.capfirst))
     hypervisor = tables.Column(_hypervisor, verbose_name=_("Hypervisor"))
-    # Nova's hypervisor records (one list for every host; Placement has no
-    # read of every provider's inventory): physical totals, and used RAM
-    # and disk that count what is reserved for the host.  The headers say
-    # so; the host's Overview shows what the scheduler counts (Placement).
-    vcpus = _capacity_column(
-        "vcpus_used", "vcpus", "%(used)s / %(total)s",
-        _("vCPUs (used / physical)"),
-        _("From Nova's hypervisor record: the vCPUs of its instances out of "
-          "the host's physical CPUs, before the allocation ratio the "
-          "scheduler applies (Placement may allow several times as many). "
-          "The host's Overview shows what the scheduler counts."))
-    memory = _capacity_column(
-        "memory_mb_used", "memory_mb", _("%(used)s / %(total)s MiB"),
-        _("RAM (used + reserved / physical)"),
-        _reserved_help("reserved_host_memory_mb"))
-    disk = _capacity_column(
-        "local_gb_used", "local_gb", _("%(used)s / %(total)s GiB"),
-        _("Disk (used + reserved / physical)"),
-        _reserved_help("reserved_host_disk_mb"))
+    # What the scheduler counts (Placement, read for every host in three
+    # calls by the view); Nova's hypervisor figures in each cell's tooltip,
+    # or in the cells when Placement could not be read.
+    vcpus = _scheduler_column(
+        "VCPU", "vcpus_used", "vcpus", "%(used)s / %(total)s",
+        _("vCPUs (used / capacity)"), _("vCPUs"))
+    memory = _scheduler_column(
+        "MEMORY_MB", "memory_mb_used", "memory_mb",
+        _("%(used)s / %(total)s MiB"), _("RAM (used / capacity)"),
+        _("MiB of RAM"))
+    disk = _scheduler_column(
+        "DISK_GB", "local_gb_used", "local_gb", _("%(used)s / %(total)s GiB"),
+        _("Disk (used / capacity)"), _("GiB of disk"))
     instances = tables.Column(_instances, verbose_name=_("Instances"))
     migrations = tables.Column(_migrations,
                                verbose_name=_("Migrations in progress"))

@@ -8,6 +8,7 @@ from horizon.utils import functions as utils
 from horizon.utils import memoized
 
 from migration_dashboard import api
+from migration_dashboard.api import microversions as mv
 from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
@@ -18,6 +19,7 @@ from migration_dashboard.content.hosts import tabs as host_tabs
 from migration_dashboard.core import drain_history
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import paging
+from migration_dashboard.core import scheduler_counts
 from migration_dashboard.services import drain
 
 INDEX_URL = reverse_lazy("horizon:admin:hosts:index")
@@ -69,6 +71,34 @@ def mark_move_back(rows, records):
             row.move_back_since = since
 
 
+def read_scheduler_counts(request, rows):
+    """Set each row's ``scheduler``: what Placement counts for it (see
+    core.scheduler_counts), in three calls whatever the number of hosts.
+
+    True when read.  When Placement cannot be read the rows keep Nova's
+    hypervisor figures and one message gives Placement's reason.  Rows
+    without a compute node (the hypervisors unread, or none reported) have
+    nothing to look up: no call.
+    """
+    if not any(row.node_ids for row in rows):
+        return False
+    try:
+        providers = api.placement.provider_names(request)
+        answers = [api.placement.allocation_candidates(
+            request, probe, version=mv.PLACEMENT_EVERY_CLASS)
+            for probe in scheduler_counts.PROBES]
+    except Exception as exc:
+        presentation.show_error(request, _(
+            "Unable to read what the scheduler counts (Placement): "
+            "%(reason)s. The capacity columns show Nova's hypervisor "
+            "records (physical totals, reserved counted as used)."), exc)
+        return False
+    counts = scheduler_counts.count_hosts(rows, providers, answers)
+    for row in rows:
+        row.scheduler = counts[row.host]
+    return True
+
+
 def _find_host(request, rows, host):
     """``host``'s row, or a redirect to the index with a message."""
     for row in rows:
@@ -98,6 +128,7 @@ class IndexView(tables.DataTableView):
     _prev = _more = False
     _counts = _matching = None
     _waiting = ()
+    _not_providers = 0
 
     def has_prev_data(self, table):
         return self._prev
@@ -123,12 +154,20 @@ class IndexView(tables.DataTableView):
             prev_marker=self.request.GET.get(
                 meta.prev_pagination_param) or None)
         mark_move_back(rows, records)
+        # Only the rows shown: the calls are the same for one host or all.
+        if read_scheduler_counts(self.request, rows):
+            self._not_providers = sum(
+                1 for r in rows
+                if r.scheduler.state == scheduler_counts.NOT_PROVIDER)
+        else:
+            host_tables.show_hypervisor_headers(table)
         return rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = self._counts
         context["matching"] = self._matching
+        context["not_providers"] = self._not_providers
         context["drains_waiting"] = [
             {"host": host, "queued": queued,
              "url": reverse("horizon:admin:hosts:drain_status", args=[host])}
