@@ -11,7 +11,8 @@ from cloudctl.health import (compute_node_hosts, compute_reports, pg_bin,
 from cloudctl.install import venv_python
 from cloudctl.procs import read_pid, spawn
 from cloudctl.settings import (EPMD_PORT, HERE, PG_PORT, PORTS,
-                               RABBIT_DIST_PORT, STATE, VBIN, WSGI, Fail,
+                               RABBIT_DIST_PORT, STATE, THREADS, VBIN, WSGI,
+                               DEFAULT_THREADS, Fail,
                                compute_host, compute_service, log_path)
 
 
@@ -86,7 +87,8 @@ def start_wsgi(name):
     spawn(name, [os.path.join(VBIN, 'gunicorn'), '--pythonpath', HERE,
                  '--bind', '127.0.0.1:%d' % PORTS[name],
                  '--workers', str(workers), '--worker-class', 'gthread',
-                 '--threads', '8', '--timeout', '300',
+                 '--threads', str(THREADS.get(name, DEFAULT_THREADS)),
+                 '--timeout', '300',
                  # Clients keep connections open between calls: a server
                  # closing idle ones races with their next request.
                  '--keep-alive', '600',

@@ -114,6 +114,16 @@ WSGI = {'keystone': ('keystone.wsgi.api', 1),  # 1: its cache is in-process
         # parallel submits with DEMOCLOUD_NOVA_API_WORKERS=2.
         'nova-api': ('nova.wsgi.osapi_compute', int(os.environ.get(
             'DEMOCLOUD_NOVA_API_WORKERS', '1')))}
+# Threads per worker.  Keystone keeps its data in SQLite and answers one
+# request at a time: two logins at once (nova-conductor's and
+# nova-scheduler's as they start) each read and then write in one
+# transaction, and SQLite refuses the second upgrade to a write lock at
+# once, without waiting ("database is locked", HTTP 500) - a lock wait
+# cannot help there.  nova-conductor or nova-scheduler then died starting
+# (seen on CI and on a helper's start).  Its requests are short, and
+# keystonemiddleware caches the tokens it validated.
+THREADS = {'keystone': 1}
+DEFAULT_THREADS = 8
 # Services `stop-service` / `start-service` take: the control plane a
 # fault test crashes mid-operation (computes have their own commands).
 CONTROL = ('nova-api', 'nova-conductor', 'nova-scheduler')
