@@ -1,14 +1,24 @@
-"""Edge tests for the plan's together-capacity bookkeeping
-(core/planning/capacity.Usage): what earlier moves of a plan take from
-(and give back to) each host, as pre-flight sees it for the later moves.
+"""Edge tests for planning that a user would notice: the together-capacity
+bookkeeping (core/planning/capacity.Usage: what earlier moves of a plan
+take from each host, as pre-flight sees it for the later moves), the
+strategy of a row against its chosen destination, and the host the
+scheduler is predicted to pick.
 
 Expected values are worked out by hand from the inputs in each test.
 """
 
 from types import SimpleNamespace
 
+import pytest
+
+from migration_dashboard.core.planning import Override, Strategy, plan_drain
 from migration_dashboard.core.planning.capacity import Usage
-from migration_dashboard.core.preflight import Host
+from migration_dashboard.core.preflight import Flavor, Host
+from tests.unit.test_planning import make_host, make_instance, source_for
+
+# Every finding a plan makes is also checked for its words (severity,
+# code, catalogue): see finding_checks.
+pytestmark = pytest.mark.usefixtures("findings_are_well_said")
 
 
 def host(name, ram=1000, vcpus=10, pcpus=4, disk=100, ids=()):
@@ -93,3 +103,112 @@ def test_adjusted_untouched_host_is_the_same_object():
     assert u.adjusted(cmp3) is cmp3
     empty = host("cmp4", ids=())
     assert u.adjusted(empty) is empty
+
+
+# ---------------------------------------------------------------------------
+# Strategy of one row against its chosen destination
+# (core/planning/strategy.choose), through plan_drain.
+# ---------------------------------------------------------------------------
+
+def test_chosen_destination_without_shared_storage_needs_block_migration():
+    # The source says its storage is shared, the chosen destination says
+    # it is not: the local disk must be copied (live block migration),
+    # whatever the source alone would suggest.
+    inst = make_instance("i-local", volume_backed=False)
+    src = make_host("src", status="disabled", shared_storage=True,
+                    instance_ids=frozenset({"i-local"}))
+    plan = plan_drain(src, [inst], [make_host("cmp2", shared_storage=False)],
+                      default_destination="cmp2")
+    row = plan.row("i-local")
+    assert row.destination == "cmp2"
+    assert row.strategy is Strategy.LIVE_BLOCK
+
+
+def test_a_lone_row_too_big_for_its_destination_is_blocked_on_its_own():
+    # 4 GiB instance, destination with 3 GiB free: blocked by the row's
+    # own check, not as a clash "with the rest of the plan" (there is no
+    # rest: one row).
+    inst = make_instance("i-big", ram_gib=4)
+    plan = plan_drain(source_for([inst]), [inst],
+                      [make_host("cmp2", ram_gib=3)],
+                      default_destination="cmp2")
+    row = plan.row("i-big")
+    assert row.strategy is Strategy.BLOCKED
+    assert "ram-insufficient" in {f.code for f in row.findings}
+    assert "rest of the plan" not in row.why
+
+
+def test_operator_choice_keeps_the_reason_it_is_possible():
+    inst = make_instance("i-a")
+    hosts = [make_host("cmp2")]
+    plain = plan_drain(source_for([inst]), [inst], hosts).row("i-a")
+    assert plain.strategy is Strategy.LIVE  # the free choice is live too
+    forced = plan_drain(
+        source_for([inst]), [inst], hosts,
+        overrides={"i-a": Override(strategy=Strategy.LIVE)},
+    ).row("i-a")
+    assert forced.strategy is Strategy.LIVE and forced.overridden
+    assert forced.why == "chosen by the operator: " + plain.why
+    assert "None" not in forced.why
+
+
+# ---------------------------------------------------------------------------
+# The scheduler's predicted host (core/planning/packing.pack)
+# ---------------------------------------------------------------------------
+
+
+def scheduled(instances, hosts):
+    return plan_drain(source_for(instances), instances, hosts)
+
+
+def test_scheduler_prediction_takes_the_host_with_most_free_ram():
+    # cmp2: 8 GiB, 64 vCPUs; cmp3: 16 GiB, 8 vCPUs. The RAM weigher
+    # spreads: the 4 GiB instance goes to cmp3 (more RAM), not to the
+    # host with more vCPUs nor the first by name.
+    inst = make_instance("i-a")
+    plan = scheduled([inst], [make_host("cmp2", ram_gib=8, free_vcpus=64),
+                              make_host("cmp3", ram_gib=16, free_vcpus=8)])
+    assert plan.row("i-a").expected_host == "cmp3"
+
+
+def test_scheduler_prediction_ties_on_ram_go_by_host_name():
+    inst = make_instance("i-a")
+    plan = scheduled([inst], [make_host("cmp3", ram_gib=8),
+                              make_host("cmp2", ram_gib=8)])
+    assert plan.row("i-a").expected_host == "cmp2"
+
+
+def test_host_of_unknown_state_is_noted_and_not_counted():
+    inst = make_instance("i-a")
+    plan = scheduled([inst], [make_host("cmp2", ram_gib=8),
+                              make_host("cmp3", ram_gib=32, state=None)])
+    # cmp3 has more room but might be down: not predicted.
+    assert plan.row("i-a").expected_host == "cmp2"
+    (note,) = [f for f in plan.findings
+               if f.code == "plan-host-state-unknown"]
+    assert "cmp3" in note.message
+
+
+def test_disabled_or_down_hosts_are_left_out_without_a_note():
+    # Known not to take instances: no "state unknown" note for them.
+    inst = make_instance("i-a")
+    plan = scheduled([inst], [
+        make_host("cmp2", ram_gib=8),
+        make_host("cmp3", ram_gib=32, status="disabled"),
+        make_host("cmp4", ram_gib=32, state="down"),
+    ])
+    assert plan.row("i-a").expected_host == "cmp2"
+    assert "plan-host-state-unknown" not in {f.code for f in plan.findings}
+
+
+def test_shortage_in_fractions_of_a_gib():
+    # 4 + 4 + 2.5 = 10.5 GiB wanted, 5 + 4 = 9 GiB free: 1.5 GiB short;
+    # i-a fills most of cmp2, i-b all of cmp3, i-c (2.5 GiB) fits nowhere.
+    c = make_instance("i-c", flavor=Flavor(
+        vcpus=2, ram_mb=2560, disk_gb=20, extra_specs={}))
+    plan = scheduled([make_instance("i-a"), make_instance("i-b"), c],
+                     [make_host("cmp2", ram_gib=5),
+                      make_host("cmp3", ram_gib=4)])
+    (short,) = [f for f in plan.findings if f.code == "plan-capacity-short"]
+    assert "room for only 2 of 3 instances: 1.5 GiB RAM short" \
+        in short.message
