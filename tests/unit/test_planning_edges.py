@@ -212,3 +212,25 @@ def test_shortage_in_fractions_of_a_gib():
     (short,) = [f for f in plan.findings if f.code == "plan-capacity-short"]
     assert "room for only 2 of 3 instances: 1.5 GiB RAM short" \
         in short.message
+
+
+def test_host_with_exactly_the_required_traits_is_a_candidate():
+    # Placement keeps a host whose traits include all required ones,
+    # equal sets included; the roomier host lacks CUSTOM_GOLD.
+    inst = make_instance("i-gold", extra_specs={"trait:CUSTOM_GOLD":
+                                                "required"})
+    plan = scheduled([inst], [
+        make_host("cmp2", ram_gib=64),
+        make_host("cmp3", ram_gib=8, traits=frozenset({"CUSTOM_GOLD"})),
+    ])
+    assert plan.row("i-gold").expected_host == "cmp3"
+
+
+def test_host_with_a_forbidden_trait_is_not_a_candidate():
+    inst = make_instance("i-fast", extra_specs={"trait:CUSTOM_SLOW":
+                                                "forbidden"})
+    plan = scheduled([inst], [
+        make_host("cmp2", ram_gib=64, traits=frozenset({"CUSTOM_SLOW"})),
+        make_host("cmp3", ram_gib=8),
+    ])
+    assert plan.row("i-fast").expected_host == "cmp3"
