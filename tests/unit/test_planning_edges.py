@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from migration_dashboard.core.planning import Override, Strategy, plan_drain
+from migration_dashboard.core.planning.model import submission_key
 from migration_dashboard.core.planning.capacity import Usage
 from migration_dashboard.core.preflight import Flavor, Host
 from tests.unit.test_planning import make_host, make_instance, source_for
@@ -234,3 +235,40 @@ def test_host_with_a_forbidden_trait_is_not_a_candidate():
         make_host("cmp3", ram_gib=8),
     ])
     assert plan.row("i-fast").expected_host == "cmp3"
+
+
+# ---------------------------------------------------------------------------
+# Submission order (core/planning/model.submission_key)
+# ---------------------------------------------------------------------------
+
+
+def test_equal_ram_the_instance_with_more_vcpus_is_submitted_first():
+    # Both 4 GiB; by name i-a would go first, but i-b has 4 vCPUs to 2.
+    instances = [make_instance("i-a", vcpus=2), make_instance("i-b", vcpus=4)]
+    plan = scheduled(instances, [make_host("cmp2")])
+    assert plan.order == ("i-b", "i-a")
+
+
+def test_equal_ram_and_vcpus_the_larger_local_disk_is_submitted_first():
+    # Both 4 GiB, 2 vCPUs, local disks copied: 20 GiB (i-a), 40 GiB (i-b).
+    a = make_instance("i-a", volume_backed=False)
+    b = make_instance("i-b", volume_backed=False, flavor=Flavor(
+        vcpus=2, ram_mb=4 * 1024, disk_gb=40, extra_specs={}))
+    plan = scheduled([a, b], [make_host("cmp2")])
+    assert (plan.row("i-a").disk_gb, plan.row("i-b").disk_gb) == (20, 40)
+    assert plan.order == ("i-b", "i-a")
+
+
+def test_a_cold_row_goes_after_a_smaller_live_row_without_an_intended():
+    # The key reads intended (what a blocked row would have been) and
+    # falls back to strategy when intended is unset: such a cold row
+    # still goes after every live one, whatever their sizes.
+    def row(iid, strategy, ram):
+        return SimpleNamespace(intended=None, strategy=strategy,
+                               restricted=False, ram_mb=ram, vcpus=1,
+                               disk_gb=0, name=iid, instance_id=iid)
+
+    rows = [row("i-cold", Strategy.COLD, 8192),
+            row("i-live", Strategy.LIVE, 1024)]
+    assert [r.instance_id for r in sorted(rows, key=submission_key)] \
+        == ["i-live", "i-cold"]
