@@ -25,10 +25,6 @@ pytestmark = pytest.mark.integration
 SOURCE, DEST = "cmp1", "cmp2"
 
 
-# A migration record's statuses once Nova is done with it.
-FINAL = ("completed", "error", "failed", "cancelled", "done")
-
-
 def _host(server):
     return getattr(server, "OS-EXT-SRV-ATTR:host", None)
 
@@ -227,8 +223,9 @@ def test_paging_and_filters_of_the_migration_list(admin_request, nova_admin,
         # Nova moves the instance before the source compute writes its
         # record's final status: the next hop waits for that too.
         democloud.wait_for(
-            lambda: all(m.status in FINAL for m in nova_admin.migrations.list(
-                instance_uuid=quick_server.id)),
+            lambda: all(m.status in democloud.FINAL_MOVE_STATUSES
+                        for m in nova_admin.migrations.list(
+                            instance_uuid=quick_server.id)),
             timeout=60, what="the migration records final")
     ours = sorted(nova_admin.migrations.list(instance_uuid=quick_server.id),
                   key=lambda m: m.id, reverse=True)
