@@ -19,8 +19,9 @@ import dataclasses
 
 # The classes the hosts list shows.
 CLASSES = ("VCPU", "MEMORY_MB", "DISK_GB")
-# One call each: a host with room for a vCPU or for a MiB of RAM is in an
-# answer (a host full of vCPUs still has RAM, and the other way round).
+# A host with room for a vCPU or for a MiB of RAM is in one of the answers
+# (a host full of vCPUs still has RAM, and the other way round).  Asked in
+# this order, the second only when a host is missing from the first.
 PROBES = ({"VCPU": 1}, {"MEMORY_MB": 1})
 
 # The three answers about a host.

@@ -103,9 +103,10 @@ def test_hosts_list_shows_what_placement_holds_for_each_host(
     from migration_dashboard.content.hosts import tables as host_tables
     from migration_dashboard.content.hosts import views as host_views
     from migration_dashboard.core import scheduler_counts
+    from migration_dashboard.services import capacity
 
     rows = host_views.load_hosts(admin_request, with_migrations=False)
-    assert host_views.read_scheduler_counts(admin_request, rows)
+    assert capacity.read_scheduler_counts(admin_request, rows)
     table = host_tables.HostsTable(admin_request, data=rows)
     for row in rows:
         # Read here one host at a time, by node name: the inventories

@@ -141,20 +141,49 @@ class SchedulerCountTests(PlacementCatalogMixin, test.BaseAdminViewTests):
             res = self.client.get(INDEX_URL)
         self.assertNotContains(res, "hosts_not_providers")
 
-    def test_three_placement_reads_whatever_the_number_of_hosts(self):
-        self._index()
-        sent = [(r.method, parse.urlsplit(r.url).path,
+    def _placement_sent(self):
+        return [(r.method, parse.urlsplit(r.url).path,
                  parse.parse_qs(parse.urlsplit(r.url).query),
                  r.headers.get("OpenStack-API-Version"))
                 for r in self.cloud._mock.request_history
                 if "placement" in r.url]
+
+    def test_a_host_without_room_for_a_vcpu_costs_one_more_read(self):
+        # cmp3 is in no answer to "room for one vCPU": Placement is asked
+        # again, for one MiB of RAM, before cmp3 is said to have no room.
+        self._index()
         self.assertEqual([
             ("GET", "/placement/resource_providers", {}, "placement 1.14"),
             ("GET", "/placement/allocation_candidates",
              {"resources": ["VCPU:1"]}, "placement 1.27"),
             ("GET", "/placement/allocation_candidates",
              {"resources": ["MEMORY_MB:1"]}, "placement 1.27"),
-        ], sent)
+        ], self._placement_sent())
+
+    def test_every_host_with_room_for_a_vcpu_two_reads(self):
+        USAGES["cmp3"]["VCPU"] = 3
+        self.addCleanup(USAGES["cmp3"].__setitem__, "VCPU", 4)
+        _res, content = self._index()
+        self.assertEqual([
+            ("GET", "/placement/resource_providers", {}, "placement 1.14"),
+            ("GET", "/placement/allocation_candidates",
+             {"resources": ["VCPU:1"]}, "placement 1.27"),
+        ], self._placement_sent())
+        self.assertEqual("3 / %d" % capacity("cmp3", "VCPU"),
+                         shown(capacity_cells(content, "cmp3")[0]))
+
+    def test_a_host_full_of_vcpus_with_ram_left_shows_its_figures(self):
+        # Every vCPU of cmp3 taken, 1 GiB of its RAM free: the scheduler
+        # can still place a RAM-only request there, and the page says how
+        # full it is instead of "no room".
+        USAGES["cmp3"]["MEMORY_MB"] = 6656
+        self.addCleanup(USAGES["cmp3"].__setitem__, "MEMORY_MB", 7680)
+        _res, content = self._index()
+        self.assertEqual(
+            ["4 / 4", "6656 / %d MiB" % capacity("cmp3", "MEMORY_MB"),
+             "30 / %d GiB" % capacity("cmp3", "DISK_GB")],
+            [shown(c) for c in capacity_cells(content, "cmp3")])
+        self.assertEqual(3, len(self._placement_sent()))
 
     def _assert_hypervisor_figures(self, res, content):
         self.assertEqual(1, len([m for m in res.context["messages"]

@@ -8,7 +8,6 @@ from horizon.utils import functions as utils
 from horizon.utils import memoized
 
 from migration_dashboard import api
-from migration_dashboard.api import microversions as mv
 from migration_dashboard.content import formbase
 from migration_dashboard.content import links
 from migration_dashboard.content import policy
@@ -20,6 +19,7 @@ from migration_dashboard.core import drain_history
 from migration_dashboard.core import maintenance
 from migration_dashboard.core import paging
 from migration_dashboard.core import scheduler_counts
+from migration_dashboard.services import capacity
 from migration_dashboard.services import drain
 
 INDEX_URL = reverse_lazy("horizon:admin:hosts:index")
@@ -69,34 +69,6 @@ def mark_move_back(rows, records):
         if since is not None and drain_history.moved_away(
                 records, row.host, since - drain.CLOCK_SKEW):
             row.move_back_since = since
-
-
-def read_scheduler_counts(request, rows):
-    """Set each row's ``scheduler``: what Placement counts for it (see
-    core.scheduler_counts), in three calls whatever the number of hosts.
-
-    True when read.  When Placement cannot be read the rows keep Nova's
-    hypervisor figures and one message gives Placement's reason.  Rows
-    without a compute node (the hypervisors unread, or none reported) have
-    nothing to look up: no call.
-    """
-    if not any(row.node_ids for row in rows):
-        return False
-    try:
-        providers = api.placement.provider_names(request)
-        answers = [api.placement.allocation_candidates(
-            request, probe, version=mv.PLACEMENT_EVERY_CLASS)
-            for probe in scheduler_counts.PROBES]
-    except Exception as exc:
-        presentation.show_error(request, _(
-            "Unable to read what the scheduler counts (Placement): "
-            "%(reason)s. The capacity columns show Nova's hypervisor "
-            "records (physical totals, reserved counted as used)."), exc)
-        return False
-    counts = scheduler_counts.count_hosts(rows, providers, answers)
-    for row in rows:
-        row.scheduler = counts[row.host]
-    return True
 
 
 def _find_host(request, rows, host):
@@ -155,7 +127,7 @@ class IndexView(tables.DataTableView):
                 meta.prev_pagination_param) or None)
         mark_move_back(rows, records)
         # Only the rows shown: the calls are the same for one host or all.
-        if read_scheduler_counts(self.request, rows):
+        if capacity.read_scheduler_counts(self.request, rows):
             self._not_providers = sum(
                 1 for r in rows
                 if r.scheduler.state == scheduler_counts.NOT_PROVIDER)
