@@ -41,6 +41,7 @@ from migration_dashboard.core import planning
 from migration_dashboard.core import preflight
 from migration_dashboard.services import drain_queue
 from migration_dashboard.services import gather as gather_mod
+from migration_dashboard.services import stall
 
 DRAIN = "drain"
 BACK = "back"
@@ -74,8 +75,8 @@ OUTCOME_TEXT = {
 # ---------------------------------------------------------------- marker
 
 def now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0)
+    # The services' one clock (tests set it), to the second as the marker.
+    return stall.utcnow().replace(microsecond=0)
 
 
 def stamp(when):

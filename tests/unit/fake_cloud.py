@@ -763,12 +763,12 @@ def _parse(version):
     return int(major), int(minor)
 
 
-_FIRST_MIGRATION = datetime.datetime(2026, 11, 26, 10, 0, 0)
+FIRST_MIGRATION = datetime.datetime(2026, 11, 26, 10, 0, 0)
 
 
 def _stamp(seconds):
     """Nova's time format, ``seconds`` after the fake's first migration."""
-    return (_FIRST_MIGRATION + datetime.timedelta(seconds=seconds)) \
+    return (FIRST_MIGRATION + datetime.timedelta(seconds=seconds)) \
         .strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 

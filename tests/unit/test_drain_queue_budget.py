@@ -6,6 +6,9 @@ counted is what a look costs.  The servers read are the host's and those
 changed since the drain began, never every server of the cloud (the page
 refreshes every 5 s); what the page shows of the instances that left the
 host comes from that narrowed read."""
+import datetime
+from unittest import mock
+
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -15,8 +18,11 @@ from migration_dashboard.core import drain_queue as dq
 from migration_dashboard.services import drain
 from migration_dashboard.services import drain_queue
 from tests.unit.fake_cloud import FakeCloud
+from tests.unit.fake_cloud import FIRST_MIGRATION
 from tests.unit.fake_cloud import PLACEMENT_CATALOG_ENTRY
 
+DRAIN_STARTS = (FIRST_MIGRATION + datetime.timedelta(days=1)).replace(
+    tzinfo=datetime.timezone.utc)
 SINCE = "2026-11-26T09:00:00Z"
 # services, migrations since the drain, the host's servers, the servers
 # changed since the drain began; the bytes of the one running live
@@ -125,8 +131,14 @@ class DrainSubmitBudgetTests(test.BaseAdminViewTests):
             self.assertEqual(200, self.client.get(url).status_code)
             del cloud.calls[:]
             del cloud.queries[:]
-            res = self.client.post(url, {"submit": "1", "in_flight": "2",
-                                         "acknowledge": "1"})
+            # The drain starts a day after the fake's migration records,
+            # whatever the machine's clock: none of them is one of its
+            # moves.
+            with mock.patch("migration_dashboard.services.stall.utcnow",
+                            return_value=DRAIN_STARTS):
+                res = self.client.post(url, {"submit": "1",
+                                             "in_flight": "2",
+                                             "acknowledge": "1"})
         self.assertEqual(200, res.status_code)
         # The first two moves were sent, the other four queued.
         sent = [w for w in cloud.writes if w[1].endswith("/action")]

@@ -84,8 +84,11 @@ class WaitingForConfirmationTests(MigrationViewTestBase):
         texts = []
         for now in ("2026-11-26T10:20:00Z", "2026-11-27T12:00:00Z"):
             when = api.base.parse_time(now)
+            # The services' one clock, not Django's: the session's own
+            # expiry reads timezone.now and must keep the real time.
             with self.nova([mig], [inst]), mock.patch(
-                    "django.utils.timezone.now", return_value=when):
+                    "migration_dashboard.services.stall.utcnow",
+                    return_value=when):
                 content = self.client.get(detail_url("i-cold", 7)).content
             texts.append(_text(_row_body(content.decode(),
                                          "migration_status", 7)))
