@@ -17,9 +17,12 @@ from migration_dashboard.core.planning.capacity import Usage
 from migration_dashboard.core.preflight import Flavor, Host
 from tests.unit.test_planning import make_host, make_instance, source_for
 
+from tests.unit.plan_checks import plans_are_well_said  # noqa: F401
+
 # Every finding a plan makes is also checked for its words (severity,
 # code, catalogue): see finding_checks.
-pytestmark = pytest.mark.usefixtures("findings_are_well_said")
+pytestmark = pytest.mark.usefixtures("findings_are_well_said",
+                                      "plans_are_well_said")
 
 
 def host(name, ram=1000, vcpus=10, pcpus=4, disk=100, ids=()):
