@@ -6,12 +6,17 @@ translatable, in the committed catalogue, with no placeholder left and no
 None (see finding_checks, the same check for the pre-flight engine).
 
 The fixture ``plans_are_well_said`` checks every plan built during a test
-(drains and move backs).
+(drains and move backs), each test starting with an empty request cache.
 """
 import pytest
 
 from migration_dashboard.core import preflight as pf
-from migration_dashboard.core.planning import PLAN_CODES, drain, move_back
+from migration_dashboard.core.planning import (
+    PLAN_CODES,
+    drain,
+    move_back,
+    strategy,
+)
 from tests.unit.finding_checks import problems_of_words
 
 
@@ -46,6 +51,10 @@ def plans_are_well_said(monkeypatch):
         bad.extend(problems_of_plan(plan))
         return plan
 
+    # Each test plans as the first plan of a worker does: no request
+    # left in the process-wide cache by an earlier test (what a wrong
+    # request built on a cache miss would hide).
+    monkeypatch.setattr(strategy, "_REQUESTS", {})
     monkeypatch.setattr(drain, "build_plan", checked)
     monkeypatch.setattr(move_back, "build_plan", checked)
     yield

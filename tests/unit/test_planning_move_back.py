@@ -12,6 +12,8 @@ import pytest
 from migration_dashboard.core.planning import (
     MigrationRecord,
     Override,
+    SCHEDULER,
+    PlanOptions,
     Strategy,
     move_back_plan,
 )
@@ -73,6 +75,34 @@ def test_a_host_not_in_the_list_is_an_unknown_source():
                 [make_instance("i-a", host="cmp9")])
     row = plan.row("i-a")
     assert row.source == "cmp9" and row.destination == "src"
+    # Its state is not known: said, not assumed up.
+    assert "source-state-unknown" in {f.code for f in row.findings}
+
+
+def test_a_gone_instance_has_no_status_and_no_known_host():
+    plan = back([record("i-a", "src", None)], [])
+    row = plan.row("i-a")
+    assert (row.status, row.source, row.why) == (None, "?",
+                                                 "no longer exists")
+
+
+def test_a_move_back_between_hosts_sharing_storage_copies_no_disk():
+    inst = make_instance("i-a", host="cmp2", volume_backed=False)
+    plan = move_back_plan(make_host("src", shared_storage=True), [inst],
+                          [record("i-a", "src", "cmp2")],
+                          [make_host("cmp2", shared_storage=True)])
+    assert plan.row("i-a").strategy is Strategy.LIVE
+    plan = move_back_plan(make_host("src", shared_storage=True), [inst],
+                          [record("i-a", "src", "cmp2")],
+                          [make_host("cmp2", shared_storage=False)])
+    assert plan.row("i-a").strategy is Strategy.LIVE_BLOCK
+
+
+def test_move_back_options_object_and_keywords():
+    plan = back([record("i-a", "src", "cmp2")],
+                [make_instance("i-a", host="cmp2")],
+                options=PlanOptions(microversion="2.24"), force=False)
+    assert plan.microversion == "2.24"
 
 
 def test_the_operator_may_exclude_a_row_or_choose_its_destination():
@@ -156,3 +186,17 @@ def test_migration_record_from_raw_keys_and_missing_ones():
     rec = MigrationRecord.coerce({"instance_uuid": "i-a", "id": 3})
     assert (rec.instance_id, rec.source, rec.dest, rec.status, rec.type,
             rec.id) == ("i-a", None, None, None, None, 3)
+
+
+def test_a_move_back_left_to_the_scheduler_never_returns_to_a_source():
+    # Both instances' current hosts are sources; the scheduler's
+    # candidates are the others (src and cmp4), roomiest first.
+    records = [record("i-a", "src", "cmp2"), record("i-b", "src", "cmp3")]
+    instances = [make_instance("i-a", host="cmp2"),
+                 make_instance("i-b", host="cmp3")]
+    hosts = [make_host("cmp2", ram_gib=128), make_host("cmp3", ram_gib=128),
+             make_host("cmp4", ram_gib=32)]
+    plan = move_back_plan(make_host("src", ram_gib=16), instances, records,
+                          hosts, default_destination=SCHEDULER)
+    assert [plan.row(i).expected_host for i in ("i-a", "i-b")] == [
+        "cmp4", "cmp4"]

@@ -36,8 +36,10 @@ def drain(instances, hosts, **kw):
     return plan_drain(source_for(instances), instances, hosts, **kw)
 
 
-def group(gid, policy, members, **kw):
-    return ServerGroup(gid, policy, members=tuple(members), name=gid, **kw)
+def group(name, policy, members, **kw):
+    # Messages name a group by its name, not its id.
+    return ServerGroup("id-" + name, policy, members=tuple(members),
+                       name=name, **kw)
 
 
 def only(findings, code):
@@ -281,15 +283,19 @@ def test_soft_affinity_split_says_how_many_and_what_they_need():
 def test_soft_affinity_split_counts_what_is_placed_and_left():
     # Three members, room for two (one per host): one left out, and the
     # shortage counts the two placed.
+    # i-big (submitted first) takes cmp4.
     g = group("g", "soft-affinity", ["i-a", "i-b", "i-c"])
     instances = [make_instance(i, server_groups=[g])
                  for i in ("i-a", "i-b", "i-c")]
+    instances.append(make_instance("i-big", ram_gib=6))
     plan = drain(instances, [make_host("cmp2", ram_gib=5),
-                             make_host("cmp3", ram_gib=5)])
+                             make_host("cmp3", ram_gib=5),
+                             make_host("cmp4", ram_gib=6)])
     assert only(plan.findings, "plan-capacity-short").message == (
-        "The other enabled, up hosts have room for only 2 of 3 instances:"
+        "The other enabled, up hosts have room for only 3 of 4 instances:"
         " 2 GiB RAM short.")
     assert [r.instance_id for r in plan.blocked] == ["i-c"]
+    assert plan.row("i-big").expected_host == "cmp4"
 
 
 def test_hard_affinity_on_the_source_names_the_hosts_with_room():
@@ -377,3 +383,57 @@ def test_pinned_zone_instance_is_predicted_in_its_zone():
              make_host("cmp4", ram_gib=4, zone=None)]
     plan = drain([inst], hosts)
     assert plan.row("i-a").expected_host == "cmp3"
+
+
+def test_affinity_hint_skips_other_rows_and_counts_what_the_plan_puts_there():
+    # Rows before the group's: one placed by the scheduler (4 GiB on
+    # cmp4, the roomiest, which leaves it 6 GiB: too little for the
+    # group's 8), one blocked for another reason.
+    g = group("g", "affinity", ["i-a", "i-b"])
+    instances = [make_instance("i-0"),
+                 make_instance("i-acc", ram_gib=1,
+                               extra_specs={"accel:device_profile": "x"}),
+                 make_instance("i-a", server_groups=[g]),
+                 make_instance("i-b", server_groups=[g])]
+    hosts = [make_host("cmp3", ram_gib=8), make_host("cmp4", ram_gib=10)]
+    plan = drain(instances, hosts)
+    assert plan.row("i-0").expected_host == "cmp4"
+    for iid in ("i-a", "i-b"):
+        f = only(plan.row(iid).findings, "plan-affinity-together")
+        assert f.message.startswith(
+            "Affinity group g (2 members here, 8 GiB RAM, 4 vCPUs) can only"
+            " move together: cmp3 has room for all of them.")
+    assert "plan-affinity-together" not in {
+        f.code for f in plan.row("i-acc").findings}
+
+
+def test_affinity_hint_for_the_one_member_that_moves():
+    # i-b is excluded (stays): i-a alone is refused next to nothing.
+    g = group("g", "affinity", ["i-a", "i-b"])
+    instances = [make_instance("i-a", server_groups=[g]),
+                 make_instance("i-b", server_groups=[g])]
+    plan = drain(instances, [make_host("cmp2")],
+                 overrides={"i-b": Override(exclude=True)})
+    row = plan.row("i-a")
+    assert row.strategy is Strategy.BLOCKED
+    assert only(row.findings, "plan-affinity-together").message == (
+        "Affinity group g (1 member here, 4 GiB RAM, 2 vCPUs) can only move"
+        " together: cmp2 has room for all of them. Nova accepts that only as"
+        " forced live migrations to one host (microversion 2.30 to 2.67 with"
+        " force, or below 2.30).")
+
+
+def test_trait_instance_with_no_trait_host_known_up():
+    # cmp3 has the TPM traits but its service state is unknown: pre-flight
+    # cannot rule it out, the prediction does not count it.
+    vtpm = make_instance("i-vtpm", extra_specs=VTPM_SPECS)
+    plan = drain([vtpm], [make_host("cmp2"),
+                          make_host("cmp3", traits=TPM, state=None)])
+    row = plan.row("i-vtpm")
+    f = only(row.findings, "plan-capacity-short")
+    assert (f.severity, f.message) == (
+        BLOCKER,
+        "vtpm needs a host with trait(s) COMPUTE_SECURITY_TPM_2_0,"
+        " COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER; no other enabled, up"
+        " host has them, so Placement finds none.")
+    assert row.strategy is Strategy.BLOCKED

@@ -26,7 +26,13 @@ from migration_dashboard.core.preflight import (
     Kind,
 )
 from tests.unit.plan_checks import plans_are_well_said  # noqa: F401
-from tests.unit.test_planning import make_host, make_instance, source_for
+from tests.unit.test_planning import (
+    TPM,
+    VTPM_SPECS,
+    make_host,
+    make_instance,
+    source_for,
+)
 
 pytestmark = pytest.mark.usefixtures("findings_are_well_said",
                                       "plans_are_well_said")
@@ -302,3 +308,81 @@ def test_a_row_that_does_not_move_has_no_request():
     assert plan.row("i-a").request() is None
     with pytest.raises(KeyError, match="i-zzz"):
         plan.row("i-zzz")
+
+
+def test_forcing_a_disabled_destination_bypasses_the_scheduler_each_time():
+    # Toggled back and forth between plans of one process: each plan is
+    # checked with its own request (forced: Nova accepts a disabled host;
+    # not forced: the scheduler refuses it).
+    insts = [make_instance("i-a")]
+    hosts = [make_host("cmp2", status="disabled")]
+    for force in (False, True, False, True):
+        row = plan_drain(source_for(insts), insts, hosts,
+                         microversion="2.30", force=force,
+                         default_destination="cmp2").row("i-a")
+        found = {f.code for f in row.findings}
+        if force:
+            assert row.strategy is Strategy.LIVE
+            assert "dest-disabled-forced" in found
+        else:
+            assert row.strategy is Strategy.BLOCKED
+            assert "dest-disabled" in found
+
+
+def test_a_drain_plan_names_its_host_and_plans_each_instance_once():
+    a, b = make_instance("i-a"), make_instance("i-b")
+    plan = drain([a, a, b], [make_host("cmp2")])
+    assert (plan.direction, plan.host) == ("drain", "src")
+    assert [r.instance_id for r in plan.rows] == ["i-a", "i-b"]
+
+
+def test_an_empty_destination_means_the_scheduler():
+    plan = drain([make_instance("i-a")], [make_host("cmp2")],
+                 default_destination="")
+    row = plan.row("i-a")
+    assert row.destination is None and row.expected_host == "cmp2"
+
+
+def test_options_object_with_keywords_uses_both():
+    insts = [make_instance("i-a")]
+    plan = plan_drain(source_for(insts), insts,
+                      [make_host("cmp2"), make_host("cmp3")],
+                      PlanOptions(microversion="2.24"),
+                      default_destination="cmp3")
+    assert plan.microversion == "2.24"
+    assert plan.row("i-a").destination == "cmp3"
+
+
+def test_a_disabled_host_without_the_traits_does_not_restrict_a_row():
+    # Only enabled, up hosts count: the disabled one never takes it anyway.
+    vtpm = make_instance("i-vtpm", extra_specs=VTPM_SPECS)
+    hosts = [make_host("cmp2", traits=TPM),
+             make_host("cmp3", status="disabled"),
+             make_host("cmp4", state="down")]
+    assert not drain([vtpm], hosts).row("i-vtpm").restricted
+    hosts.append(make_host("cmp5"))
+    assert drain([vtpm], hosts).row("i-vtpm").restricted
+
+
+def test_two_live_blockers_are_both_said():
+    specs = dict(VTPM_SPECS, **{"hw:mem_encryption": "true"})
+    inst = make_instance("i-a", extra_specs=specs)
+    row = drain([inst], [make_host("cmp2", traits=TPM)]).row("i-a")
+    assert row.strategy is Strategy.COLD
+    assert row.why == ("cannot live migrate (sev-live, vtpm-live); cold"
+                       " migration stops it")
+    f = only(row.findings, "plan-live-blocked")
+    # Each blocker's own sentence, one after the other.
+    assert ". a uses AMD SEV" in f.message or ". a has a vTPM" in f.message
+
+
+def test_rows_that_do_not_move_claim_nothing():
+    insts = [make_instance("i-gone", status="DELETED"),
+             make_instance("i-skip", volume_backed=False)]
+    plan = drain(insts, [make_host("cmp2")],
+                 overrides={"i-skip": Override(exclude=True)})
+    for row in plan.rows:
+        assert row.strategy in (Strategy.NOTHING, Strategy.SKIPPED)
+        assert row.intended is None and not row.restricted
+        assert (row.disk_gb, row.block_migration, row.expected_host) == (
+            0, None, None)
