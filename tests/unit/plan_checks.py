@@ -59,3 +59,9 @@ def plans_are_well_said(monkeypatch):
     monkeypatch.setattr(move_back, "build_plan", checked)
     yield
     assert not bad, bad
+
+
+def only(findings, code):
+    """The one finding of ``code`` (fails when there are none or several)."""
+    (f,) = [f for f in findings if f.code == code]
+    return f

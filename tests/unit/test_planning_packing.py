@@ -9,20 +9,21 @@ id without "i-"); every expected text is written by hand from the inputs.
 
 import pytest
 
-from migration_dashboard.core.planning import Override, Strategy, plan_drain
+from migration_dashboard.core.planning import Override, Strategy
 from migration_dashboard.core.preflight import (
     BLOCKER,
     NOTE,
     WARNING,
     ServerGroup,
 )
+from tests.unit.plan_checks import only
 from tests.unit.plan_checks import plans_are_well_said  # noqa: F401
 from tests.unit.test_planning import (
     TPM,
     VTPM_SPECS,
+    drain,
     make_host,
     make_instance,
-    source_for,
 )
 
 pytestmark = pytest.mark.usefixtures("findings_are_well_said",
@@ -32,19 +33,11 @@ REMEDY_SHORT = ("Free capacity on other hosts, enable more hosts, or exclude"
                 " some instances.")
 
 
-def drain(instances, hosts, **kw):
-    return plan_drain(source_for(instances), instances, hosts, **kw)
-
-
 def group(name, policy, members, **kw):
     # Messages name a group by its name, not its id.
     return ServerGroup("id-" + name, policy, members=tuple(members),
                        name=name, **kw)
 
-
-def only(findings, code):
-    (f,) = [f for f in findings if f.code == code]
-    return f
 
 
 # Notes about what the prediction could not check ---------------------------

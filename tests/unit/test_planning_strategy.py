@@ -25,10 +25,12 @@ from migration_dashboard.core.preflight import (
     Flavor,
     Kind,
 )
+from tests.unit.plan_checks import only
 from tests.unit.plan_checks import plans_are_well_said  # noqa: F401
 from tests.unit.test_planning import (
     TPM,
     VTPM_SPECS,
+    drain,
     make_host,
     make_instance,
     source_for,
@@ -39,14 +41,6 @@ pytestmark = pytest.mark.usefixtures("findings_are_well_said",
 
 AUTO_SAID = " (block_migration auto: Nova decides)"
 
-
-def drain(instances, hosts, **kw):
-    return plan_drain(source_for(instances), instances, hosts, **kw)
-
-
-def only(findings, code):
-    (f,) = [f for f in findings if f.code == code]
-    return f
 
 
 # Why each strategy -----------------------------------------------------------
