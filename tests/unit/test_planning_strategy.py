@@ -256,6 +256,10 @@ def test_the_source_in_the_host_list_is_not_a_destination():
 
 
 def test_row_facts_from_the_flavor_and_the_instance():
+    row = drain([make_instance("i-b", ram_gib=3, vcpus=5)],
+                [make_host("cmp2")]).row("i-b")
+    assert (row.ram_mb, row.vcpus, row.disk_gb) == (3 * 1024, 5, 0)
+    # A flavor without RAM or vCPUs (not readable) counts as none.
     inst = make_instance("i-a", flavor=Flavor(vcpus=None, ram_mb=None,
                                               disk_gb=20, extra_specs={}))
     row = drain([inst], [make_host("cmp2")]).row("i-a")
