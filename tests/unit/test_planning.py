@@ -36,9 +36,12 @@ from migration_dashboard.core.preflight import (
 )
 from tools.bench import planning_case
 
+from tests.unit.plan_checks import plans_are_well_said  # noqa: F401
+
 # Every finding a test makes is also checked for its words (severity,
 # code, catalogue): see finding_checks.
-pytestmark = pytest.mark.usefixtures("findings_are_well_said")
+pytestmark = pytest.mark.usefixtures("findings_are_well_said",
+                                      "plans_are_well_said")
 
 CPU = CpuInfo("x86_64", "Intel", "Icelake-Server", frozenset({"avx2"}))
 GIB = 1024

@@ -17,9 +17,12 @@ from migration_dashboard.core.planning.capacity import Usage
 from migration_dashboard.core.preflight import Flavor, Host
 from tests.unit.test_planning import make_host, make_instance, source_for
 
+from tests.unit.plan_checks import plans_are_well_said  # noqa: F401
+
 # Every finding a plan makes is also checked for its words (severity,
 # code, catalogue): see finding_checks.
-pytestmark = pytest.mark.usefixtures("findings_are_well_said")
+pytestmark = pytest.mark.usefixtures("findings_are_well_said",
+                                      "plans_are_well_said")
 
 
 def host(name, ram=1000, vcpus=10, pcpus=4, disk=100, ids=()):
@@ -272,3 +275,25 @@ def test_a_cold_row_goes_after_a_smaller_live_row_without_an_intended():
             row("i-live", Strategy.LIVE, 1024)]
     assert [r.instance_id for r in sorted(rows, key=submission_key)] \
         == ["i-live", "i-cold"]
+
+
+# ---------------------------------------------------------------------------
+# The rows in the order a page showed them (core/planning/model.Plan.rows_in)
+# ---------------------------------------------------------------------------
+
+def test_rows_keep_the_order_the_page_showed_new_ones_after_in_plan_order():
+    # Plan order: i-d (8 GiB), i-c (6), i-b (4), i-a (2).
+    instances = [make_instance("i-%s" % n, ram_gib=r)
+                 for n, r in (("a", 2), ("b", 4), ("c", 6), ("d", 8))]
+    plan = scheduled(instances, [make_host("cmp2")])
+    assert plan.order == ("i-d", "i-c", "i-b", "i-a")
+
+    def ids(rows):
+        return [r.instance_id for r in rows]
+
+    assert ids(plan.rows_in(None)) == list(plan.order)
+    assert ids(plan.rows_in([])) == list(plan.order)
+    # Shown before: i-a, then i-c; i-gone is no longer in the plan; a row
+    # listed twice keeps its first place.
+    assert ids(plan.rows_in(["i-a", "i-gone", "i-c", "i-a"])) == [
+        "i-a", "i-c", "i-d", "i-b"]
