@@ -49,6 +49,11 @@ def back(records, instances, hosts=None, **kw):
     ([record("i-a", "src", "cmp2", at="2026-11-20T10:00:00"),
       record("i-a", "cmp2", "cmp3", at="2026-11-20T11:00:00")],
      dict(host="cmp3"), "moved from cmp2 to cmp3 since the drain", "cmp3"),
+    # A later record without its source (Nova keeps records of deleted
+    # compute nodes without it): the sentence leaves the source out whole.
+    ([record("i-a", "src", "cmp2", at="2026-11-20T10:00:00"),
+      record("i-a", None, "cmp3", at="2026-11-20T11:00:00")],
+     dict(host="cmp3"), "moved to cmp3 since the drain", "cmp3"),
 ])
 def test_why_an_instance_does_not_go_back(records, inst, why, source):
     instances = [] if inst is None else [make_instance("i-a", **inst)]

@@ -109,14 +109,15 @@ def _entry(host_name, iid, rec, inst, hosts_by_name, options, default):
     src = src or unknown_host(inst.host or rec.dest)
     e = Entry(inst, src, options.overrides.get(iid), default)
     if rec.source != host_name:
-        e.finish(
-            Strategy.NOTHING,
-            N_("already back on %(host_name)s",
-               host_name=host_name)
-            if rec.dest == host_name
-            else N_("moved %(origin)s to %(dest)s since the drain",
-                    origin=_from(rec.source), dest=rec.dest),
-        )
+        # Whole sentences, one per case: a translator sees no fragment.
+        if rec.dest == host_name:
+            why = N_("already back on %(host_name)s", host_name=host_name)
+        elif rec.source:
+            why = N_("moved from %(source)s to %(dest)s since the drain",
+                     source=rec.source, dest=rec.dest)
+        else:
+            why = N_("moved to %(dest)s since the drain", dest=rec.dest)
+        e.finish(Strategy.NOTHING, why)
     elif not inst.host:
         e.finish(Strategy.NOTHING, N_("its host is unknown"))
     elif inst.host == host_name:
@@ -137,11 +138,6 @@ def _entry(host_name, iid, rec, inst, hosts_by_name, options, default):
 
 def unknown_host(name):
     return Host(name=name or "?", status=None, state=None, forced_down=None)
-
-
-def _from(name):
-    return N_("from %(host)s",
-              host=name) if name else ""
 
 
 def record_time(value):
