@@ -18,3 +18,180 @@ def test_hypervisor_version_as_major_minor_micro(version, text):
 
 def test_unknown_hypervisor_version():
     assert str(wording.hv_version(None)) == "unknown"
+
+
+@pytest.mark.parametrize("mb, text", [
+    (2048, "2048 MiB (2 GiB)"), (1536, "1536 MiB (1.5 GiB)"),
+    (512, "512 MiB (0.5 GiB)"), ("4096", "4096 MiB (4 GiB)"),
+])
+def test_memory_in_mib_and_gib(mb, text):
+    assert str(wording.mib(mb)) == text
+
+
+@pytest.mark.parametrize("count, text", [
+    (7, "h1, h2, h3, h4, h5, h6, h7"),
+    (8, "h1, h2, h3, h4, h5, h6, h7, h8"),
+    (9, "h1, h2, h3, h4, h5, h6, h7, h8 and 1 more"),
+    (12, "h1, h2, h3, h4, h5, h6, h7, h8 and 4 more"),
+])
+def test_eight_names_then_how_many_more(count, text):
+    names = ["h%d" % i for i in range(1, count + 1)]
+    assert str(wording.first_names(names)) == text
+    if count < 10:
+        # short_list sorts first: the same names given backwards.
+        assert str(wording.short_list(reversed(names))) == text
+
+
+def test_short_list_sorts_and_keeps_its_limit():
+    assert str(wording.short_list(["c", "a", "b"], limit=2)) == \
+        "a, b and 1 more"
+    assert str(wording.first_names(["c", "a", "b"], limit=2)) == \
+        "c, a and 1 more"
+
+
+def test_either_and_both():
+    assert str(wording.either(["ACTIVE", "SHUTOFF"])) == "ACTIVE or SHUTOFF"
+    assert str(wording.both(["COMPUTE_X", "COMPUTE_Y"])) == \
+        "COMPUTE_X and COMPUTE_Y"
+
+
+def _profile(specs):
+    from migration_dashboard.core import preflight as pf
+    from tests.unit.test_preflight import make_instance
+    return pf.Profile(make_instance(specs))
+
+
+@pytest.mark.parametrize("specs, text", [
+    ({"hw:cpu_policy": "dedicated"}, "CPU pinning (dedicated)"),
+    ({"hw:cpu_policy": "mixed"}, "CPU pinning (mixed)"),
+    ({"hw:mem_page_size": "1GB"}, "huge pages (1gb)"),
+    ({"hw:numa_nodes": "2"}, "2 NUMA nodes"),
+    ({"hw:numa_nodes": "1"}, "a NUMA topology"),
+    ({"hw:cpu_policy": "shared", "hw:mem_page_size": "small"},
+     "a NUMA topology"),
+    ({"hw:cpu_policy": "dedicated", "hw:mem_page_size": "large",
+      "hw:numa_nodes": "2"},
+     "CPU pinning (dedicated), huge pages (large), 2 NUMA nodes"),
+])
+def test_what_gives_an_instance_a_numa_topology(specs, text):
+    assert str(wording.numa_what(_profile(specs))) == text
+
+
+def test_local_disks_block_migration_copies():
+    from migration_dashboard.core import preflight as pf
+    from tests.unit.test_preflight import make_instance
+    fl = pf.Flavor(vcpus=1, ram_mb=512, disk_gb=20, swap_mb=1024)
+    p = pf.Profile(make_instance(flavor=fl, volume_backed=False))
+    assert str(wording.local_disks(p)) == "21 GiB of local disk"
+    fl = pf.Flavor(vcpus=1, ram_mb=512, disk_gb=20)
+    p = pf.Profile(make_instance(flavor=fl, config_drive=True))
+    assert str(wording.local_disks(p)) == "a local config drive"
+
+
+# ---------------------------------------------------------------------------
+# Said once above the table
+# ---------------------------------------------------------------------------
+
+from migration_dashboard.core.preflight import (  # noqa: E402
+    BLOCKER, NOTE, WARNING, Finding, summary)
+
+
+def _f(severity, code, message="m"):
+    return Finding(severity, code, message)
+
+
+def test_what_every_row_says_is_said_once_worst_first():
+    rows = {
+        "a": [_f(NOTE, "scheduler-chooses", "pick"), _f(WARNING, "w", "same"),
+              _f(BLOCKER, "x", "only a"), _f(WARNING, "w", "same")],
+        "b": [_f(WARNING, "w", "same"), _f(NOTE, "scheduler-chooses", "pick")],
+        "c": [_f(NOTE, "scheduler-chooses", "pick"), _f(WARNING, "w", "same"),
+              _f(WARNING, "w", "same")],
+    }
+    page, left = summary.said_once(rows, {})
+    assert [(f.code, f.message) for f in page] == [
+        ("w", "same"), ("scheduler-chooses", "pick")]
+    assert left == {"a": [_f(BLOCKER, "x", "only a")], "b": [], "c": []}
+
+
+def test_nothing_common_when_one_row_differs():
+    rows = {"a": [_f(WARNING, "w", "same")], "b": [],
+            "c": [_f(WARNING, "w", "same")]}
+    page, left = summary.said_once(rows, {})
+    assert page == []
+    assert left == rows
+
+
+def test_only_what_every_row_says_leaves_the_rows():
+    rows = {"a": [_f(WARNING, "w", "same")],
+            "b": [_f(WARNING, "w", "same"), _f(WARNING, "x", "b only")]}
+    page, left = summary.said_once(rows, {})
+    assert page == [_f(WARNING, "w", "same")]
+    assert left == {"a": [], "b": [_f(WARNING, "x", "b only")]}
+
+
+def test_a_single_row_keeps_its_findings():
+    rows = {"a": [_f(WARNING, "w", "same")]}
+    assert summary.said_once(rows, {}) == ([], rows)
+
+
+def test_could_not_check_notes_name_the_instances_they_concern():
+    rows = {
+        "i1": [_f(NOTE, "groups-unknown", "x"), _f(BLOCKER, "b", "own")],
+        "i2": [_f(WARNING, "groups-unknown", "a warning stays")],
+        "i3": [_f(NOTE, "groups-unknown", "y"),
+               _f(NOTE, "shares-unknown", "z")],
+    }
+    page, left = summary.said_once(rows, {"i1": "web-1", "i3": ""})
+    assert [(f.severity, f.code, str(f.message)) for f in page] == [
+        (NOTE, "shares-unknown",
+         "Could not check for Manila shares (on i3); they block every"
+         " move."),
+        (NOTE, "groups-unknown",
+         "Could not check the server groups (of web-1, i3)."),
+    ]
+    assert left == {"i1": [_f(BLOCKER, "b", "own")],
+                    "i2": [_f(WARNING, "groups-unknown", "a warning stays")],
+                    "i3": []}
+
+
+# ---------------------------------------------------------------------------
+# Nova's records as pre-flight input
+# ---------------------------------------------------------------------------
+
+from migration_dashboard.core.preflight import (  # noqa: E402
+    CpuInfo, Flavor, service_version_for_release)
+
+
+def test_flavor_from_the_servers_embedded_flavor():
+    fl = Flavor.from_nova({"vcpus": 4, "ram": 8192, "disk": 40,
+                           "ephemeral": 10, "swap": 2048,
+                           "extra_specs": {"hw:cpu_policy": "dedicated"}})
+    assert fl == Flavor(vcpus=4, ram_mb=8192, disk_gb=40, ephemeral_gb=10,
+                        swap_mb=2048,
+                        extra_specs={"hw:cpu_policy": "dedicated"})
+
+
+def test_flavor_with_the_extension_ephemeral_key_and_empty_swap():
+    # Older records name ephemeral OS-FLV-EXT-DATA:ephemeral; an empty
+    # swap is "" in Nova's answer.
+    fl = Flavor.from_nova({"vcpus": 1, "ram": 512, "disk": 1,
+                           "OS-FLV-EXT-DATA:ephemeral": 5, "swap": ""})
+    assert (fl.ephemeral_gb, fl.swap_mb, fl.extra_specs) == (5, 0, None)
+
+
+def test_cpu_info_from_a_hypervisor():
+    info = CpuInfo.from_nova('{"arch": "x86_64", "vendor": "Intel",'
+                             ' "model": "Icelake-Server",'
+                             ' "features": ["avx2", "aes"]}')
+    assert info == CpuInfo("x86_64", "Intel", "Icelake-Server",
+                           frozenset({"avx2", "aes"}))
+    info = CpuInfo.from_nova({"arch": "aarch64", "model": "neoverse-n1"})
+    assert info == CpuInfo("aarch64", None, "neoverse-n1", None)
+    assert CpuInfo.from_nova("not json") is None
+    assert CpuInfo.from_nova({}) is None
+
+
+def test_service_version_of_an_unknown_release():
+    assert service_version_for_release(None) is None
+    assert service_version_for_release("") is None
