@@ -30,6 +30,14 @@ def test_outcome_of_each_status(status, shown):
     assert progress.outcome(status) == shown
 
 
+@pytest.mark.parametrize("status, failed", [
+    ("failed", True), (" Error ", True), ("cancelled", False),
+    ("completed", False), (None, False),
+])
+def test_failed_or_error_is_a_failed_migration(status, failed):
+    assert progress.is_failed(status) is failed
+
+
 def test_a_finished_resize_waits_for_confirmation():
     assert steps("finished", "resize") == [
         ("pre-migrating", "done"), ("migrating", "done"),
