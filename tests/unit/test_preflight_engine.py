@@ -181,3 +181,53 @@ def test_instances_the_scheduler_places_take_room_on_its_pick():
     assert not pf.has_blockers(plan["a"])
     assert not pf.has_blockers(plan["b"])
     assert find(plan["c"], "no-valid-host").severity is BLOCKER
+
+
+def test_a_numa_node_fills_up_with_each_pinned_guest():
+    # One node of 4 free PCPUs: two pinned 2-vCPU guests, not three.
+    plan = pf.check_many(
+        _three(extra_specs={"hw:cpu_policy": "dedicated"}), source(),
+        on("cmp2", numa_cells=[NumaCell(0, 4, 8192, 0)]), cold())
+    assert [pf.has_blockers(plan[i]) for i in "abc"] == [False, False, True]
+    # One node of 2 GiB: two 1 GiB guests, not three.
+    plan = pf.check_many(
+        _three(extra_specs={"hw:cpu_policy": "dedicated"}), source(),
+        on("cmp2", numa_cells=[NumaCell(0, 8, 2048, 0)]), cold())
+    assert [pf.has_blockers(plan[i]) for i in "abc"] == [False, False, True]
+
+
+def test_a_member_the_plan_moves_is_no_longer_on_the_source():
+    # soft-affinity: a is warned (b stays behind for now); once a moved,
+    # b follows it and is not warned.
+    group = pf.ServerGroup("g1", "soft-affinity", ["a", "b"])
+    src = on("cmp1", instance_ids=frozenset({"a", "b"}))
+    insts = [make_instance(id=i, name=i, server_groups=[group]) for i in "ab"]
+    plan = pf.check_many(insts, src, on("cmp2"), live())
+    assert find(plan["a"], "affinity-conflict").severity is pf.WARNING
+    assert said(plan["b"]) == [("note", "machine-type")]
+
+
+# ---------------------------------------------------------------------------
+# The request as the rules read it
+# ---------------------------------------------------------------------------
+
+
+def test_block_migration_auto_from_microversion_2_25():
+    # Nova's block_migration "auto" (2.25) copies local disks when needed;
+    # before it, the plugin sends False and the move fails on local disks.
+    inst = make_instance(volume_backed=False)
+    src, dst = source(), on("cmp2")
+    assert find(pf.check(inst, src, dst, live(microversion="2.24")),
+                "needs-block-migration").severity is BLOCKER
+    findings = pf.check(inst, src, dst, live(microversion="2.25"))
+    assert "needs-block-migration" not in {f.code for f in findings}
+    assert find(findings, "block-migration-copy").severity is pf.NOTE
+
+
+def test_old_computes_block_vdpa_without_the_sriov_warning_too():
+    inst = make_instance(vnic_types=["vdpa"])
+    src = on("cmp1", instance_ids=frozenset({"i-web1"}))
+    findings = pf.check(inst, src, on("cmp2"),
+                        live(compute_service_version=62))
+    assert said(findings) == [("blocker", "vdpa-live-old-compute"),
+                              ("note", "machine-type")]
