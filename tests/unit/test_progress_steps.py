@@ -271,3 +271,61 @@ def test_a_sample_list_longer_than_a_sample_is_cut():
     values = [1, 2, 3, 4, 5, 6, 7, 8]
     assert progress.Sample.from_list(values) == progress.Sample(
         1, 2, 3, 4, 5, 6, 7)
+
+
+def test_no_bytes_reported_yet():
+    shown = progress.progress([sample(0)])
+    assert (shown.percent, shown.raw_percent) == (None, None)
+    assert shown.state == "no progress reported yet"
+
+
+def test_processed_zero_is_zero_percent_not_unknown():
+    shown = progress.progress([sample(0, processed=0)])
+    assert shown.percent == 0
+    assert shown.state == "transferring"
+
+
+def test_more_left_than_the_total_is_nothing_done():
+    # Dirty pages: Nova's remaining can exceed the total.
+    shown = progress.progress([sample(0, remaining=1100 * MiB)])
+    assert (shown.percent, shown.raw_percent) == (0, 0.0)
+
+
+@pytest.mark.parametrize("disk, percent", [
+    # 1000 MiB of memory half sent, 1000 MiB of disk.
+    (dict(disk_processed=None, disk_remaining=250 * MiB), 62.5),
+    (dict(disk_processed=750 * MiB, disk_remaining=None), 62.5),
+])
+def test_disk_bytes_from_remaining_or_processed(disk, percent):
+    s = sample(0, remaining=500 * MiB, disk_total=1000 * MiB, **disk)
+    assert progress.raw_percent(s) == percent
+
+
+def test_disk_bytes_of_shared_storage_are_not_left_to_send():
+    # disk_total 0: no block migration, whatever disk_remaining says.
+    a = sample(0, remaining=200 * MiB, disk_total=0,
+               disk_remaining=900 * MiB)
+    b = sample(10, remaining=100 * MiB, disk_total=0,
+               disk_remaining=900 * MiB)
+    assert progress.eta(a, b) == 10.0
+
+
+def test_block_migration_done_when_memory_and_disk_are_sent():
+    a = sample(0, remaining=100 * MiB, disk_total=1000 * MiB,
+               disk_remaining=100 * MiB)
+    b = sample(10, remaining=0, disk_total=1000 * MiB, disk_remaining=0)
+    assert progress.eta(a, b) == 0.0
+
+
+def test_no_eta_while_the_bar_holds_after_dirty_pages():
+    # 70 % shown, then 40 %, then 45 %: the remaining bytes fall again,
+    # but the bar still holds at 70 % and an ETA would be a guess.
+    shown = progress.progress([
+        sample(0, remaining=300 * MiB), sample(5, remaining=600 * MiB),
+        sample(10, remaining=550 * MiB)])
+    assert (shown.percent, shown.resending, shown.eta) == (70, True, None)
+
+
+def test_the_bar_is_never_wider_than_full():
+    shown = progress.progress([sample(0, remaining=0)], shown=120)
+    assert shown.percent == 100
