@@ -147,6 +147,7 @@ def test_plain_flavor_has_one_numa_node_and_no_special_needs():
     ({"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "0, 2"}, 2, 2),
     ({"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "0,,3"}, 2, 2),
     ({"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "1-3,^2"}, 2, 2),
+    ({"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "1-3, ^2"}, 2, 2),
     ({"hw:cpu_policy": "mixed", "hw:cpu_dedicated_mask": "3"}, 3, 1),
     # The older way: the real-time mask (vCPUs not excluded are pinned).
     ({"hw:cpu_policy": "mixed", "hw:cpu_realtime_mask": "^0-2"}, 3, 1),

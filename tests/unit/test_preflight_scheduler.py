@@ -335,13 +335,14 @@ def test_no_other_host_at_all():
 
 
 def test_every_reason_of_a_host_in_its_detail():
-    # Too little RAM and too few vCPUs: both said, in the rules' order.
+    # Too little RAM and too few vCPUs: both said, in the rules' order
+    # (RAM first), one after the other.
     small = host("cmp2", free_ram_mb=256, free_vcpus=0)
     f = the(scheduled(instance("web-1"), [small, host("cmp3")]),
             "scheduler-candidates")
-    assert len(f.details) == 1
-    assert f.details[0].startswith("cmp2: ")
-    assert str(f.details[0]).count("; ") == 1
+    assert [str(d) for d in f.details] == [
+        "cmp2: RAM: 256 MiB (0.2 GiB) free, needs 512 MiB (0.5 GiB);"
+        " shared vCPUs: 0 free, needs 1"]
 
 
 def test_some_hosts_cannot_take_it():
@@ -446,6 +447,10 @@ def test_the_pick_counts_what_the_plan_already_put_there():
     assert _pick([host("cmp2", free_ram_mb=6144),
                   host("cmp3", free_ram_mb=4096)],
                  {"cmp2": used}).name == "cmp3"
+    # 3 GiB left on each: a tie, the first by name.
+    assert _pick([host("cmp2", free_ram_mb=3072),
+                  host("cmp3", free_ram_mb=6144)],
+                 {"cmp3": used}).name == "cmp2"
 
 
 def test_a_plan_fills_the_roomiest_host_first():

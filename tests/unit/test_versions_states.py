@@ -82,3 +82,6 @@ def test_capped_when_the_cloud_is_exactly_as_new():
     assert versions.capped("2.95", "2.95") == "2.95"
     assert versions.capped("2.95", "") == "2.95"
     assert versions.capped((2, 95), "2.90") == "2.90"
+    # As new as the cloud: ours, as given (not the cloud's spelling).
+    mine = Microversion(2, 95)
+    assert versions.capped(mine, "2.95") is mine
