@@ -195,3 +195,85 @@ def test_cpu_info_from_a_hypervisor():
 def test_service_version_of_an_unknown_release():
     assert service_version_for_release(None) is None
     assert service_version_for_release("") is None
+
+
+# ---------------------------------------------------------------------------
+# Device findings word for word (vGPU, ports): what the operator reads
+# ---------------------------------------------------------------------------
+
+from migration_dashboard.core import preflight as pf  # noqa: E402
+from tests.unit.test_preflight import (  # noqa: E402
+    find, live, make_host, make_instance)
+
+
+def _vgpu_check(vgpus, dst=None, **request):
+    inst = make_instance({"resources:VGPU": str(vgpus)})
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}))
+    return pf.check(inst, src, dst, live(**request))
+
+
+def _words(finding):
+    return str(finding.message), str(finding.remedy)
+
+
+def test_vgpu_live_migration_words_when_the_scheduler_chooses():
+    assert _words(find(_vgpu_check(1), "vgpu-live")) == (
+        "web-1 has 1 vGPU. Live migration works from Nova 2024.1 only with"
+        " QEMU >= 8.1 and libvirt >= 8.6 on both hosts and a free vGPU of"
+        " the same mdev type on the destination.",
+        "Make sure the destination offers the same vGPU type, or use cold"
+        " migration.")
+    message, _ = _words(find(_vgpu_check(2, make_host("cmp2")), "vgpu-live"))
+    assert message.startswith("web-1 has 2 vGPUs. Live migration")
+    assert message.endswith("the same mdev type on cmp2.")
+
+
+def test_vgpu_on_an_old_qemu_names_each_old_host():
+    inst = make_instance({"resources:VGPU": "2"})
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}),
+                    hypervisor_version=8000000)
+    dst = make_host("cmp2", hypervisor_version=8000001)
+    assert _words(find(pf.check(inst, src, dst, live()),
+                       "vgpu-live-qemu-too-old")) == (
+        "web-1 has 2 vGPUs; vGPU live migration needs QEMU 8.1.0 or newer,"
+        " but cmp1 runs 8.0.0, cmp2 runs 8.0.1.",
+        "Use cold migration (section 5.5), or upgrade QEMU/libvirt.")
+
+
+def test_vgpu_with_computes_older_than_2024_1():
+    assert _words(find(_vgpu_check(2, compute_service_version=65),
+                       "vgpu-live-old-compute")) == (
+        "web-1 has 2 vGPUs; vGPU live migration needs Nova 2024.1 (service"
+        " version 66), the oldest compute here is 65.",
+        "Use cold migration (section 5.5).")
+
+
+def _ports_check(vnic_types, dst=None):
+    inst = make_instance(vnic_types=vnic_types)
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}))
+    return pf.check(inst, src, dst, live())
+
+
+def test_ports_not_read():
+    assert _words(find(_ports_check(None), "ports-unknown")) == (
+        "Could not check the ports of web-1 (SR-IOV, vDPA, accelerator).",
+        "Read the Neutron ports (binding:vnic_type) of the instance.")
+
+
+def test_accelerator_ports_words():
+    findings = _ports_check(["accelerator-direct", "accelerator-direct",
+                             "normal"])
+    assert _words(find(findings, "port-accelerator")) == (
+        "web-1 has 2 accelerator ports (accelerator-direct); Nova refuses to"
+        " move an instance with accelerator ports.",
+        "Detach the accelerator ports, or delete and recreate the instance"
+        " on the target host.")
+
+
+def test_sriov_live_words_when_the_scheduler_chooses():
+    assert _words(find(_ports_check(["direct"]), "sriov-live")) == (
+        "web-1 has 1 SR-IOV/vDPA port(s) (direct). Nova (Train and later)"
+        " unplugs them before the live migration and plugs new ones after"
+        " it: expect a short network interruption, and the destination"
+        " needs free VFs on the same physical network.",
+        "Accept the interruption, or use cold migration (section 5.5).")
