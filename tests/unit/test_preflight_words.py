@@ -277,3 +277,89 @@ def test_sriov_live_words_when_the_scheduler_chooses():
         " it: expect a short network interruption, and the destination"
         " needs free VFs on the same physical network.",
         "Accept the interruption, or use cold migration (section 5.5).")
+
+
+def _said(inst, request, source_down=False):
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}))
+    if source_down:
+        src.state = "down"
+    return pf.check(inst, src, None, request)
+
+
+_MACHINE_TYPE_LIVE = (
+    "web-1 uses machine type q35; live migration keeps it, so the QEMU on"
+    " the destination must support it. Nova does not check this in"
+    " advance.",
+    "Choose a destination on the same or a newer OS/QEMU release.")
+
+
+@pytest.mark.parametrize("specs, kw, kind, code, words", [
+    ({"hw:tpm_version": "2.0"}, {}, "evacuate", "vtpm-evacuate", (
+        "web-1 has a vTPM (2.0); Nova refuses to evacuate instances with a"
+        " vTPM.",
+        "Bring the source host back and migrate it, or rebuild the"
+        " instance.")),
+    ({"hw:tpm_version": "2.0", "hw:tpm_secret_security": "host"}, {},
+     "live", "vtpm-live-needs-2026.1", (
+         "web-1 has a vTPM (secret security 'host'); live migration needs"
+         " every nova-compute at 2026.1 (service version 72), which could"
+         " not be checked.",
+         "Confirm all computes run 2026.1, or use cold migration.")),
+    ({"hw:tpm_version": "2.0", "hw:tpm_secret_security": "host"},
+     {"compute_service_version": 71}, "live", "vtpm-live-old-compute", (
+         "web-1 has a vTPM; live migration needs every nova-compute at"
+         " service version 72 (2026.1), the oldest here is 71.",
+         "Use cold migration (section 5.5), or upgrade the computes.")),
+    ({"hw:mem_encryption": "true"}, {}, "live", "sev-live", (
+        "web-1 uses AMD SEV memory encryption; Nova refuses to live migrate"
+        " SEV instances.",
+        "Use cold migration (section 5.5).")),
+    ({"accel:device_profile": "fpga"}, {}, "cold", "accel-device-profile", (
+        "web-1 uses accelerator device profile 'fpga'; Nova refuses cold"
+        " migration of instances with accelerators.",
+        "Evacuate it if its host is down, or recreate it on the target"
+        " host.")),
+    ({"pci_passthrough:alias": "gpu:2,nic"}, {}, "live",
+     "pci-passthrough-live", (
+         "web-1 has PCI passthrough devices (gpu x2, nic x1). Nova live"
+         " migrates them only if the alias is marked live_migratable (Nova"
+         " 2025.1 and later); otherwise it refuses: 'This request does not"
+         " explicitly request live-migratable devices'.",
+         "Check [pci]alias live_migratable in nova.conf, or use cold"
+         " migration (section 5.5).")),
+    ({"hw:pmem": "4GB"}, {}, "live", "vpmem-live", (
+        "web-1 uses persistent memory (4GB); its content is copied during"
+        " live migration, and the destination needs free namespaces of the"
+        " same size.",
+        "Expect a longer migration.")),
+    ({}, {"shares": True}, "cold", "shares", (
+        "web-1 has Manila shares attached; Nova refuses cold migration of"
+        " instances with shares.",
+        "Detach the shares (with the instance stopped), move it, and attach"
+        " them again.")),
+    ({}, {"shares": None}, "cold", "shares-unknown", (
+        "Could not check whether web-1 has Manila shares attached (they"
+        " block every move).",
+        "List its shares with microversion 2.97.")),
+    ({}, {}, "live", "machine-type", _MACHINE_TYPE_LIVE),
+    ({}, {}, "cold", "machine-type", (
+        "web-1 uses machine type q35; Nova keeps it on cold migration (since"
+        " Wallaby), so the QEMU on the destination must support it. Nova"
+        " does not check this in advance.",
+        _MACHINE_TYPE_LIVE[1])),
+])
+def test_device_findings_word_for_word(specs, kw, kind, code, words):
+    kw = dict(kw)
+    request = pf.Request(kind, compute_service_version=kw.pop(
+        "compute_service_version", None))
+    inst = make_instance(specs, **kw)
+    findings = _said(inst, request, source_down=(kind == "evacuate"))
+    assert _words(find(findings, code)) == words
+
+
+def test_machine_type_not_in_the_image_properties():
+    findings = _said(make_instance(image_properties={}), live())
+    assert _words(find(findings, "machine-type-unknown")) == (
+        "Could not check the machine type of web-1; the destination's QEMU"
+        " must support the one it runs with.",
+        "Prefer a destination on the same or a newer OS release.")
