@@ -363,3 +363,35 @@ def test_machine_type_not_in_the_image_properties():
         "Could not check the machine type of web-1; the destination's QEMU"
         " must support the one it runs with.",
         "Prefer a destination on the same or a newer OS release.")
+
+
+def test_server_groups_not_read():
+    findings = _said(make_instance(server_groups=None), live())
+    assert _words(find(findings, "groups-unknown")) == (
+        "Could not check the server groups of web-1.",
+        "Read the server groups (all projects).")
+
+
+def test_vpmem_names_the_chosen_destination():
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}))
+    findings = pf.check(make_instance({"hw:pmem": "4GB"}), src,
+                        make_host("cmp2"), live())
+    assert str(find(findings, "vpmem-live").message) == (
+        "web-1 uses persistent memory (4GB); its content is copied during"
+        " live migration, and cmp2 needs free namespaces of the same size.")
+
+
+def test_cold_migration_says_nothing_of_live_only_checks():
+    # NUMA-aware live migration (Train computes) and the machine type a
+    # live migration keeps: neither concerns a cold migration.
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}))
+    pinned = make_instance({"hw:cpu_policy": "dedicated"})
+    old = pf.Request("cold", compute_service_version=30)
+    assert "numa-live-old-compute" not in {
+        f.code for f in pf.check(pinned, src, make_host("cmp2"), old)}
+    assert find(pf.check(pinned, src, make_host("cmp2"),
+                         live(compute_service_version=30)),
+                "numa-live-old-compute").severity is pf.BLOCKER
+    no_type = make_instance(image_properties={})
+    assert "machine-type-unknown" not in {
+        f.code for f in _said(no_type, pf.Request("cold"))}
