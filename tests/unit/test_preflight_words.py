@@ -395,3 +395,125 @@ def test_cold_migration_says_nothing_of_live_only_checks():
     no_type = make_instance(image_properties={})
     assert "machine-type-unknown" not in {
         f.code for f in _said(no_type, pf.Request("cold"))}
+
+
+# ---------------------------------------------------------------------------
+# NUMA and CPU findings word for word
+# ---------------------------------------------------------------------------
+
+from migration_dashboard.core.preflight import NumaCell  # noqa: E402
+
+
+def _moved_to(dst, specs=None, src_kw=None, request=None):
+    src = make_host("cmp1", instance_ids=frozenset({"i-web1"}),
+                    **(src_kw or {}))
+    inst = make_instance(dict(specs or {"hw:cpu_policy": "dedicated"}))
+    return pf.check(inst, src, dst, request or live())
+
+
+def _all_words(finding):
+    return str(finding.message), str(finding.remedy), str(finding.reason)
+
+
+def test_numa_room_unknown_words():
+    f = find(_moved_to(make_host("cmp2", numa_cells=None)), "numa-unknown")
+    assert _words(f) == (
+        "Could not check NUMA room on cmp2 for web-1, which uses CPU pinning"
+        " (dedicated).",
+        "Check `numactl --hardware` and `virsh capabilities` on cmp2"
+        " (section 5.4).")
+    cells = [NumaCell(0, None, None, None), NumaCell(1, None, None, None)]
+    f = find(_moved_to(make_host("cmp2", numa_cells=cells)), "numa-unknown")
+    assert _words(f) == (
+        "Could not check NUMA room on cmp2: free CPUs or memory of its NUMA"
+        " nodes are unknown.",
+        "Check `numactl --hardware` on cmp2 (section 5.4).")
+
+
+def test_numa_room_insufficient_words():
+    cells = [NumaCell(0, 0, 32768, 0), NumaCell(1, 16, 32768, 0)]
+    f = find(_moved_to(make_host("cmp2", numa_cells=cells),
+                       {"hw:cpu_policy": "dedicated", "hw:numa_nodes": "2"}),
+             "numa-insufficient")
+    assert f.severity is pf.BLOCKER
+    assert str(f.remedy) == ("Choose a host with room on enough NUMA nodes,"
+                             " or free it first (section 5.4).")
+    assert str(f.reason).startswith("NUMA: 1 of 2 nodes with ")
+
+
+def test_numa_layout_differs_words():
+    cells = [NumaCell(0, 16, 32768, 0), NumaCell(1, 16, 32768, 0)]
+    f = find(_moved_to(make_host("cmp2", numa_cells=cells[:1]),
+                       src_kw=dict(numa_cells=cells)), "numa-layout-differs")
+    assert _all_words(f) == (
+        "cmp1 has 2 NUMA nodes but cmp2 has 1; the move can succeed while"
+        " web-1 performs worse (section 5.10.3).",
+        "Prefer a destination with identical hardware.",
+        "1 NUMA nodes, the source has 2")
+
+
+def test_pinned_guest_and_its_destinations_other_instances():
+    f = find(_moved_to(make_host("cmp2", instance_ids=None)),
+             "pinned-dest-unknown")
+    assert _words(f) == (
+        "Could not check whether cmp2 is empty; web-1 uses CPU pinning"
+        " (dedicated) and wants an empty destination (section 5.4).",
+        "Check `openstack server list --host cmp2 --all-projects`.")
+    f = find(_moved_to(make_host("cmp2", instance_ids=frozenset({"x"}))),
+             "pinned-dest-not-empty")
+    assert str(f.reason) == ("runs 1 other instance; pinned guests want an"
+                             " empty host")
+    f = find(_moved_to(make_host("cmp2", instance_ids=frozenset({"x", "y"}))),
+             "pinned-dest-not-empty")
+    assert str(f.reason) == ("runs 2 other instances; pinned guests want an"
+                             " empty host")
+
+
+def test_cpu_traits_missing_words_when_cpu_info_is_hidden():
+    src_kw = dict(cpu_info=None, traits=frozenset(
+        {"HW_CPU_X86_AVX512F", "HW_CPU_X86_AVX2", "COMPUTE_X"}))
+    dst = make_host("cmp2", cpu_info=None,
+                    traits=frozenset({"HW_CPU_X86_AVX2"}))
+    f = find(_moved_to(dst, {}, src_kw), "cpu-traits-missing")
+    assert _all_words(f) == (
+        "cmp2 lacks 1 CPU trait that cmp1 has: HW_CPU_X86_AVX512F.",
+        "Choose a host with the same CPU generation.",
+        "lacks CPU trait(s) HW_CPU_X86_AVX512F")
+    # The destination's traits unknown: nothing to compare.
+    dst = make_host("cmp2", cpu_info=None, traits=None)
+    assert "cpu-traits-missing" not in {
+        f.code for f in _moved_to(dst, {}, src_kw)}
+
+
+_OLD_CPU = pf.CpuInfo("x86_64", "Intel", "Icelake-Server",
+                      frozenset({"sse4_2", "avx2"}))
+
+
+@pytest.mark.parametrize("cpu_mode, severity, unless", [
+    ("host-model", pf.BLOCKER, ""),
+    ("Host-Passthrough", pf.BLOCKER, ""),
+    ("custom", pf.WARNING,
+     " unless the guest uses a CPU model without them"),
+    (None, pf.WARNING, " unless the guest uses a CPU model without them"),
+])
+def test_cpu_features_missing_words(cpu_mode, severity, unless):
+    dst = make_host("cmp2", cpu_info=_OLD_CPU)
+    f = find(_moved_to(dst, {}, dict(cpu_mode=cpu_mode)),
+             "cpu-features-missing")
+    assert f.severity is severity
+    assert _all_words(f) == (
+        "cmp2 lacks 2 CPU features of cmp1: aes, avx512f. The destination's"
+        " features must be a superset of the source's%s." % unless,
+        "Choose a host whose CPU is the same or newer, or set a common"
+        " [libvirt]cpu_models baseline on both.",
+        "lacks CPU feature(s) aes, avx512f")
+
+
+def test_cpu_passthrough_words():
+    f = find(_moved_to(make_host("cmp2", cpu_mode="host-passthrough"), {}),
+             "cpu-passthrough")
+    assert _all_words(f) == (
+        "CPU host-passthrough: the CPU models (and microcode) of cmp1 and"
+        " cmp2 must match exactly.",
+        "Migrate only between identical hardware.",
+        "CPU host-passthrough: models must match exactly")
