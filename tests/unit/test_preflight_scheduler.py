@@ -469,6 +469,14 @@ def test_a_plan_fills_the_roomiest_host_first():
         " earlier moves of this plan"]
 
 
+def _a_anywhere_b_on_cmp3_only(instances, src, hosts):
+    plan = pf.check_many(instances, src, None, LIVE, hosts=hosts)
+    assert the(plan["a"], "scheduler-candidates").message.startswith(
+        "The scheduler will choose among cmp2, cmp3")
+    assert the(plan["b"], "scheduler-candidates").message.startswith(
+        "The scheduler will choose among cmp3 (1 of 2")
+
+
 def test_verdicts_are_not_shared_with_an_instance_whose_group_is_elsewhere():
     # Same flavor; the second is in an anti-affinity group whose other
     # member runs on cmp2, so cmp2 cannot take it.
@@ -476,23 +484,15 @@ def test_verdicts_are_not_shared_with_an_instance_whose_group_is_elsewhere():
     src = host("cmp1", instance_ids=frozenset({"a", "b"}))
     hosts = [src, host("cmp2", instance_ids=frozenset({"peer"})),
              host("cmp3")]
-    plan = pf.check_many([instance("a"), instance("b", groups=[group])],
-                         src, None, LIVE, hosts=hosts)
-    assert the(plan["a"], "scheduler-candidates").message.startswith(
-        "The scheduler will choose among cmp2, cmp3")
-    assert the(plan["b"], "scheduler-candidates").message.startswith(
-        "The scheduler will choose among cmp3 (1 of 2")
+    _a_anywhere_b_on_cmp3_only(
+        [instance("a"), instance("b", groups=[group])], src, hosts)
 
 
 def test_verdicts_are_not_shared_between_flavors():
     src = host("cmp1", instance_ids=frozenset({"a", "b"}))
     hosts = [src, host("cmp2", free_ram_mb=1024), host("cmp3")]
-    plan = pf.check_many([instance("a", ram=512), instance("b", ram=4096)],
-                         src, None, LIVE, hosts=hosts)
-    assert the(plan["a"], "scheduler-candidates").message.startswith(
-        "The scheduler will choose among cmp2, cmp3")
-    assert the(plan["b"], "scheduler-candidates").message.startswith(
-        "The scheduler will choose among cmp3 (1 of 2")
+    _a_anywhere_b_on_cmp3_only(
+        [instance("a", ram=512), instance("b", ram=4096)], src, hosts)
 
 
 def test_an_unhashable_image_property_is_judged_all_the_same():
