@@ -1,11 +1,16 @@
 """How pre-flight findings word sizes, versions, lists and NUMA needs
 (``preflight.wording``), what a page says once instead of on every row
-(``preflight.summary``) and how Nova's records become pre-flight input
-(``preflight.model``): what an operator reads, written by hand."""
+(``preflight.summary``), how Nova's records become pre-flight input
+(``preflight.model``) and the device, NUMA and CPU findings word for word
+(message, remedy, reason): what an operator reads."""
 
 import pytest
 
-from migration_dashboard.core.preflight import wording
+from migration_dashboard.core import preflight as pf
+from migration_dashboard.core.preflight import (
+    BLOCKER, NOTE, WARNING, CpuInfo, Finding, Flavor, NumaCell,
+    service_version_for_release, summary, wording)
+from tests.unit.test_preflight import find, live, make_host, make_instance
 
 
 @pytest.mark.parametrize("version, text", [
@@ -56,8 +61,6 @@ def test_either_and_both():
 
 
 def _profile(specs):
-    from migration_dashboard.core import preflight as pf
-    from tests.unit.test_preflight import make_instance
     return pf.Profile(make_instance(specs))
 
 
@@ -78,8 +81,6 @@ def test_what_gives_an_instance_a_numa_topology(specs, text):
 
 
 def test_local_disks_block_migration_copies():
-    from migration_dashboard.core import preflight as pf
-    from tests.unit.test_preflight import make_instance
     fl = pf.Flavor(vcpus=1, ram_mb=512, disk_gb=20, swap_mb=1024)
     p = pf.Profile(make_instance(flavor=fl, volume_backed=False))
     assert str(wording.local_disks(p)) == "21 GiB of local disk"
@@ -91,10 +92,6 @@ def test_local_disks_block_migration_copies():
 # ---------------------------------------------------------------------------
 # Said once above the table
 # ---------------------------------------------------------------------------
-
-from migration_dashboard.core.preflight import (  # noqa: E402
-    BLOCKER, NOTE, WARNING, Finding, summary)
-
 
 def _f(severity, code, message="m"):
     return Finding(severity, code, message)
@@ -159,10 +156,6 @@ def test_could_not_check_notes_name_the_instances_they_concern():
 # Nova's records as pre-flight input
 # ---------------------------------------------------------------------------
 
-from migration_dashboard.core.preflight import (  # noqa: E402
-    CpuInfo, Flavor, service_version_for_release)
-
-
 def test_flavor_from_the_servers_embedded_flavor():
     fl = Flavor.from_nova({"vcpus": 4, "ram": 8192, "disk": 40,
                            "ephemeral": 10, "swap": 2048,
@@ -200,11 +193,6 @@ def test_service_version_of_an_unknown_release():
 # ---------------------------------------------------------------------------
 # Device findings word for word (vGPU, ports): what the operator reads
 # ---------------------------------------------------------------------------
-
-from migration_dashboard.core import preflight as pf  # noqa: E402
-from tests.unit.test_preflight import (  # noqa: E402
-    find, live, make_host, make_instance)
-
 
 def _vgpu_check(vgpus, dst=None, **request):
     inst = make_instance({"resources:VGPU": str(vgpus)})
@@ -400,9 +388,6 @@ def test_cold_migration_says_nothing_of_live_only_checks():
 # ---------------------------------------------------------------------------
 # NUMA and CPU findings word for word
 # ---------------------------------------------------------------------------
-
-from migration_dashboard.core.preflight import NumaCell  # noqa: E402
-
 
 def _moved_to(dst, specs=None, src_kw=None, request=None):
     src = make_host("cmp1", instance_ids=frozenset({"i-web1"}),
