@@ -502,3 +502,22 @@ def test_cpu_passthrough_words():
         " cmp2 must match exactly.",
         "Migrate only between identical hardware.",
         "CPU host-passthrough: models must match exactly")
+
+
+def test_cpu_traits_and_features_counted_in_words():
+    # Two traits missing (plural), one feature missing (singular).
+    src_kw = dict(cpu_info=None, traits=frozenset(
+        {"HW_CPU_X86_AVX512F", "HW_CPU_X86_AVX2", "HW_CPU_X86_SHA"}))
+    dst = make_host("cmp2", cpu_info=None,
+                    traits=frozenset({"HW_CPU_X86_AVX2"}))
+    assert str(find(_moved_to(dst, {}, src_kw),
+                    "cpu-traits-missing").message) == (
+        "cmp2 lacks 2 CPU traits that cmp1 has: HW_CPU_X86_AVX512F,"
+        " HW_CPU_X86_SHA.")
+    one_less = pf.CpuInfo("x86_64", "Intel", "Icelake-Server",
+                          frozenset({"sse4_2", "avx2", "avx512f"}))
+    f = find(_moved_to(make_host("cmp2", cpu_info=one_less), {},
+                       dict(cpu_mode="host-model")), "cpu-features-missing")
+    assert str(f.message) == (
+        "cmp2 lacks 1 CPU feature of cmp1: aes. The destination's features"
+        " must be a superset of the source's.")
