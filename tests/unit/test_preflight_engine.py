@@ -196,9 +196,9 @@ def test_a_numa_node_fills_up_with_each_pinned_guest():
     assert [pf.has_blockers(plan[i]) for i in "abc"] == [False, False, True]
 
 
-def test_a_member_the_plan_moves_is_no_longer_on_the_source():
+def test_a_group_member_follows_the_one_the_plan_moved():
     # soft-affinity: a is warned (b stays behind for now); once a moved,
-    # b follows it and is not warned.
+    # b follows it to the same host and is not warned.
     group = pf.ServerGroup("g1", "soft-affinity", ["a", "b"])
     src = on("cmp1", instance_ids=frozenset({"a", "b"}))
     insts = [make_instance(id=i, name=i, server_groups=[group]) for i in "ab"]
