@@ -279,3 +279,224 @@ class ReleaseNames(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# ---------------------------------------------------------------------------
+# The headline, the details and the pick, word for word
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rules_chosen_afresh(monkeypatch):
+    # The destination rules of each kind are chosen once per process; the
+    # tests that depend on that choice make it again, as a fresh process.
+    from migration_dashboard.core.preflight import scheduler
+    monkeypatch.setattr(scheduler, "_rules", {})
+
+
+def scheduled(inst, hosts, request=LIVE):
+    src = host("cmp1", instance_ids=frozenset({inst.id}))
+    return pf.check(inst, src, None, request, hosts=[src] + hosts)
+
+
+def test_no_valid_host_names_eight_hosts_then_how_many_more():
+    hosts = [host("cmp%02d" % i, status="disabled") for i in range(2, 12)]
+    f = the(scheduled(instance("web-1"), hosts), "no-valid-host")
+    assert f.severity is pf.BLOCKER
+    assert f.message == (
+        "No host can take it, so Nova's scheduler would answer 'No valid"
+        " host was found': cmp02: disabled; cmp03: disabled; cmp04:"
+        " disabled; cmp05: disabled; cmp06: disabled; cmp07: disabled;"
+        " cmp08: disabled; cmp09: disabled; and 2 more.")
+    assert f.remedy == ("Enable a host, free room on one, or change what"
+                        " blocks the others (see the reasons).")
+    assert f.reason == ("no host can take it (Nova's scheduler would answer"
+                        " 'No valid host was found')")
+    assert len(f.details) == 10
+    assert f.details[-1] == "cmp11: disabled"
+
+
+def test_no_valid_host_with_eight_hosts_names_them_all():
+    hosts = [host("cmp%02d" % i, state="down") for i in range(2, 10)]
+    f = the(scheduled(instance("web-1"), hosts), "no-valid-host")
+    assert f.message.endswith("cmp08: down; cmp09: down.")
+    assert "more" not in f.message
+    hosts.append(host("cmp10", state="down"))
+    f = the(scheduled(instance("web-1"), hosts), "no-valid-host")
+    assert f.message.endswith("cmp09: down; and 1 more.")
+
+
+def test_no_other_host_at_all():
+    f = the(scheduled(instance("web-1"), []), "no-valid-host")
+    assert f.message == ("There is no other compute host, so Nova's"
+                         " scheduler would answer 'No valid host was"
+                         " found'.")
+    assert f.details == ()
+
+
+def test_every_reason_of_a_host_in_its_detail():
+    # Too little RAM and too few vCPUs: both said, in the rules' order
+    # (RAM first), one after the other.
+    small = host("cmp2", free_ram_mb=256, free_vcpus=0)
+    f = the(scheduled(instance("web-1"), [small, host("cmp3")]),
+            "scheduler-candidates")
+    assert [str(d) for d in f.details] == [
+        "cmp2: RAM: 256 MiB (0.2 GiB) free, needs 512 MiB (0.5 GiB);"
+        " shared vCPUs: 0 free, needs 1"]
+
+
+def test_some_hosts_cannot_take_it():
+    hosts = [host("cmp2"), host("cmp3", status="disabled"), host("cmp4"),
+             host("cmp5", state="down")]
+    f = the(scheduled(instance("web-1"), hosts), "scheduler-candidates")
+    assert f.severity is pf.NOTE
+    assert f.message == ("The scheduler will choose among cmp2, cmp4 (2 of"
+                         " 4 hosts); the other 2 cannot take it.")
+    assert f.remedy == "Choose a destination to check one host in detail."
+    assert f.details == ("cmp3: disabled", "cmp5: down")
+
+
+def test_many_usable_hosts_are_named_eight_then_how_many_more():
+    hosts = [host("cmp%02d" % i) for i in range(2, 13)]
+    f = the(scheduled(instance("web-1"), hosts), "scheduler-candidates")
+    assert f.message == (
+        "The scheduler will choose among cmp02, cmp03, cmp04, cmp05, cmp06,"
+        " cmp07, cmp08, cmp09 and 3 more (every other host).")
+    hosts.append(host("cmp99", status="disabled"))
+    f = the(scheduled(instance("web-1"), hosts), "scheduler-candidates")
+    assert f.message == (
+        "The scheduler will choose among cmp02, cmp03, cmp04, cmp05, cmp06,"
+        " cmp07, cmp08, cmp09 and 3 more (11 of 12 hosts); the other 1"
+        " cannot take it.")
+
+
+@pytest.mark.parametrize("unknown", [dict(state=None), dict(status=None)])
+def test_a_host_whose_service_state_is_unknown_is_a_caution(unknown):
+    f = the(scheduled(instance("web-1"), [host("cmp2", **unknown)]),
+            "scheduler-candidates")
+    # The only host may be picked, but its service may be down: warned.
+    assert f.severity is pf.WARNING
+    assert f.details == ("cmp2: compute service state unknown",)
+    assert f.message.endswith(
+        "Every one of them has a caution: see the details.")
+
+
+def test_only_some_hosts_cautioned_is_a_note():
+    f = the(scheduled(instance("web-1"), [host("cmp2", state=None),
+                                          host("cmp3")]),
+            "scheduler-candidates")
+    assert f.severity is pf.NOTE
+    assert f.details == ("cmp2: compute service state unknown",)
+
+
+@pytest.mark.usefixtures("rules_chosen_afresh")
+def test_each_host_is_judged_by_the_rules_of_the_kind_of_move():
+    # Nova refuses to live migrate to an older hypervisor; a cold
+    # migration does not care.
+    old = host("cmp2", hypervisor_version=6000000)
+    f = the(scheduled(instance("web-1"), [old, host("cmp3")]),
+            "scheduler-candidates")
+    assert f.message.startswith("The scheduler will choose among cmp3 (1")
+    f = the(scheduled(instance("web-1"), [old, host("cmp3")],
+                      pf.Request(kind="cold", microversion="2.96")),
+            "scheduler-candidates")
+    assert f.message.startswith("The scheduler will choose among cmp2, cmp3")
+
+
+@pytest.mark.usefixtures("rules_chosen_afresh")
+def test_the_instances_own_blockers_are_not_repeated_for_each_host():
+    findings = scheduled(instance("web-1", status="ERROR"),
+                         [host("cmp2"), host("cmp3")])
+    assert "no-valid-host" not in codes(findings)
+    assert the(findings, "scheduler-candidates").details == ()
+
+
+@pytest.mark.usefixtures("rules_chosen_afresh")
+def test_a_scheduled_move_is_never_forced():
+    # At 2.25 a live migration to a chosen host is forced past the
+    # scheduler; with none chosen the scheduler still applies the pinned
+    # availability zone.
+    old = pf.Request(kind="live", microversion="2.25")
+    inst = instance("web-1", pinned_availability_zone="az1")
+    f = the(scheduled(inst, [host("cmp2", zone="az2"),
+                             host("cmp3", zone="az1")], old),
+            "scheduler-candidates")
+    assert f.message.startswith("The scheduler will choose among cmp3 (1")
+
+
+def _pick(hosts, usage=None, ram=1024):
+    src = host("cmp1")
+    cands = pf.Candidates(src, [src] + hosts)
+    p = pf.Profile(instance("web-1", ram=ram))
+    return cands.finding(p, LIVE, usage)[1]
+
+
+def test_the_pick_is_the_host_with_most_free_ram_first_by_name_on_a_tie():
+    # Nova's default RAM weigher.
+    assert _pick([host("cmp3", free_ram_mb=4096),
+                  host("cmp2", free_ram_mb=4096)]).name == "cmp2"
+    assert _pick([host("cmp2", free_ram_mb=4096),
+                  host("cmp3", free_ram_mb=6144)]).name == "cmp3"
+    assert _pick([host("cmp2", status="disabled")]) is None
+
+
+def test_the_pick_counts_what_the_plan_already_put_there():
+    from migration_dashboard.core.preflight.context import Usage
+    used = Usage()
+    used.ram = 3072
+    assert _pick([host("cmp2", free_ram_mb=6144),
+                  host("cmp3", free_ram_mb=4096)],
+                 {"cmp2": used}).name == "cmp3"
+    # 3 GiB left on each: a tie, the first by name.
+    assert _pick([host("cmp2", free_ram_mb=3072),
+                  host("cmp3", free_ram_mb=6144)],
+                 {"cmp3": used}).name == "cmp2"
+
+
+def test_a_plan_fills_the_roomiest_host_first():
+    src = host("cmp1", instance_ids=frozenset({"a", "b"}))
+    hosts = [src, host("cmp2", free_ram_mb=2048),
+             host("cmp3", free_ram_mb=3072)]
+    # a (2 GiB) goes to cmp3, the roomiest, which keeps 1 GiB: b (3 GiB)
+    # then fits nowhere.
+    plan = pf.check_many([instance("a", ram=2048), instance("b", ram=3072)],
+                         src, None, LIVE, hosts=hosts)
+    assert not pf.has_blockers(plan["a"])
+    f = the(plan["b"], "no-valid-host")
+    assert [str(d) for d in f.details] == [
+        "cmp2: RAM: 2048 MiB (2 GiB) free, needs 3072 MiB (3 GiB)",
+        "cmp3: RAM: 1024 MiB (1 GiB) free, needs 3072 MiB (3 GiB) after"
+        " earlier moves of this plan"]
+
+
+def _a_anywhere_b_on_cmp3_only(instances, src, hosts):
+    plan = pf.check_many(instances, src, None, LIVE, hosts=hosts)
+    assert the(plan["a"], "scheduler-candidates").message.startswith(
+        "The scheduler will choose among cmp2, cmp3")
+    assert the(plan["b"], "scheduler-candidates").message.startswith(
+        "The scheduler will choose among cmp3 (1 of 2")
+
+
+def test_verdicts_are_not_shared_with_an_instance_whose_group_is_elsewhere():
+    # Same flavor; the second is in an anti-affinity group whose other
+    # member runs on cmp2, so cmp2 cannot take it.
+    group = pf.ServerGroup("g1", "anti-affinity", members=("peer",))
+    src = host("cmp1", instance_ids=frozenset({"a", "b"}))
+    hosts = [src, host("cmp2", instance_ids=frozenset({"peer"})),
+             host("cmp3")]
+    _a_anywhere_b_on_cmp3_only(
+        [instance("a"), instance("b", groups=[group])], src, hosts)
+
+
+def test_verdicts_are_not_shared_between_flavors():
+    src = host("cmp1", instance_ids=frozenset({"a", "b"}))
+    hosts = [src, host("cmp2", free_ram_mb=1024), host("cmp3")]
+    _a_anywhere_b_on_cmp3_only(
+        [instance("a", ram=512), instance("b", ram=4096)], src, hosts)
+
+
+def test_an_unhashable_image_property_is_judged_all_the_same():
+    inst = instance("web-1", image_properties={"tags": ["a", "b"]})
+    f = the(scheduled(inst, [host("cmp2", free_ram_mb=256), host("cmp3")]),
+            "scheduler-candidates")
+    assert f.message.startswith("The scheduler will choose among cmp3 (1")
