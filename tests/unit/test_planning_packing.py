@@ -345,6 +345,7 @@ def test_trait_instance_whose_only_host_is_taken_says_which_host():
     assert f.severity is BLOCKER
     assert f.message == (
         "v2 can only go to a host with trait(s) COMPUTE_SECURITY_TPM_2_0,"
+        " COMPUTE_SECURITY_TPM_CRB,"
         " COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER: cmp3, which lacks room"
         " for it (needs 4 GiB RAM, 2 vCPUs).")
     assert row.strategy is Strategy.BLOCKED
@@ -427,6 +428,7 @@ def test_trait_instance_with_no_trait_host_known_up():
     assert (f.severity, f.message) == (
         BLOCKER,
         "vtpm needs a host with trait(s) COMPUTE_SECURITY_TPM_2_0,"
+        " COMPUTE_SECURITY_TPM_CRB,"
         " COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER; no other enabled, up"
         " host has them, so Placement finds none.")
     assert row.strategy is Strategy.BLOCKED

@@ -1013,7 +1013,8 @@ def test_vtpm_live_needs_host_secret_security(src, dst):
 
 
 def test_vtpm_live_with_host_security_needs_2026_1(src, dst):
-    dst.traits = dst.traits | {"COMPUTE_SECURITY_TPM_SECRET_SECURITY_HOST"}
+    dst.traits = dst.traits | {"COMPUTE_SECURITY_TPM_SECRET_SECURITY_HOST",
+                               "COMPUTE_SECURITY_TPM_TIS"}
     inst = make_instance(
         {"hw:tpm_version": "2.0", "hw:tpm_secret_security": "host"}
     )
@@ -1026,6 +1027,21 @@ def test_vtpm_live_with_host_security_needs_2026_1(src, dst):
     assert not pf.has_blockers(
         pf.check(inst, src, dst, live(compute_service_version=72))
     )
+
+
+def test_vtpm_model_trait_missing_on_the_destination_blocks(src, dst):
+    # A host reporting TPM 2.0 with the TIS model only: Nova's scheduler
+    # asks a tpm-crb guest for COMPUTE_SECURITY_TPM_CRB and finds no host.
+    dst.traits = frozenset({"COMPUTE_SECURITY_TPM_2_0",
+                            "COMPUTE_SECURITY_TPM_TIS",
+                            "COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER"})
+    crb = make_instance({"hw:tpm_version": "2.0", "hw:tpm_model": "tpm-crb"})
+    blockers = [f for f in pf.check(crb, src, dst, cold())
+                if f.severity is BLOCKER]
+    assert any("COMPUTE_SECURITY_TPM_CRB" in f.message for f in blockers), \
+        [(f.code, f.message) for f in blockers]
+    tis = make_instance({"hw:tpm_version": "2.0"})
+    assert not pf.has_blockers(pf.check(tis, src, dst, cold()))
 
 
 def test_vtpm_from_image_blocks_evacuation(src, dst):

@@ -185,14 +185,18 @@ def test_vgpus_add_up_over_request_groups():
 
 
 @pytest.mark.parametrize("specs, image, vtpm, traits", [
+    # Nova's scheduler (scheduler.utils._translate_vtpm_request) asks for
+    # the version's trait and the model's, TIS when no model is given.
     ({"hw:tpm_version": "2.0", "hw:tpm_model": "tpm-crb"}, None,
      "2.0 (tpm-crb)", {"COMPUTE_SECURITY_TPM_2_0",
+                       "COMPUTE_SECURITY_TPM_CRB",
                        "COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER"}),
     ({}, {"hw_tpm_version": "1.2", "hw_tpm_model": "tpm-tis"},
      "1.2 (tpm-tis)", {"COMPUTE_SECURITY_TPM_1_2",
+                       "COMPUTE_SECURITY_TPM_TIS",
                        "COMPUTE_SECURITY_TPM_SECRET_SECURITY_USER"}),
     ({"hw:tpm_version": "2.0", "hw:tpm_secret_security": "host"}, None,
-     "2.0", {"COMPUTE_SECURITY_TPM_2_0",
+     "2.0", {"COMPUTE_SECURITY_TPM_2_0", "COMPUTE_SECURITY_TPM_TIS",
              "COMPUTE_SECURITY_TPM_SECRET_SECURITY_HOST"}),
 ])
 def test_vtpm_and_the_traits_it_needs(specs, image, vtpm, traits):

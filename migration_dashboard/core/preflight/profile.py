@@ -343,6 +343,13 @@ class Profile:
                 if str(version) == "1.2"
                 else "COMPUTE_SECURITY_TPM_2_0"
             )
+            # Nova's scheduler asks for the model's trait as well, TIS
+            # unless the flavor or image says tpm-crb.
+            req.add(
+                "COMPUTE_SECURITY_TPM_CRB"
+                if str(model) == "tpm-crb"
+                else "COMPUTE_SECURITY_TPM_TIS"
+            )
         if self.vtpm:
             req.add(
                 "COMPUTE_SECURITY_TPM_SECRET_SECURITY_%s"
