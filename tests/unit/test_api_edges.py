@@ -3,8 +3,12 @@
 answer lacks a part."""
 import datetime
 import re
+from unittest import mock
 from urllib import parse
 
+from keystoneauth1 import exceptions as ks_exceptions
+
+from migration_dashboard.api import base
 from migration_dashboard.api import nova
 from tests.unit import test_api_http
 
@@ -125,3 +129,69 @@ class MigrationsCreatedSinceTests(test_api_http._ApiTest):
             json={"migrations": [_mig(3, "2026-03-02T11:00:00")],
                   "migrations_links": None})
         self.assertEqual([3], self._ids())
+
+
+class AnswersWithoutTheirListTests(test_api_http._ApiTest):
+    """An answer that lacks its list is an empty list, not an error page
+    (a proxy or an older Nova can strip a key)."""
+
+    def test_one_page_of_migrations_without_its_list(self):
+        self.cloud._mock.register_uri("GET", re.compile(r"/os-migrations"),
+                                      json={})
+        self.assertEqual([], nova.migration_list(self.request, limit=5))
+
+    def test_instance_actions_without_their_list(self):
+        self.cloud._mock.register_uri(
+            "GET", re.compile(r"/os-instance-actions$"), json={})
+        self.assertEqual([], nova.instance_action_list(self.request,
+                                                       "inst-1"))
+
+    def test_a_migration_without_id_is_after_id_1_of_the_same_time(self):
+        self.cloud._mock.register_uri("GET", re.compile(r"/os-migrations"),
+                                      json={"migrations": [
+                                          {"id": None, "uuid": "none",
+                                           "created_at": "2026-03-01T10:00"},
+                                          {"id": 1, "uuid": "one",
+                                           "created_at": "2026-03-01T10:00"}
+                                      ]})
+        self.assertEqual(["one", "none"], [
+            m.uuid for m in nova.migration_list(self.request, limit=5)])
+
+
+def _json_response(body, content_type="application/json"):
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    return mock.Mock(headers=headers, json=mock.Mock(return_value=body))
+
+
+PLACEMENT_ERROR = {"errors": [{"status": 409, "title": "Conflict",
+                               "detail": "resource provider generation "
+                                         "conflict"}]}
+
+
+def test_placements_words_after_the_status():
+    exc = ks_exceptions.Conflict(
+        message="Conflict", details="resource provider generation conflict",
+        response=_json_response(PLACEMENT_ERROR))
+    assert base.error_reason(exc) == (
+        "Conflict: resource provider generation conflict")
+
+
+def test_only_an_http_error_in_placements_form_adds_its_details():
+    # An answer without a Content-Type, or whose JSON is not the errors
+    # list: the message alone (details can be a traceback).
+    for response in (_json_response(PLACEMENT_ERROR, None),
+                     _json_response({"conflictingRequest": {
+                         "message": "Cannot migrate", "code": 409}})):
+        exc = ks_exceptions.Conflict(message="Conflict",
+                                     details="Traceback (most recent...)",
+                                     response=response)
+        assert base.error_reason(exc) == "Conflict"
+    # Not an HTTP error of keystoneauth, whatever it carries.
+    exc = Exception("ignored")
+    exc.message, exc.details = "No valid host was found.", "Traceback (...)"
+    exc.response = _json_response(PLACEMENT_ERROR)
+    assert base.error_reason(exc) == "No valid host was found."
+    # Details that are not text are never shown.
+    exc = ks_exceptions.Conflict(message="Conflict", details=["x"],
+                                 response=_json_response(PLACEMENT_ERROR))
+    assert base.error_reason(exc) == "Conflict"
