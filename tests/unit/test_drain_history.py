@@ -84,3 +84,45 @@ def test_moved_away_lists_the_drains_instances_still_where_they_went():
     # Without the instances' hosts: by the records only.
     assert dh.moved_away(records, "cmp1", since) == {
         "a": "cmp2", "b": "cmp3", "d": "cmp2"}
+
+
+def test_records_without_an_instance_or_a_time_or_of_a_resize_say_nothing():
+    # Each unusable record is listed before a usable one: it is skipped,
+    # the records after it still count.
+    for odd in (dict(rec("x", "cmp1", "cmp2", 15), instance_uuid=None),
+                dict(rec("x", "cmp1", "cmp2", 15), created_at="garbage"),
+                rec("x", "cmp1", "cmp2", 15, kind="resize"),
+                rec("x", "cmp4", "cmp2", 15),
+                rec("x", "cmp1", "cmp1", 15, kind="migration")):
+        records = [odd, rec("a", "cmp1", "cmp2", 20)]
+        assert dh.last_drain_start(records, "cmp1") == T0 + \
+            datetime.timedelta(minutes=20), odd
+        assert dh.moved_away(records, "cmp1", T0) == {"a": "cmp2"}, odd
+    # A record of an older Nova without migration_type is a move.
+    untyped = dict(rec("b", "cmp1", "cmp3", 25), migration_type=None)
+    assert dh.moved_away([untyped], "cmp1", T0) == {"b": "cmp3"}
+
+
+def test_the_newest_record_is_by_time_then_by_id_not_by_list_order():
+    # Nova lists newest first, but pages and other sources can mix the
+    # order: the times decide, then the ids (same second).
+    back = {"id": 3, "instance_uuid": "a", "source_compute": "cmp2",
+            "dest_compute": "cmp1", "status": "completed",
+            "migration_type": "live-migration", "created_at": _at(30)}
+    left = {"id": 8, "instance_uuid": "a", "source_compute": "cmp1",
+            "dest_compute": "cmp2", "status": "completed",
+            "migration_type": "live-migration", "created_at": _at(20)}
+    assert dh.moved_away([left, back], "cmp1", T0) == {}
+    assert dh.last_drain_start([left, back], "cmp1") is None
+    same_second = dict(back, id=9, created_at=_at(20))
+    assert dh.moved_away([left, same_second], "cmp1", T0) == {}
+    assert dh.moved_away([dict(same_second, id=7), left], "cmp1", T0) == {
+        "a": "cmp2"}
+
+
+def test_a_pause_of_exactly_the_gap_does_not_end_the_drain():
+    records = [rec("a", "cmp1", "cmp2", 0), rec("b", "cmp1", "cmp3", 30)]
+    assert dh.last_drain_start(records, "cmp1",
+                               datetime.timedelta(minutes=30)) == T0
+    assert dh.last_drain_start(records, "cmp1", datetime.timedelta(
+        minutes=29)) == T0 + datetime.timedelta(minutes=30)

@@ -2,6 +2,8 @@
 import unittest
 
 from migration_dashboard.core import drain_queue as dq
+from migration_dashboard.core import planning
+from tests.unit import finding_checks
 
 
 def _entries(*ids, restricted=()):
@@ -78,6 +80,54 @@ class EntryTests(unittest.TestCase):
         self.assertEqual(e, dq.Entry.from_plain(e.to_plain()))
 
 
+def _row(iid, strategy, name=None, destination=None, block=None,
+         restricted=False):
+    return planning.PlanRow(
+        instance_id=iid, name=name, status="ACTIVE", source="cmp1",
+        strategy=strategy, destination=destination, block_migration=block,
+        findings=(), why="", restricted=restricted)
+
+
+class EntriesFromPlanTests(unittest.TestCase):
+    """The queue is the plan's moving rows in the plan's order, each
+    carrying what will be sent to Nova for it."""
+
+    def test_each_moving_row_as_it_will_be_sent(self):
+        S = planning.Strategy
+        rows = (
+            _row("i-live", S.LIVE, "web", "cmp2", block=False),
+            _row("i-block", S.LIVE_BLOCK, "db", None, block=True),
+            _row("i-auto", S.LIVE_BLOCK, None, None, block=None),
+            _row("i-cold", S.COLD, "batch", "cmp3", block=None,
+                 restricted=True),
+            _row("i-stays", S.BLOCKED, "pinned"),
+        )
+        plan = planning.Plan(
+            direction="drain", host="cmp1", rows=rows,
+            order=("i-cold", "i-live", "i-block", "i-auto"), counts={},
+            ram_mb=0, vcpus=0, disk_gb=0, hosts_used=(), findings=(),
+            microversion="2.95", submittable=True)
+        self.assertEqual([
+            dq.Entry(id="i-cold", name="batch", kind=dq.COLD,
+                     destination="cmp3", block=None, restricted=True),
+            dq.Entry(id="i-live", name="web", kind=dq.LIVE,
+                     destination="cmp2", block=False, restricted=False),
+            dq.Entry(id="i-block", name="db", kind=dq.LIVE,
+                     destination=None, block=True, restricted=False),
+            # No decision on the block copy: Nova decides ("auto").
+            dq.Entry(id="i-auto", name="", kind=dq.LIVE, destination=None,
+                     block="auto", restricted=False),
+        ], dq.entries_from_plan(plan))
+
+    def test_a_plan_without_moves_queues_nothing(self):
+        plan = planning.Plan(
+            direction="drain", host="cmp1",
+            rows=(_row("i", planning.Strategy.SKIPPED),), order=(),
+            counts={}, ram_mb=0, vcpus=0, disk_gb=0, hosts_used=(),
+            findings=(), microversion="2.95", submittable=False)
+        self.assertEqual([], dq.entries_from_plan(plan))
+
+
 class LimitTests(unittest.TestCase):
 
     def test_valid_values(self):
@@ -98,6 +148,15 @@ class LimitTests(unittest.TestCase):
             value, error = dq.parse_limit(raw)
             self.assertIsNone(value, raw)
             self.assertTrue(error, raw)
+
+    def test_the_error_says_what_is_wrong_in_the_readers_language(self):
+        # The form shows these words next to the field.
+        self.assertEqual((None, "not a whole number"), dq.parse_limit("x"))
+        self.assertEqual((None, "outside 1..50"), dq.parse_limit("51"))
+        for raw in ("x", "0"):
+            error = dq.parse_limit(raw)[1]
+            self.assertEqual(
+                [], finding_checks.problems_of_words(error, "error"), raw)
 
 
 class ConfiguredInFlightTests(unittest.TestCase):

@@ -13,7 +13,7 @@ from migration_dashboard.core.i18n import N_, NP_, joined
 from migration_dashboard.core.preflight import wording
 
 
-_PLACEHOLDER = re.compile(r"(%\(\w+\)\w)")
+_PLACEHOLDER = re.compile(r"(%\(\w+\)\w|%\w)")
 
 
 def upper(msgid):
@@ -85,3 +85,84 @@ def test_core_imports_no_django():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.fixture
+def english_only():
+    """No translator installed (as in core's own tests, and before the
+    content layer is imported)."""
+    saved = i18n._translator
+    i18n._translator = None
+    yield
+    i18n._translator = saved
+
+
+def test_without_a_translator_str_is_the_english(english_only):
+    m = N_("%(host)s is down", host=N_("the destination"))
+    assert str(m) == "the destination is down"
+    assert "%s" % m == "the destination is down"
+    assert str(NP_("%(count)d host", "%(count)d hosts", 2)) == "2 hosts"
+
+
+def test_a_format_spec_applies_to_the_said_text(shouting):
+    m = N_("down")
+    assert "[{:>6}]".format(m) == "[  DOWN]"
+    assert "[{:<6}]".format(m) == "[DOWN  ]"
+
+
+def test_percent_with_one_value_or_a_tuple(english_only):
+    assert N_("%s is down") % "cmp1" == "cmp1 is down"
+    assert N_("%s is down") % ("cmp1",) == "cmp1 is down"
+    assert N_("%s of %s") % ("a", "b") == "a of b"
+
+
+def test_percent_keeps_a_counted_message_counted(shouting):
+    hosts = NP_("%(count)d host", "%(count)d hosts", 3)
+    m = hosts % {"count": 3}
+    assert m == "3 hosts"
+    assert str(m) == "3 HOSTS"
+    one = NP_("%(count)d host", "%(count)d hosts", 1) % {"count": 1}
+    assert one == "1 host" and str(one) == "1 HOST"
+
+
+def test_a_counted_message_is_english_for_core_and_said_for_pages(shouting):
+    m = NP_("%(count)d move to %(host)s", "%(count)d moves to %(host)s", 2,
+            host=N_("the destination"))
+    assert m == "2 moves to the destination"
+    assert m.english == "2 moves to the destination"
+    assert str(m) == "2 MOVES TO THE DESTINATION"
+
+
+def test_positional_parameters_are_said_too(shouting):
+    m = N_("%s is down") % (N_("the destination"),)
+    assert str(m) == "THE DESTINATION IS DOWN"
+    assert m == "the destination is down"
+    assert str(N_("%s of %s") % ("cmp1", N_("the source"))) == (
+        "cmp1 OF THE SOURCE")
+
+
+def test_counted_items_of_a_list_in_english(english_only):
+    items = joined([NP_("%(count)d host", "%(count)d hosts", 2),
+                    NP_("%(count)d host", "%(count)d hosts", 1)], ", ")
+    assert items == "2 hosts, 1 host"
+    assert str(items) == "2 hosts, 1 host"
+
+
+def test_an_empty_message_is_never_the_catalogue_header():
+    saved = i18n._translator
+    header = "Project-Id-Version: migration_dashboard\n"
+    i18n.use(lambda s: header if s == "" else upper(s),
+             lambda s, p, n: upper(s if n == 1 else p))
+    try:
+        assert str(joined([N_(""), N_("down")], "/")) == "/DOWN"
+    finally:
+        i18n._translator = saved
+
+
+def test_a_message_is_its_text_the_first_time_it_is_made():
+    # (messages without parameters are made once, then reused)
+    first = N_("a message said for the first time here")
+    assert isinstance(first, i18n.Message)
+    assert first == "a message said for the first time here"
+    assert first.msgid == "a message said for the first time here"
+    assert N_("a message said for the first time here") == first

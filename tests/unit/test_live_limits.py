@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from migration_dashboard.core import live_limits as limits
 from migration_dashboard.core import progress
 from migration_dashboard.services import deployment
+from tests.unit import finding_checks
 from tests.unit import fixtures as f
 from tests.unit import test_migrations_views as views
 
@@ -169,3 +170,94 @@ class PagesSayWhatNovaDoes(views.MigrationViewTestBase):
 
     _url = views.ActionTests._url
     _post = views.ActionTests._post
+
+
+def _every_config():
+    for post_copy in (None, True, False):
+        for auto in (None, True, False):
+            for per_gib in (None, 0, 100):
+                for action in (None, limits.ABORT, limits.FORCE_COMPLETE):
+                    yield limits.LibvirtMigration(post_copy, auto, per_gib,
+                                                  action)
+
+
+def test_every_message_is_translatable_and_complete():
+    # What the dialog and the migration page say, for every declaration:
+    # each message is in the committed catalogue and has no placeholder
+    # or None left in it.
+    said = 0
+    for config in _every_config():
+        messages = [limits.force_complete_effect(config),
+                    limits.force_complete_done(config)]
+        note = limits.undeclared_note(config, "SETTING")
+        if note:
+            messages.append(note)
+        for disks, elapsed in (((), None), ((), 100), ((), 10 ** 6),
+                               ((20,), 5000)):
+            timeout = limits.completion_timeout(config, 4096, disks)
+            messages += limits.timeout_advice(config, timeout,
+                                              progress.human_seconds,
+                                              elapsed)
+        for message in messages:
+            assert not finding_checks.problems_of_words(message, "said"), (
+                config, message)
+            said += 1
+    assert said > 81 * 6
+
+
+def test_force_complete_done_says_pause_or_post_copy():
+    assert "post-copy" in limits.force_complete_done(POST_COPY)
+    assert "paused" not in limits.force_complete_done(POST_COPY)
+    assert "paused" in limits.force_complete_done(PAUSE)
+    assert "post-copy" not in limits.force_complete_done(PAUSE)
+    unknown = limits.force_complete_done(DEFAULTS)
+    assert "paused" in unknown and "post-copy" in unknown
+
+
+def test_undeclared_note_in_full():
+    assert limits.undeclared_note(PAUSE, "SETTING") == (
+        "This depends on [libvirt] live_migration_permit_auto_converge, "
+        "live_migration_completion_timeout, live_migration_timeout_action "
+        "in the computes' nova.conf, which no Nova API shows: declare them "
+        "in SETTING (local_settings) to be sure. Until then Nova's "
+        "defaults are assumed where a number is needed.")
+    assert limits.undeclared_note(DEFAULTS, "SETTING", (limits.POST_COPY,)) \
+        == ("This depends on [libvirt] live_migration_permit_post_copy in "
+            "the computes' nova.conf, which no Nova API shows: declare it "
+            "in SETTING (local_settings) to be sure. Until then Nova's "
+            "default is assumed where a number is needed.")
+
+
+def test_time_left_at_the_limits_edges():
+    exact = limits.Timeout(3200, 3200)
+    human = progress.human_seconds
+
+    def left(timeout, elapsed):
+        return limits.timeout_advice(DEFAULTS, timeout, human, elapsed)[1]
+
+    assert left(exact, 3199) == "It has run 53m 19s: about 1s until then."
+    assert left(exact, 3200).startswith("It has run 53m 20s, past that "
+                                        "limit: Nova should act")
+    ranged = limits.Timeout(3200, 20800)
+    assert left(ranged, 0) == "It has run 0s: about 53m 20s until then."
+    assert left(ranged, 3200) == ("It has run 53m 20s: Nova acts within "
+                                  "4h 53m at the latest.")
+    assert left(ranged, 20799) == ("It has run 5h 46m: Nova acts within "
+                                   "1s at the latest.")
+    assert "past that limit" in left(ranged, 20800)
+
+
+def test_the_limit_in_full():
+    said = limits.timeout_advice(
+        limits.LibvirtMigration(completion_timeout=100),
+        limits.Timeout(400, 400), progress.human_seconds)
+    assert said == [
+        "Nova's own limit for this instance: 6m 40s "
+        "(live_migration_completion_timeout = 100 s per GiB of memory and "
+        "of disk to copy). Then Nova aborts it: the instance stays on its "
+        "source host."]
+    said = limits.timeout_advice(DEFAULTS, None, progress.human_seconds)
+    assert said == [
+        "Nova sets no time limit (live_migration_completion_timeout = 0): "
+        "a migration that does not converge runs until someone aborts or "
+        "forces it."]

@@ -73,3 +73,15 @@ def test_log_sources_most_telling_first_each_once():
     assert ev.log_sources("cmp1", None, []) == [
         ev.LogSource("nova-compute", "cmp1", "source"),
         ev.LogSource("nova-conductor", None, "conductor")]
+
+
+def test_an_unknown_failed_event_leaves_the_steps_reached_to_say():
+    # A failed event of a step not known here says nothing; the events
+    # that succeeded after it still tell how far the move went.
+    events = _events(("compute_something_new", "Error", "cmp1"),
+                     ("compute_pre_live_migration", "Success", "cmp2"))
+    assert ev.stopped_at(p.LIVE_STEPS, events) == "running"
+    # An event still running (no result yet) neither.
+    events = _events(("compute_live_migration", None, "cmp1"),
+                     ("compute_pre_live_migration", "Success", "cmp2"))
+    assert ev.stopped_at(p.LIVE_STEPS, events) == "running"

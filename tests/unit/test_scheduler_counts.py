@@ -67,3 +67,16 @@ def test_answers_merge_and_every_row_is_counted():
     assert counts["a"].figures("VCPU") == (1, 8)
     assert counts["b"].figures("VCPU") == (8, 8)
     assert counts["b"].state == sc.COUNTED
+
+
+def test_a_figure_missing_from_a_summary_counts_zero():
+    # Placement 1.27 sends both figures; an answer without one still
+    # shows the host (0 of what is missing), never an error page.
+    row = HostSummary(host="cmp1", nodes=["n1", "n2"],
+                      node_ids=[UUID_A, UUID_B])
+    count = sc.count(row, {UUID_A: "n1", UUID_B: "n2"}, {
+        UUID_A: {"resources": {"VCPU": {"capacity": 8}}},
+        UUID_B: {"resources": {"VCPU": {"used": 3}}}})
+    assert count.figures("VCPU") == (3, 8)
+    empty = sc.count(row, {UUID_A: "n1"}, {UUID_A: {"resources": None}})
+    assert (empty.state, empty.resources) == (sc.COUNTED, {})
