@@ -131,6 +131,34 @@ class MigrationsCreatedSinceTests(test_api_http._ApiTest):
         self.assertEqual([3], self._ids())
 
 
+class PathSegmentTests(test_api_http._ApiTest):
+    """'', '.' and '..' never reach Nova as an id: quoted they stay what
+    they are, and the HTTP stack folds them into another URL
+    (/servers/<id>/migrations/.. is DELETE /servers/<id>)."""
+
+    def test_an_empty_or_dot_id_is_refused_before_any_request(self):
+        for bad in ("", ".", ".."):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError) as refused:
+                    nova.server_live_migrate(self.request, bad, host="cmp2")
+                self.assertEqual("not an id: %r" % bad,
+                                 str(refused.exception))
+        # (The microversion discovery may have been sent: no server URL.)
+        self.assertEqual([], [r.url for r in self.cloud._mock.request_history
+                              if "/servers" in r.url])
+
+    def test_ids_with_dots_inside_are_sent(self):
+        # Only the whole segment '.' or '..' is refused.
+        from novaclient import exceptions as nova_exceptions
+        for ident in ("...", "a.b"):
+            with self.subTest(ident=ident):
+                with self.assertRaises(nova_exceptions.NotFound):
+                    nova.server_live_migrate(self.request, ident,
+                                             host="cmp2")
+                self.assertIn("/servers/%s/action" % ident,
+                              self.cloud._mock.request_history[-1].url)
+
+
 class AnswersWithoutTheirListTests(test_api_http._ApiTest):
     """An answer that lacks its list is an empty list, not an error page
     (a proxy or an older Nova can strip a key)."""
