@@ -10,6 +10,7 @@ and the settings' documented meaning, not read from the plugin's constants.
 """
 import datetime
 import re
+import types
 from unittest import mock
 from urllib import parse
 
@@ -133,6 +134,14 @@ class NegotiationTests(_ApiTest):
             nova.aggregate_list(self.request)
         self.assertEqual(2, len(self._discoveries()))
 
+    def test_ten_minutes_to_the_second_is_stale(self):
+        start = 1000.0
+        for at in (start, start + 600):
+            with mock.patch.object(microversions.time, "monotonic",
+                                   return_value=at):
+                nova.aggregate_list(self.request)
+        self.assertEqual(2, len(self._discoveries()))
+
     def test_forget_asks_again(self):
         nova.aggregate_list(self.request)
         microversions.forget()
@@ -140,10 +149,12 @@ class NegotiationTests(_ApiTest):
         self.assertEqual(2, len(self._discoveries()))
 
     def test_each_endpoint_has_its_own_maximum(self):
-        older = mock.Mock()
-        older.client.endpoint_override = "http://old.example.com/v2.1"
-        newer = mock.Mock()
-        newer.client.endpoint_override = "http://new.example.com/v2.1"
+        # Plain objects: a Mock would answer any attribute name, so a
+        # cache keyed by the wrong one would still tell them apart.
+        older = types.SimpleNamespace(client=types.SimpleNamespace(
+            endpoint_override="http://old.example.com/v2.1"))
+        newer = types.SimpleNamespace(client=types.SimpleNamespace(
+            endpoint_override="http://new.example.com/v2.1"))
         ranges = {
             "http://old.example.com/v2.1": "2.53",
             "http://new.example.com/v2.1": "2.90"}
