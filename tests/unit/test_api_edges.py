@@ -174,6 +174,22 @@ class AnswersWithoutTheirListTests(test_api_http._ApiTest):
         self.assertEqual([], nova.instance_action_list(self.request,
                                                        "inst-1"))
 
+    def test_hypervisors_without_their_list(self):
+        self.cloud._mock.register_uri(
+            "GET", re.compile(r"/os-hypervisors/detail"), json={})
+        self.assertEqual([], nova.hypervisor_list(self.request))
+
+    def test_services_without_their_list(self):
+        self.cloud._mock.register_uri(
+            "GET", re.compile(r"/os-services\?"), json={})
+        self.assertEqual([], nova.service_list(self.request))
+        # And a host with no service is refused by name, in the words the
+        # page shows.
+        with self.assertRaises(nova.nova_exceptions.NotFound) as refused:
+            nova.service_enable(self.request, "cmp9")
+        self.assertEqual("No nova-compute service on host cmp9",
+                         str(refused.exception))
+
     def test_a_migration_without_id_is_after_id_1_of_the_same_time(self):
         self.cloud._mock.register_uri("GET", re.compile(r"/os-migrations"),
                                       json={"migrations": [
