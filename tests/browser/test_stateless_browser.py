@@ -99,16 +99,22 @@ def test_abort_a_live_migration_across_workers(admin_browser, horizon_url,
         if s.host != source and s.status == "enabled" and s.state == "up"
         and not getattr(s, "forced_down", False))
     assert enabled, "no other enabled compute host in the demo cloud"
-    first.live_migrate(host=enabled[0], block_migration="auto")
-    second.live_migrate(host=enabled[0], block_migration="auto")
-
-    def listed():
-        for m in nova.migrations.list(instance_uuid=second.id):
-            if m.migration_type == "live-migration":
+    def live_migration(server, status):
+        for m in nova.migrations.list(instance_uuid=server.id):
+            if m.migration_type == "live-migration" and m.status == status:
                 return m
         return None
-    migration = democloud.wait_for(listed, timeout=30, interval=0.2,
-                                   what="the second migration listed")
+
+    # The second is sent once the first holds the source's one live
+    # migration slot: sent together, the second's pre-checks could end
+    # first and take the slot (then it runs, and Nova refuses its abort).
+    first.live_migrate(host=enabled[0], block_migration="auto")
+    democloud.wait_for(lambda: live_migration(first, "running"), timeout=60,
+                       interval=0.2, what="the first migration running")
+    second.live_migrate(host=enabled[0], block_migration="auto")
+    migration = democloud.wait_for(lambda: live_migration(second, "queued"),
+                                   timeout=30, interval=0.2,
+                                   what="the second migration queued")
     start = len(horizon_balancer.served)
     driver = admin_browser
     driver.get("%s/admin/migrations/%s/%s/abort/" % (
