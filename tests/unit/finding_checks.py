@@ -71,12 +71,16 @@ def problems_of_words(value, where):
     return found
 
 
-def problems(finding):
+def problems(finding, codes=None):
+    """What is wrong with ``finding``: its severity, its code (one of
+    ``codes``, the pre-flight's published codes by default) and its
+    words."""
+    codes = pf.FINDING_CODES if codes is None else codes
     found = []
     if finding.severity not in (pf.NOTE, pf.WARNING, pf.BLOCKER):
         found.append("severity %r" % (finding.severity,))
-    if finding.code not in pf.FINDING_CODES:
-        found.append("code %r is not in FINDING_CODES" % (finding.code,))
+    if finding.code not in codes:
+        found.append("code %r is not published" % (finding.code,))
     found += problems_of_words(finding.message, "message")
     for name in ("remedy", "reason"):
         value = getattr(finding, name)

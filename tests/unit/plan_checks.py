@@ -17,6 +17,7 @@ from migration_dashboard.core.planning import (
     move_back,
     strategy,
 )
+from tests.unit.finding_checks import problems
 from tests.unit.finding_checks import problems_of_words
 
 
@@ -24,17 +25,10 @@ def problems_of_plan(plan):
     found = []
     rows = [(None, f) for f in plan.findings]
     rows += [(r.instance_id, f) for r in plan.rows for f in r.findings]
+    codes = PLAN_CODES | pf.FINDING_CODES
     for where, f in rows:
         said = "%s %s" % (where or "plan", f.code)
-        if f.severity not in (pf.NOTE, pf.WARNING, pf.BLOCKER):
-            found.append("%s: severity %r" % (said, f.severity))
-        if f.code not in PLAN_CODES | pf.FINDING_CODES:
-            found.append("%s: code not published" % said)
-        found += problems_of_words(f.message, said + " message")
-        for name in ("remedy", "reason"):
-            value = getattr(f, name)
-            if value != "":
-                found += problems_of_words(value, "%s %s" % (said, name))
+        found += ["%s: %s" % (said, p) for p in problems(f, codes)]
     for r in plan.rows:
         found += problems_of_words(r.why, "%s why" % r.instance_id)
     return found
